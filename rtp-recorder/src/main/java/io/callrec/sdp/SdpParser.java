@@ -266,7 +266,8 @@ final class SdpParser {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < s.length() && b.length() < 40; i++) {
             char c = s.charAt(i);
-            b.append(c < 0x20 || c == 0x7f ? '?' : c);
+            // the reason may end up in a SIP Warning header: no control characters, quotes or backslashes
+            b.append(c < 0x20 || c == 0x7f || c == '"' || c == '\\' ? '?' : c);
         }
         if (b.length() < s.length()) {
             b.append("...");

@@ -617,6 +617,7 @@ class SessionDescriptionTest {
             failsAt(HEAD + "m=audio -1 RTP/AVP 0\r\n", 6, "m= port");
             failsAt(HEAD + "m=audio 65536 RTP/AVP 0\r\n", 6, "m= port");
             failsAt(HEAD + "m=audio 99999999999 RTP/AVP 0\r\n", 6, "m= port");
+            failsAt(HEAD + "m=audio 50\"0\\ RTP/AVP 0\r\n", 6, "m= port \"50?0?\" is not a number");
             failsAt(HEAD + "m=audio 5000/0 RTP/AVP 0\r\n", 6, "port count");
             failsAt(HEAD + "m=audio 5000/ RTP/AVP 0\r\n", 6, "port count");
             failsAt(HEAD + "m=audio 5000 RTP/AVP 0\r\na=rtcp:x\r\n", 7, "a=rtcp port");
