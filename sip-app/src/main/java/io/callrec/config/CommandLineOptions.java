@@ -1,0 +1,115 @@
+package io.callrec.config;
+
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The flags, declared for picocli. Every value is taken as text: {@link ConfigResolver} validates
+ * it, so that flags and config file lines get the same checks and the same one-line errors.
+ * The fields only give picocli somewhere to put values; {@link ConfigLoader} reads the parse result.
+ */
+@Command(name = "callrec",
+        mixinStandardHelpOptions = true,
+        versionProvider = CallrecVersion.class,
+        sortOptions = false,
+        usageHelpWidth = 100,
+        description = "SIP/RTP B2BUA that records video calls per party, in sync.%n",
+        footer = {"",
+            "A config file (--config) holds the same settings as 'key = value' lines, keys being the",
+            "flag names without dashes ('sip-port = 5070'); '#' starts a comment line. Flags win over",
+            "the file; --route and --user accumulate, the file's first. Durations: 250ms, 30s, 5m,",
+            "72h, 1d, plain seconds (30) or ISO-8601 (PT30S). See docs/configuration.md."})
+final class CommandLineOptions {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Read settings from FILE first.")
+    String config;
+
+    @Option(names = "--sip-host", paramLabel = "ADDR",
+            description = "Address SIP listens on, UDP and TCP (default: 127.0.0.1, loopback only, so that"
+                    + " nothing is reachable from the network until an address is chosen).")
+    String sipHost;
+
+    @Option(names = "--sip-port", paramLabel = "N", description = "SIP port, UDP and TCP (default: 5060).")
+    String sipPort;
+
+    @Option(names = "--media-host", paramLabel = "ADDR",
+            description = "Address RTP binds to and advertises in SDP (default: --sip-host).")
+    String mediaHost;
+
+    @Option(names = "--rtp-ports", paramLabel = "LOW-HIGH",
+            description = "RTP/RTCP port range; LOW even, 1024-65535 (default: 20000-29999).")
+    String rtpPorts;
+
+    @Option(names = "--http-host", paramLabel = "ADDR",
+            description = "Address of the download and health service (default: --sip-host).")
+    String httpHost;
+
+    @Option(names = "--http-port", paramLabel = "N", description = "HTTP port (default: 8080).")
+    String httpPort;
+
+    @Option(names = "--public-url", paramLabel = "URL",
+            description = "Base URL of recording links (default: http://HTTP-HOST:HTTP-PORT).")
+    String publicUrl;
+
+    @Option(names = "--storage", paramLabel = "URI",
+            description = "Where recordings are stored (default: file:./callrec-data), or"
+                    + " s3://BUCKET?endpoint=URL&region=R.")
+    String storage;
+
+    @Option(names = "--consent", paramLabel = "POLICY",
+            description = "required | one-party (default: required).")
+    String consent;
+
+    @Option(names = "--raw-capture", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
+            description = "Also keep the RTP/RTCP packets of each party as pcap files.")
+    String rawCapture;
+
+    @Option(names = "--link-ttl", paramLabel = "DURATION", description = "Lifetime of a recording link (default: 72h).")
+    String linkTtl;
+
+    @Option(names = "--trusted-peers", paramLabel = "CIDR,...",
+            description = "Networks whose Callrec-Request and P-Asserted-Identity are believed"
+                    + " (default: 127.0.0.0/8,::1/128; the upstream's host is added at start).")
+    String trustedPeers;
+
+    @Option(names = "--drain-timeout", paramLabel = "DURATION",
+            description = "On SIGTERM, how long running calls may go on (default: 30s).")
+    String drainTimeout;
+
+    @Option(names = "--route", paramLabel = "USER_REGEX=SIP_URI",
+            description = "Static route, repeatable, first match wins: calls to a user matching the"
+                    + " regex go to the URI (the dialled user is put in when the URI has none).")
+    List<String> route;
+
+    @Option(names = "--upstream", paramLabel = "SIP_URI",
+            description = "Default route for calls no static route takes, e.g. a PBX.")
+    String upstream;
+
+    @Option(names = "--direct-routing", paramLabel = "CIDR,...",
+            description = "Networks a Request-URI may name directly (default: 127.0.0.0/8,::1/128).")
+    String directRouting;
+
+    @Option(names = "--user", paramLabel = "NAME:PASSWORD",
+            description = "Digest user, repeatable; with any user, REGISTER and calls need credentials."
+                    + " Prefer the config file: command lines are visible to other local users.")
+    List<String> user;
+
+    @Option(names = "--realm", paramLabel = "REALM", description = "Digest realm (default: --sip-host).")
+    String realm;
+
+    @Option(names = "--rtp-timeout", paramLabel = "DURATION",
+            description = "RTP inactivity that ends a call; 0 = off (default: 60s).")
+    String rtpTimeout;
+
+    @Option(names = "--session-expires", paramLabel = "DURATION",
+            description = "RFC 4028 session interval asked for when the caller asked for none (default: 1800s).")
+    String sessionExpires;
+
+    @Option(names = "--min-se", paramLabel = "DURATION",
+            description = "Smallest session interval accepted, at least 90s (default: 90s).")
+    String minSe;
+
+    @Option(names = "--max-calls", paramLabel = "N", description = "Concurrent calls; more get 503 (default: 2000).")
+    String maxCalls;
+}
