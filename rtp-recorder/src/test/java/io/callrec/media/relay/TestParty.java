@@ -39,8 +39,12 @@ final class TestParty implements AutoCloseable {
         from.send(new DatagramPacket(data, data.length, to));
     }
 
+    /** A received datagram and where it came from. */
+    record Datagram(byte[] data, InetSocketAddress source) {
+    }
+
     /** The next datagram on {@code socket}, or null after the timeout. */
-    static byte[] receive(DatagramSocket socket, int timeoutMillis) throws IOException {
+    static Datagram receiveFrom(DatagramSocket socket, int timeoutMillis) throws IOException {
         socket.setSoTimeout(timeoutMillis);
         DatagramPacket packet = new DatagramPacket(new byte[65536], 65536);
         try {
@@ -48,11 +52,23 @@ final class TestParty implements AutoCloseable {
         } catch (SocketTimeoutException e) {
             return null;
         }
-        return Arrays.copyOfRange(packet.getData(), packet.getOffset(), packet.getOffset() + packet.getLength());
+        return new Datagram(Arrays.copyOfRange(packet.getData(), packet.getOffset(),
+                packet.getOffset() + packet.getLength()), (InetSocketAddress) packet.getSocketAddress());
     }
 
+    /** The next datagram on {@code socket}; fails the test after the timeout. */
+    static Datagram receiveFrom(DatagramSocket socket) throws IOException {
+        Datagram datagram = receiveFrom(socket, RECEIVE_TIMEOUT_MILLIS);
+        if (datagram == null) {
+            throw new AssertionError("nothing received on " + socket.getLocalSocketAddress() + " within "
+                    + RECEIVE_TIMEOUT_MILLIS + " ms");
+        }
+        return datagram;
+    }
+
+    /** The next datagram's bytes on {@code socket}; fails the test after the timeout. */
     static byte[] receive(DatagramSocket socket) throws IOException {
-        return receive(socket, RECEIVE_TIMEOUT_MILLIS);
+        return receiveFrom(socket).data();
     }
 
     @Override
