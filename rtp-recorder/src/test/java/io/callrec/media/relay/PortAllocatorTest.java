@@ -94,15 +94,17 @@ class PortAllocatorTest {
 
     @Test
     void skipsPortsSomeoneElseHolds() throws IOException {
-        try (DatagramSocket squatter = new DatagramSocket(new InetSocketAddress(LOOPBACK, BASE + 3))) {
-            PortAllocator allocator = new PortAllocator(LOOPBACK, BASE, BASE + 5);
+        DatagramSocket squatter = new DatagramSocket(new InetSocketAddress(LOOPBACK, BASE + 3));
+        PortAllocator allocator = new PortAllocator(LOOPBACK, BASE, BASE + 5);
+        try {
             assertEquals(BASE, allocate(allocator).rtpPort());
             assertEquals(BASE + 4, allocate(allocator).rtpPort(), "pair 2/3 has its RTCP port taken");
             assertThrows(PortsExhaustedException.class, allocator::allocate);
             assertEquals(2, allocator.pairsInUse());
+        } finally {
             squatter.close();
-            assertEquals(BASE + 2, allocate(allocator).rtpPort(), "retried once it is free");
         }
+        assertEquals(BASE + 2, allocate(allocator).rtpPort(), "retried once it is free");
     }
 
     @Test
