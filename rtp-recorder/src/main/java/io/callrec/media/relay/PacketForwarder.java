@@ -17,6 +17,12 @@ import org.slf4j.LoggerFactory;
  * <p>Nothing here allocates per packet: one direct buffer per thread receives every datagram (a direct buffer lets
  * the JDK read straight into it), the source address object is the one the JDK caches per channel while the sender
  * stays the same, and counters are release stores into preallocated arrays. Errors are counted; logs are rate-limited.
+ * {@code PacketForwarderTest} measures the relay thread's allocation (0 bytes per packet on JDK 17).
+ *
+ * <p>Sockets are deliberately not {@code connect}ed to the latched source, although the kernel would then filter
+ * strangers for us: strangers must be counted (RTP bleed is worth seeing in the stats), the tap and the latch need the
+ * source anyway, re-latching after a new SDP would need a disconnect on the loop thread, and a connected UDP socket
+ * turns ICMP errors into exceptions on the next read. Comparing the cached source address costs no allocation.
  */
 final class PacketForwarder {
     private static final Logger LOG = LoggerFactory.getLogger(PacketForwarder.class);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -201,6 +202,24 @@ class RtpRelayTest {
         } finally {
             videoA.close();
             videoB.close();
+        }
+    }
+
+    @Test
+    void forwardsOverIpv6Loopback() throws IOException {
+        RelayConfig config = new RelayConfig(InetAddress.getByName("::1"), BASE + 200, BASE + 219, 1,
+                Duration.ofSeconds(3), Duration.ofSeconds(60));
+        try (RtpRelay v6 = RtpRelay.start(config); TestParty a6 = new TestParty("::1");
+             TestParty b6 = new TestParty("::1")) {
+            RelayStream s = v6.openSession("v6", IGNORE).stream(0, "audio");
+            s.setRemote(Side.A, a6.rtpAddress(), a6.rtcpAddress(), false);
+            s.setRemote(Side.B, b6.rtpAddress(), null, true);
+            byte[] packet = RtpPackets.rtp(1, 1, 0xa, 100);
+            TestParty.send(a6.rtp, packet, s.localRtp(Side.A));
+            TestParty.Datagram got = TestParty.receiveFrom(b6.rtp);
+            assertArrayEquals(packet, got.data());
+            assertEquals(s.localRtp(Side.B), got.source());
+            assertEquals(Optional.of(a6.rtpAddress()), s.latchedSource(Side.A));
         }
     }
 
