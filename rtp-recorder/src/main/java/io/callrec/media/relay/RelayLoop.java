@@ -106,7 +106,7 @@ final class RelayLoop {
             closeTask.run();
         } else if (!execute(closeTask)) {
             // The loop is gone (relay closed): its selector no longer holds the channels, closing is immediate.
-            sockets.forEach(RelayLoop::closeQuietly);
+            closeNow(sockets);
             finish.run();
         }
         return done;
