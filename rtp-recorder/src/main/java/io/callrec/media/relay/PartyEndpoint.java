@@ -1,0 +1,23 @@
+package io.callrec.media.relay;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/** The relay's side of one stream facing one party: its two sockets, its declared route and what came from it. */
+final class PartyEndpoint {
+    final Side side;
+    final RelaySocket rtpSocket;
+    final RelaySocket rtcpSocket;
+    final StreamCounters counters;
+    /** Null until the party's SDP is known; replaced as a whole by {@link RelayStream#setRemote}. */
+    volatile PeerRoute route;
+
+    PartyEndpoint(RelayStream stream, Side side, PortAllocator.PortPair ports, InetAddress bindAddress, TimeSource time) {
+        this.side = side;
+        this.counters = new StreamCounters(time);
+        this.rtpSocket = new RelaySocket(stream, this, false, ports.rtp(),
+                new InetSocketAddress(bindAddress, ports.rtpPort()));
+        this.rtcpSocket = new RelaySocket(stream, this, true, ports.rtcp(),
+                new InetSocketAddress(bindAddress, ports.rtcpPort()));
+    }
+}

@@ -1,0 +1,210 @@
+package io.callrec.media.relay;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The media of one call: its streams (one per SDP m-line), the recording tap and the inactivity watch.
+ * All methods are thread-safe.
+ */
+public final class RelaySession implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RelaySession.class);
+    /** How long a closing thread waits for the relay threads to let go of the sockets before closing them itself. */
+    private static final long CLOSE_WAIT_MILLIS = 2000;
+
+    private final RtpRelay relay;
+    private final String name;
+    private final SessionListener listener;
+    private final TimeSource time;
+    private final Map<Integer, RelayStream> streams = new TreeMap<>(); // guarded by this
+    private volatile boolean closed;
+    private volatile RecordingTap tap;
+    private volatile long timeoutNanos;
+    /** Written per packet by relay threads: a plain volatile store is the cheapest correct way to publish it. */
+    private volatile long lastActivityNanos;
+    // Sweeper thread only.
+    private boolean inactiveReported;
+    private long inactiveReportedFor;
+
+    RelaySession(RtpRelay relay, String name, SessionListener listener, TimeSource time, Duration timeout) {
+        this.relay = relay;
+        this.name = Objects.requireNonNull(name, "name");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.time = time;
+        this.timeoutNanos = timeout.toNanos();
+        this.lastActivityNanos = time.nanoTime();
+    }
+
+    /** The name given at creation, for logs (e.g. the Call-ID). */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Gets or creates the stream for SDP m-line {@code index}; creating allocates two port pairs (RTP even,
+     * RTCP = RTP + 1), one facing each side. If the index holds a stream of another media type (a rejected m-line slot
+     * reused), that stream is replaced.
+     *
+     * @throws PortsExhaustedException if no port pair is left
+     * @throws IllegalStateException   if the session is closed
+     */
+    public RelayStream stream(int index, String mediaType) throws PortsExhaustedException {
+        Objects.requireNonNull(mediaType, "mediaType");
+        if (index < 0) {
+            throw new IllegalArgumentException("m-line index " + index + " must not be negative");
+        }
+        RelayStream created;
+        RelayStream replaced;
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("session " + name + " is closed");
+            }
+            RelayStream existing = streams.get(index);
+            if (existing != null && existing.mediaType().equals(mediaType)) {
+                return existing;
+            }
+            created = relay.createStream(this, index, mediaType);
+            replaced = streams.put(index, created);
+            created.startReading();
+        }
+        if (replaced != null) {
+            awaitClosed(List.of(replaced));
+        }
+        return created;
+    }
+
+    public Optional<RelayStream> existing(int index) {
+        synchronized (this) {
+            return Optional.ofNullable(streams.get(index));
+        }
+    }
+
+    /** The m-line was rejected or removed: frees its ports. Nothing happens if there is no such stream. */
+    public void removeStream(int index) {
+        RelayStream removed;
+        synchronized (this) {
+            removed = streams.remove(index);
+        }
+        if (removed != null) {
+            awaitClosed(List.of(removed));
+        }
+    }
+
+    /** The streams ordered by m-line index. */
+    public List<RelayStream> streams() {
+        synchronized (this) {
+            return List.copyOf(streams.values());
+        }
+    }
+
+    /** Sets the recording tap; null = no tap. Takes effect for the next packet. */
+    public void setTap(RecordingTap tap) {
+        this.tap = tap;
+    }
+
+    /** Overrides the inactivity timeout (e.g. longer while on hold); {@link Duration#ZERO} = never. */
+    public void setInactivityTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout " + timeout + " must not be negative");
+        }
+        this.timeoutNanos = timeout.toNanos();
+    }
+
+    /** The time of the last packet accepted on any stream, or of the session's creation or last new remote address. */
+    public Instant lastActivity() {
+        return time.toInstant(lastActivityNanos);
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Frees every port; idempotent, safe from any thread (on a relay thread, e.g. from a tap, it does not wait). */
+    @Override
+    public void close() {
+        List<RelayStream> toClose;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            toClose = new ArrayList<>(streams.values());
+            streams.clear();
+        }
+        tap = null;
+        relay.forget(this);
+        awaitClosed(toClose);
+    }
+
+    @Override
+    public String toString() {
+        return "RelaySession[" + name + "]";
+    }
+
+    RecordingTap tap() {
+        return tap;
+    }
+
+    void touch(long nanos) {
+        lastActivityNanos = nanos;
+    }
+
+    /** Sweeper thread: reports inactivity once per idle period. */
+    void checkInactive(long nowNanos) {
+        long timeout = timeoutNanos;
+        if (timeout == 0 || closed) {
+            return;
+        }
+        long last = lastActivityNanos;
+        long idle = nowNanos - last;
+        if (idle < timeout || (inactiveReported && inactiveReportedFor == last)) {
+            return;
+        }
+        inactiveReported = true;
+        inactiveReportedFor = last;
+        try {
+            listener.onInactive(this, Duration.ofNanos(idle));
+        } catch (RuntimeException e) {
+            LOG.warn("inactivity listener of {} failed", name, e);
+        }
+    }
+
+    private void awaitClosed(List<RelayStream> toClose) {
+        List<CountDownLatch> pending = new ArrayList<>(toClose.size());
+        for (RelayStream stream : toClose) {
+            pending.add(stream.beginClose());
+        }
+        if (relay.isRelayThread()) {
+            return; // a relay thread cannot wait for relay threads; the ports follow after its next select
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
+        boolean interrupted = false;
+        for (int i = 0; i < toClose.size(); i++) {
+            boolean done = false;
+            try {
+                done = pending.get(i).await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+            if (!done) {
+                LOG.warn("relay thread did not close {} in time; closing it directly", toClose.get(i));
+                toClose.get(i).forceClose();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

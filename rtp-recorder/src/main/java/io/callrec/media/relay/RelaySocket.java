@@ -1,0 +1,27 @@
+package io.callrec.media.relay;
+
+import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
+
+/** One bound relay socket; the attachment of its selection key, so the packet path finds everything from it. */
+final class RelaySocket {
+    final RelayStream stream;
+    final PartyEndpoint party;
+    final boolean rtcpPort;
+    final DatagramChannel channel;
+    final InetSocketAddress local;
+
+    RelaySocket(RelayStream stream, PartyEndpoint party, boolean rtcpPort, DatagramChannel channel,
+                InetSocketAddress local) {
+        this.stream = stream;
+        this.party = party;
+        this.rtcpPort = rtcpPort;
+        this.channel = channel;
+        this.local = local;
+    }
+
+    @Override
+    public String toString() {
+        return stream + "/" + party.side + (rtcpPort ? "/rtcp " : "/rtp ") + local;
+    }
+}

@@ -1,0 +1,192 @@
+package io.callrec.media.relay;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One relayed media stream (one SDP m-line): two port pairs, one facing each party. Packets arriving on the pair facing
+ * one party leave, unchanged, from the pair facing the other.
+ *
+ * <p>Control methods may be called from any thread; the packet path reads what they publish without locks.
+ */
+public final class RelayStream {
+    private static final CountDownLatch DONE = new CountDownLatch(0);
+
+    private final RelaySession session;
+    private final int index;
+    private final String mediaType;
+    private final RelayLoop loop;
+    private final PortAllocator ports;
+    private final TimeSource time;
+    private final long learningWindowNanos;
+    private final PortAllocator.PortPair pairA;
+    private final PortAllocator.PortPair pairB;
+    private final PartyEndpoint partyA;
+    private final PartyEndpoint partyB;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean portsReleased = new AtomicBoolean();
+
+    RelayStream(RelaySession session, int index, String mediaType, PortAllocator.PortPair pairA,
+                PortAllocator.PortPair pairB, InetAddress bindAddress, RelayLoop loop, PortAllocator ports,
+                TimeSource time, long learningWindowNanos) {
+        this.session = session;
+        this.index = index;
+        this.mediaType = mediaType;
+        this.loop = loop;
+        this.ports = ports;
+        this.time = time;
+        this.learningWindowNanos = learningWindowNanos;
+        this.pairA = pairA;
+        this.pairB = pairB;
+        this.partyA = new PartyEndpoint(this, Side.A, pairA, bindAddress, time);
+        this.partyB = new PartyEndpoint(this, Side.B, pairB, bindAddress, time);
+    }
+
+    /** The SDP m-line index. */
+    public int index() {
+        return index;
+    }
+
+    /** "audio", "video", ... as in the m-line. */
+    public String mediaType() {
+        return mediaType;
+    }
+
+    /** The session this stream belongs to. */
+    public RelaySession session() {
+        return session;
+    }
+
+    /** The socket the party on {@code facing} sends RTP to and receives RTP from (put it in that party's SDP). */
+    public InetSocketAddress localRtp(Side facing) {
+        return party(facing).rtpSocket.local;
+    }
+
+    /** The socket the party on {@code facing} uses for RTCP when it does not mux. */
+    public InetSocketAddress localRtcp(Side facing) {
+        return party(facing).rtcpSocket.local;
+    }
+
+    /**
+     * What the party on {@code side} declared in its SDP: where it receives RTP/RTCP and whether it muxes RTCP on the
+     * RTP port. {@code rtp == null}, port 0 or a wildcard address ({@code c=0.0.0.0} hold) = that side receives
+     * nothing: packets toward it are dropped (counted). {@code rtcp == null} without mux means RTP port + 1.
+     *
+     * <p>If the address changes, latching for that side restarts (new learning window) and the session's inactivity
+     * clock restarts. Going on hold (no address) keeps the latch, so the party's own packets (e.g. music on hold) are
+     * still accepted; coming back with the same address keeps it too.
+     *
+     * @throws IllegalArgumentException if an address is unresolved
+     */
+    public void setRemote(Side side, InetSocketAddress rtp, InetSocketAddress rtcp, boolean rtcpMux) {
+        Objects.requireNonNull(side, "side");
+        InetSocketAddress rtpDestination = receivingAddress(rtp);
+        InetSocketAddress rtcpDestination = null;
+        if (rtpDestination != null) {
+            InetSocketAddress declaredRtcp = receivingAddress(rtcp);
+            if (rtcpMux) {
+                rtcpDestination = rtpDestination;
+            } else if (declaredRtcp != null) {
+                rtcpDestination = declaredRtcp;
+            } else {
+                rtcpDestination = new InetSocketAddress(rtpDestination.getAddress(), rtpDestination.getPort() + 1);
+            }
+        }
+        PartyEndpoint party = party(side);
+        synchronized (party) {
+            PeerRoute old = party.route;
+            SourceLatch latch;
+            boolean sameSource = old != null && (rtpDestination == null
+                    || (rtpDestination.equals(old.latch().expectedRtp())
+                        && rtcpDestination.equals(old.latch().expectedRtcp())));
+            if (sameSource) {
+                latch = old.latch();
+            } else {
+                long now = time.nanoTime();
+                latch = new SourceLatch(rtpDestination, rtcpDestination, now + learningWindowNanos);
+                session.touch(now);
+            }
+            party.route = new PeerRoute(rtpDestination, rtcpDestination, rtcpMux, latch);
+        }
+    }
+
+    /** The RTP clock rate of what the party on {@code from} sends, for jitter in ms; 0 = unknown (no jitter). */
+    public void setClockRate(Side from, int hz) {
+        party(from).counters.clockRate(hz);
+    }
+
+    /** Counters about packets received from the party on {@code from}. */
+    public StreamCounters counters(Side from) {
+        return party(from).counters;
+    }
+
+    /** The RTP source latched for the party on {@code side}, if any. */
+    public Optional<InetSocketAddress> latchedSource(Side side) {
+        PeerRoute route = party(side).route;
+        return route == null ? Optional.empty() : Optional.ofNullable(route.latch().rtpSource());
+    }
+
+    /** The RTCP source latched for the party on {@code side} (non-muxed RTCP), if any. */
+    public Optional<InetSocketAddress> latchedRtcpSource(Side side) {
+        PeerRoute route = party(side).route;
+        return route == null ? Optional.empty() : Optional.ofNullable(route.latch().rtcpSource());
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public String toString() {
+        return session.name() + "#" + index + "(" + mediaType + ")";
+    }
+
+    PartyEndpoint party(Side side) {
+        return side == Side.A ? partyA : partyB;
+    }
+
+    List<RelaySocket> sockets() {
+        return List.of(partyA.rtpSocket, partyA.rtcpSocket, partyB.rtpSocket, partyB.rtcpSocket);
+    }
+
+    void startReading() {
+        loop.register(sockets());
+    }
+
+    /** Closes the sockets through the owning loop; the latch opens once the ports are back in the allocator. */
+    CountDownLatch beginClose() {
+        if (!closed.compareAndSet(false, true)) {
+            return DONE;
+        }
+        return loop.close(sockets(), this::releasePorts);
+    }
+
+    /** For when the loop did not close the sockets in time: closes them here and frees the ports. */
+    void forceClose() {
+        closed.set(true);
+        RelayLoop.closeNow(sockets());
+        releasePorts();
+    }
+
+    private void releasePorts() {
+        if (portsReleased.compareAndSet(false, true)) {
+            ports.release(pairA.rtpPort());
+            ports.release(pairB.rtpPort());
+        }
+    }
+
+    private static InetSocketAddress receivingAddress(InetSocketAddress address) {
+        if (address == null || address.getPort() == 0) {
+            return null;
+        }
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("address " + address + " is unresolved");
+        }
+        return address.getAddress().isAnyLocalAddress() ? null : address;
+    }
+}

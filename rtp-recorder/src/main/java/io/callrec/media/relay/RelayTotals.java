@@ -1,0 +1,22 @@
+package io.callrec.media.relay;
+
+/**
+ * Counters of an {@link RtpRelay} over all sessions since it started.
+ *
+ * @param packets              packets sent on to the other party
+ * @param bytes                bytes of those packets
+ * @param droppedStranger      packets from a source that is not the latched/declared one
+ * @param droppedMalformed     packets that are neither valid RTP nor valid RTCP
+ * @param droppedNoDestination packets whose receiving party has no address (not yet known, on hold or rejected)
+ * @param sendFailed           packets the kernel did not take (socket buffer full or send error)
+ * @param tapErrors            exceptions thrown by a {@link RecordingTap}
+ * @param errors               other unexpected exceptions while handling a packet
+ */
+public record RelayTotals(long packets, long bytes, long droppedStranger, long droppedMalformed,
+                          long droppedNoDestination, long sendFailed, long tapErrors, long errors) {
+
+    /** Packets received but not forwarded, all reasons together. */
+    public long dropped() {
+        return droppedStranger + droppedMalformed + droppedNoDestination + sendFailed;
+    }
+}
