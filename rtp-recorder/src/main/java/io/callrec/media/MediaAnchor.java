@@ -1,0 +1,121 @@
+package io.callrec.media;
+
+import io.callrec.media.relay.PortsExhaustedException;
+import io.callrec.media.relay.RelaySession;
+import io.callrec.media.relay.RelayStream;
+import io.callrec.media.relay.Side;
+import io.callrec.sdp.Anchor;
+import io.callrec.sdp.MediaDescription;
+import io.callrec.sdp.PortPair;
+import io.callrec.sdp.RtpMap;
+import io.callrec.sdp.SdpParseException;
+import io.callrec.sdp.SessionDescription;
+
+import java.net.InetSocketAddress;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Joins SDP and the relay for one call: every SDP that crosses the B2BUA (offer or answer, in either direction)
+ * goes through {@link #relay}, which records where the sending party wants to receive media and returns the SDP
+ * the other party must see, naming our ports. The signalling layer never touches ports or sockets itself.
+ *
+ * <p>Thread-safety: one instance per call; methods are synchronized because offers and answers of one call may
+ * arrive on different SIP threads.
+ */
+public final class MediaAnchor {
+    private final RelaySession session;
+    private final String address;
+    /** Last SDP received from each side, and what we sent to the other side for it: an unchanged refresh reuses it. */
+    private final Map<Side, SessionDescription> lastReceived = new EnumMap<>(Side.class);
+    private final Map<Side, String> lastSent = new EnumMap<>(Side.class);
+
+    public MediaAnchor(RelaySession session, String address) {
+        this.session = Objects.requireNonNull(session, "session");
+        this.address = Objects.requireNonNull(address, "address");
+    }
+
+    public RelaySession session() {
+        return session;
+    }
+
+    /** The last SDP the party on {@code side} sent us, if any. */
+    public synchronized Optional<SessionDescription> lastFrom(Side side) {
+        return Optional.ofNullable(lastReceived.get(side));
+    }
+
+    /**
+     * Takes the SDP that the party on {@code from} sent, points the relay at the addresses it names, and returns the
+     * SDP to forward to the other party.
+     *
+     * @throws SdpParseException      the SDP is malformed (the caller answers 400 / 488)
+     * @throws PortsExhaustedException no relay ports are left (the caller answers 503)
+     */
+    public synchronized String relay(Side from, String sdpText) throws SdpParseException, PortsExhaustedException {
+        SessionDescription sdp = SessionDescription.parse(sdpText);
+        SessionDescription previous = lastReceived.get(from);
+        String previouslySent = lastSent.get(from);
+        if (previous != null && previouslySent != null && previous.sameVersionAs(sdp)) {
+            // RFC 3264 §8: same o= version means the session did not change; re-anchoring would only churn ports.
+            return previouslySent;
+        }
+        Side to = from.other();
+        for (MediaDescription m : sdp.media()) {
+            if (m.rejected()) {
+                session.removeStream(m.index());
+            }
+        }
+        String out;
+        try {
+            out = sdp.anchored(new Anchor() {
+            @Override
+            public String address() {
+                return address;
+            }
+
+            @Override
+            public Optional<PortPair> ports(MediaDescription m) {
+                RelayStream stream;
+                try {
+                    stream = session.stream(m.index(), m.type());
+                } catch (PortsExhaustedException e) {
+                    throw new PortsExhaustedUnchecked(e);
+                }
+                InetSocketAddress rtp = m.rtpAddress(sdp.connection()).orElse(null);
+                InetSocketAddress rtcp = m.rtcpAddress(sdp.connection()).orElse(null);
+                stream.setRemote(from, rtp, rtcp, m.rtcpMux());
+                firstClockRate(m).ifPresent(hz -> stream.setClockRate(from, hz));
+                return Optional.of(new PortPair(stream.localRtp(to).getPort(), stream.localRtcp(to).getPort()));
+            }
+        }).format();
+        } catch (PortsExhaustedUnchecked e) {
+            throw (PortsExhaustedException) e.getCause();
+        }
+        lastReceived.put(from, sdp);
+        lastSent.put(from, out);
+        return out;
+    }
+
+    private static Optional<Integer> firstClockRate(MediaDescription m) {
+        for (String fmt : m.formats()) {
+            try {
+                Optional<RtpMap> map = m.codec(Integer.parseInt(fmt));
+                if (map.isPresent() && !"telephone-event".equalsIgnoreCase(map.get().encoding())) {
+                    return Optional.of(map.get().clockRate());
+                }
+            } catch (NumberFormatException e) {
+                return Optional.empty(); // non-RTP formats (e.g. "webrtc-datachannel") have no clock
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Carries a checked exception out of the {@link Anchor} callback. */
+    private static final class PortsExhaustedUnchecked extends RuntimeException {
+        PortsExhaustedUnchecked(PortsExhaustedException cause) {
+            super(cause);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.callrec.http;
+
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+import java.util.List;
+
+/**
+ * The embedded HTTP server (Jetty 12 core, no servlets): {@code /health} now, the download service later.
+ * Error pages carry no stack traces, paths or server version.
+ */
+public final class HttpService implements AutoCloseable {
+    private final Server server;
+    private final ServerConnector connector;
+
+    private HttpService(Server server, ServerConnector connector) {
+        this.server = server;
+        this.connector = connector;
+    }
+
+    public static HttpService start(String host, int port, List<Handler> handlers) throws Exception {
+        QueuedThreadPool pool = new QueuedThreadPool(32, 4);
+        pool.setName("http");
+        pool.setDaemon(true);
+        Server server = new Server(pool);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(30_000);
+        server.addConnector(connector);
+        Handler.Sequence sequence = new Handler.Sequence();
+        handlers.forEach(sequence::addHandler);
+        sequence.addHandler(new NotFound());
+        server.setHandler(sequence);
+        ErrorHandler errors = new ErrorHandler();
+        errors.setShowStacks(false);
+        errors.setShowMessageInTitle(false);
+        server.setErrorHandler(errors);
+        server.setStopTimeout(2_000);
+        server.start();
+        return new HttpService(server, connector);
+    }
+
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+
+    private static final class NotFound extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            Response.writeError(request, response, callback, 404);
+            return true;
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.callrec.server;
+
+import io.callrec.config.ServerConfig;
+import io.callrec.http.HttpService;
+import io.callrec.http.JsonHandler;
+import io.callrec.media.relay.RelayConfig;
+import io.callrec.media.relay.RelayTotals;
+import io.callrec.media.relay.RtpRelay;
+import io.callrec.sip.B2bua;
+import io.callrec.sip.CallPolicy;
+import io.callrec.sip.SipServer;
+import io.callrec.sip.registrar.Registrar;
+import io.callrec.storage.LocalStorageProbe;
+import io.callrec.storage.StorageStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The composition root: builds relay, SIP stack, B2BUA and HTTP service from one {@link ServerConfig}, and takes
+ * them down in the reverse order. Nothing else wires components together.
+ */
+public final class CallrecServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CallrecServer.class);
+    /** Below this much free disk a recording is refused rather than cut short. */
+    private static final long STORAGE_FLOOR_BYTES = 256L << 20;
+
+    private final ServerConfig config;
+    private final Clock clock = Clock.systemUTC();
+    private final Instant startedAt = clock.instant();
+    private final ScheduledExecutorService timers;
+    private final RtpRelay relay;
+    private final SipServer sip;
+    private final Registrar registrar;
+    private final B2bua b2bua;
+    private final LocalStorageProbe storageProbe;
+    private final HttpService http;
+    private volatile StorageStatus storage;
+
+    private CallrecServer(ServerConfig config) throws Exception {
+        this.config = config;
+        this.timers = Executors.newScheduledThreadPool(1, r -> {
+            Thread t = new Thread(r, "callrec-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        InetAddress mediaAddress = InetAddress.getByName(config.mediaHost());
+        RelayConfig rc = new RelayConfig(mediaAddress, config.rtpPortMin(), config.rtpPortMax(),
+                Math.min(2, Runtime.getRuntime().availableProcessors()), Duration.ofSeconds(3), config.rtpTimeout());
+        this.relay = RtpRelay.start(rc);
+        this.sip = SipServer.start(config.sipHost(), config.sipPort(), 8, 65_536);
+        this.registrar = new Registrar(clock);
+        timers.scheduleWithFixedDelay(registrar::purgeExpired, 30, 30, TimeUnit.SECONDS);
+        CallPolicy policy = new CallPolicy(config, registrar, clock, SecretFile.load(
+                config.dataDir().resolve("keys").resolve("digest.secret"), 32));
+        this.b2bua = new B2bua(sip.context(), policy, relay, config.mediaHost(), timers, clock);
+        Path storageRoot = config.dataDir();
+        this.storageProbe = new LocalStorageProbe(storageRoot, STORAGE_FLOOR_BYTES, clock);
+        this.storage = storageProbe.probe();
+        timers.scheduleWithFixedDelay(this::probeStorage, 10, 10, TimeUnit.SECONDS);
+        sip.listen(b2bua);
+        this.http = HttpService.start(config.httpHost(), config.httpPort(),
+                List.of(new JsonHandler("/health", this::health)));
+    }
+
+    public static CallrecServer start(ServerConfig config) throws Exception {
+        CallrecServer server = new CallrecServer(config);
+        log.info("callrec ready: SIP {}:{} (udp, tcp), RTP {}-{} on {}, HTTP {}:{}, storage {} ({})",
+                config.sipHost(), config.sipPort(), config.rtpPortMin(), config.rtpPortMax(), config.mediaHost(),
+                config.httpHost(), server.http.port(), config.storage(),
+                server.storage.available() ? "available" : "unavailable: " + server.storage.reason());
+        return server;
+    }
+
+    private void probeStorage() {
+        StorageStatus now = storageProbe.probe();
+        StorageStatus before = storage;
+        storage = now;
+        if (before.available() != now.available()) {
+            log.warn("storage {} is now {}", config.storage(), now.available() ? "available"
+                    : "unavailable: " + now.reason());
+        }
+    }
+
+    Map<String, Object> health() {
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("status", "up");
+        h.put("uptimeSeconds", Duration.between(startedAt, clock.instant()).toSeconds());
+        h.put("sip", Map.of("host", config.sipHost(), "port", config.sipPort(), "transports", List.of("udp", "tcp")));
+        h.put("calls", Map.of("active", b2bua.activeCalls(), "total", b2bua.totalCalls(),
+                "failed", b2bua.failedCalls()));
+        RelayTotals t = relay.totals();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("sessions", relay.activeSessions());
+        r.put("portsInUse", relay.portsInUse());
+        r.put("totals", t);
+        h.put("relay", r);
+        h.put("registrations", registrar.count());
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("uri", config.storage().toString());
+        s.put("available", storage.available());
+        if (storage.reason() != null) {
+            s.put("reason", storage.reason());
+        }
+        h.put("storage", s);
+        return h;
+    }
+
+    /**
+     * Graceful stop (SIGTERM): new INVITEs get 503 from now on, running calls are ended with BYE (recordings,
+     * once they exist, are finished first, bounded by the drain timeout), then everything closes.
+     */
+    @Override
+    public void close() {
+        log.info("shutting down: {} active calls", b2bua.activeCalls());
+        b2bua.startDraining();
+        b2bua.endAll("server shutdown");
+        long deadline = System.nanoTime() + Math.min(config.drainTimeout().toNanos(), Duration.ofSeconds(5).toNanos());
+        // Give the BYEs a moment to leave and be answered before the stack goes away.
+        while (System.nanoTime() < deadline && b2bua.activeCalls() > 0) {
+            sleep(50);
+        }
+        sleep(300);
+        closeQuietly(http);
+        sip.close();
+        relay.close();
+        timers.shutdownNow();
+        log.info("callrec stopped");
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.debug("close failed: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,966 @@
+package io.callrec.sip;
+
+import gov.nist.javax.sip.DialogTimeoutEvent;
+import gov.nist.javax.sip.ServerTransactionExt;
+import gov.nist.javax.sip.SipListenerExt;
+import io.callrec.media.MediaAnchor;
+import io.callrec.media.relay.PortsExhaustedException;
+import io.callrec.media.relay.RelaySession;
+import io.callrec.media.relay.RtpRelay;
+import io.callrec.media.relay.Side;
+import io.callrec.sdp.SdpParseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.DialogState;
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.InvalidArgumentException;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipException;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionAlreadyExistsException;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.TransactionUnavailableException;
+import javax.sip.address.SipURI;
+import javax.sip.address.URI;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.Header;
+import javax.sip.header.MaxForwardsHeader;
+import javax.sip.header.RequireHeader;
+import javax.sip.header.SupportedHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Message;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The back-to-back user agent: every call is two dialogs (leg A toward the caller, leg B toward the callee) with
+ * their own Call-IDs, tags and CSeq spaces, and media anchored through the relay. Requests and responses are
+ * rebuilt per leg; end-to-end headers are copied by {@link HeaderRelay}; SDP goes through the call's
+ * {@link MediaAnchor}.
+ *
+ * <p>The stack runs this listener re-entrantly on a pool of threads; per-call state is guarded by the
+ * {@link Call}'s monitor.
+ */
+public final class B2bua implements SipListenerExt {
+    private static final Logger log = LoggerFactory.getLogger(B2bua.class);
+    private static final Logger events = LoggerFactory.getLogger("io.callrec.call");
+
+    static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, MESSAGE, UPDATE, PRACK, REFER, NOTIFY, REGISTER";
+    static final String SUPPORTED = "timer, 100rel, replaces";
+    /** RFC 3261 §17.1.1.2: 64*T1, after which a 2xx that was never ACKed ends the call. */
+    private static final Duration ACK_WAIT = Duration.ofSeconds(32);
+    /** No final answer from the callee within this time: the caller gets 408 (RFC 3261 Timer C is > 3 min). */
+    private static final Duration SETUP_LIMIT = Duration.ofMinutes(3);
+
+    private final SipContext sip;
+    private final CallPolicy policy;
+    private final RtpRelay relay;
+    private final String mediaHost;
+    private final ScheduledExecutorService timers;
+    private final Clock clock;
+    private final Map<String, Call> callsByCallIdA = new ConcurrentHashMap<>();
+    private final Map<String, Call> calls = new ConcurrentHashMap<>();
+    private final AtomicLong totalCalls = new AtomicLong();
+    private final AtomicLong failedCalls = new AtomicLong();
+    private final AtomicLong callSequence = new AtomicLong();
+    private volatile boolean draining;
+
+    public B2bua(SipContext sip, CallPolicy policy, RtpRelay relay, String mediaHost,
+                 ScheduledExecutorService timers, Clock clock) {
+        this.sip = sip;
+        this.policy = policy;
+        this.relay = relay;
+        this.mediaHost = mediaHost;
+        this.timers = timers;
+        this.clock = clock;
+    }
+
+    public int activeCalls() {
+        return calls.size();
+    }
+
+    public long totalCalls() {
+        return totalCalls.get();
+    }
+
+    public long failedCalls() {
+        return failedCalls.get();
+    }
+
+    /** From now on new INVITEs get 503; running calls go on until {@link #endAll} or their end. */
+    public void startDraining() {
+        draining = true;
+    }
+
+    /** Ends every call (BYE to confirmed legs, CANCEL/503 to calls still being set up). */
+    public void endAll(String reason) {
+        for (Call call : List.copyOf(calls.values())) {
+            end(call, reason);
+        }
+    }
+
+    // ------------------------------------------------------------------ requests
+
+    @Override
+    public void processRequest(RequestEvent evt) {
+        Request req = evt.getRequest();
+        String method = req.getMethod();
+        try {
+            if (Request.ACK.equals(method)) {
+                onAck(evt);
+                return;
+            }
+            ServerTransaction st = serverTransaction(evt);
+            if (st == null) {
+                return; // a retransmission the stack already answers
+            }
+            Dialog dialog = evt.getDialog();
+            String toTag = ((ToHeader) req.getHeader(ToHeader.NAME)).getTag();
+            if (Request.CANCEL.equals(method)) {
+                onCancel(st, req);
+            } else if (toTag != null) {
+                Leg leg = dialog == null ? null : (Leg) dialog.getApplicationData();
+                if (leg == null) {
+                    respond(st, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+                } else {
+                    onInDialogRequest(st, req, leg);
+                }
+            } else if (Request.INVITE.equals(method)) {
+                onInitialInvite(evt, st, req);
+            } else if (Request.REGISTER.equals(method)) {
+                st.sendResponse(policy.register(req, evt));
+            } else if (Request.OPTIONS.equals(method)) {
+                Response ok = sip.messages().createResponse(Response.OK, req);
+                addCapabilities(ok);
+                ok.addHeader(sip.headers().createAcceptHeader("application", "sdp"));
+                st.sendResponse(ok);
+            } else if (Request.BYE.equals(method) || Request.PRACK.equals(method) || Request.UPDATE.equals(method)
+                    || Request.INFO.equals(method)) {
+                respond(st, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+            } else {
+                Response r = sip.messages().createResponse(Response.METHOD_NOT_ALLOWED, req);
+                r.addHeader(sip.headers().createAllowHeader(ALLOW));
+                st.sendResponse(r);
+            }
+        } catch (Exception e) {
+            log.warn("failed to handle {} {}: {}", method, callIdOf(req), e.toString(), e);
+        }
+    }
+
+    private ServerTransaction serverTransaction(RequestEvent evt) {
+        ServerTransaction st = evt.getServerTransaction();
+        if (st != null) {
+            return st;
+        }
+        try {
+            return sip.provider().getNewServerTransaction(evt.getRequest());
+        } catch (TransactionAlreadyExistsException e) {
+            return null;
+        } catch (TransactionUnavailableException e) {
+            log.warn("no server transaction for {}: {}", evt.getRequest().getMethod(), e.getMessage());
+            return null;
+        }
+    }
+
+    private void onInitialInvite(RequestEvent evt, ServerTransaction st, Request req) throws Exception {
+        if (draining) {
+            Response r = sip.messages().createResponse(Response.SERVICE_UNAVAILABLE, req);
+            r.addHeader(sip.headers().createRetryAfterHeader(30));
+            st.sendResponse(r);
+            return;
+        }
+        MaxForwardsHeader mf = (MaxForwardsHeader) req.getHeader(MaxForwardsHeader.NAME);
+        int hops = mf == null ? 70 : mf.getMaxForwards();
+        if (hops <= 0) {
+            respond(st, Response.TOO_MANY_HOPS, null);
+            return;
+        }
+        if (cameFromUs(req)) {
+            respond(st, Response.LOOP_DETECTED, null);
+            return;
+        }
+        if (calls.size() >= policy.maxCalls()) {
+            Response r = sip.messages().createResponse(Response.SERVICE_UNAVAILABLE, req);
+            r.setReasonPhrase("Call Limit Reached");
+            r.addHeader(sip.headers().createRetryAfterHeader(10));
+            st.sendResponse(r);
+            return;
+        }
+        Optional<Response> challenge = policy.authorize(req, evt);
+        if (challenge.isPresent()) {
+            st.sendResponse(challenge.get());
+            return;
+        }
+        CallPolicy.Target target = policy.route(req);
+        if (target.status() != 0) {
+            respond(st, target.status(), target.reason());
+            logEvent(null, "rejected " + target.status() + " for " + req.getRequestURI());
+            return;
+        }
+        respond(st, Response.TRYING, null);
+
+        Call call = new Call(nextCallId(), clock.instant(), SipFactories.newTag(), SipFactories.newTag());
+        call.a.callId = callIdOf(req);
+        call.inviteA = st;
+        call.callerRequires100rel = headerListContains(req, RequireHeader.NAME, "100rel");
+        call.a.trusted = policy.trusted(evt);
+        call.b.trusted = policy.trustedTarget(target.uri());
+        synchronized (call) {
+            Dialog dialogA = sip.provider().getNewDialog(st);
+            dialogA.setApplicationData(call.a);
+            call.a.dialog = dialogA;
+            call.a.inviteInProgress = true;
+
+            RelaySession rs = relay.openSession(call.id, (session, idle) -> end(call, "RTP inactive for "
+                    + idle.toSeconds() + " s"));
+            call.media = new MediaAnchor(rs, mediaHost);
+            calls.put(call.id, call);
+            callsByCallIdA.put(call.a.callId, call);
+            totalCalls.incrementAndGet();
+
+            String sdpForB = null;
+            if (hasSdp(req)) {
+                try {
+                    sdpForB = call.media.relay(Side.A, body(req));
+                } catch (SdpParseException e) {
+                    failSetup(call, Response.BAD_REQUEST, "Bad SDP: " + e.getMessage());
+                    return;
+                } catch (PortsExhaustedException e) {
+                    failSetup(call, Response.SERVICE_UNAVAILABLE, "No Media Ports Available");
+                    return;
+                }
+            }
+            Request invite = buildInitialInvite(req, target.uri(), sdpForB, hops - 1, call.a.trusted);
+            call.b.callId = callIdOf(invite);
+            ClientTransaction ct = sip.provider().getNewClientTransaction(invite);
+            ct.setApplicationData(new Pending(call, call.a, st, Request.INVITE));
+            Dialog dialogB = sip.provider().getNewDialog(ct);
+            dialogB.setApplicationData(call.b);
+            call.b.dialog = dialogB;
+            call.b.inviteInProgress = true;
+            call.inviteB = ct;
+            call.setupTimer = timers.schedule(() -> setupTimedOut(call), SETUP_LIMIT.toSeconds(), TimeUnit.SECONDS);
+            ct.sendRequest();
+            logEvent(call, "INVITE " + req.getRequestURI() + " -> " + target.uri() + " (" + target.via() + ")"
+                    + (sdpForB == null ? " without offer" : ""));
+        }
+    }
+
+    private Request buildInitialInvite(Request src, String targetUri, String sdp, int hops, boolean trusted)
+            throws ParseException, InvalidArgumentException, SipException {
+        URI ruri = sip.addresses().createURI(targetUri);
+        String transport = transportOf(ruri);
+        CallIdHeader callId = sip.provider().getNewCallId();
+        CSeqHeader cseq = sip.headers().createCSeqHeader(1L, Request.INVITE);
+        FromHeader fromA = (FromHeader) src.getHeader(FromHeader.NAME);
+        ToHeader toA = (ToHeader) src.getHeader(ToHeader.NAME);
+        Call call = null;
+        FromHeader from = sip.headers().createFromHeader(
+                (javax.sip.address.Address) fromA.getAddress().clone(), SipFactories.newTag());
+        ToHeader to = sip.headers().createToHeader((javax.sip.address.Address) toA.getAddress().clone(), null);
+        List<ViaHeader> vias = new ArrayList<>();
+        vias.add(sip.newVia(transport));
+        Request invite = sip.messages().createRequest(ruri, Request.INVITE, callId, cseq, from, to, vias,
+                sip.headers().createMaxForwardsHeader(hops));
+        invite.addHeader(sip.contact(transport));
+        HeaderRelay.copy(src, invite, trusted);
+        if (sdp != null) {
+            invite.setContent(sdp, sdpType());
+        }
+        return invite;
+    }
+
+    private void onAck(RequestEvent evt) throws SipException, InvalidArgumentException {
+        Dialog dialog = evt.getDialog();
+        if (dialog == null || !(dialog.getApplicationData() instanceof Leg leg)) {
+            return; // ACK of a non-2xx final response is absorbed by the transaction layer
+        }
+        Call call = leg.call;
+        synchronized (call) {
+            Leg.PendingAck pending = leg.pendingAck;
+            if (pending == null) {
+                return;
+            }
+            leg.pendingAck = null;
+            Request ack = pending.target().dialog.createAck(pending.cseq());
+            Request src = evt.getRequest();
+            if (hasSdp(src)) {
+                try {
+                    ack.setContent(call.media.relay(leg.side, body(src)), sdpType());
+                } catch (SdpParseException | PortsExhaustedException | ParseException e) {
+                    pending.target().dialog.sendAck(ack);
+                    end(call, "bad SDP in ACK: " + e.getMessage());
+                    return;
+                }
+            }
+            pending.target().dialog.sendAck(ack);
+            if (call.state == Call.State.ANSWERED) {
+                call.state = Call.State.CONFIRMED;
+                cancel(call.setupTimer);
+                logEvent(call, "confirmed");
+            }
+        }
+    }
+
+    private void onCancel(ServerTransaction cancelTx, Request cancel) throws SipException, ParseException,
+            InvalidArgumentException {
+        cancelTx.sendResponse(sip.messages().createResponse(Response.OK, cancel));
+        Call call = callsByCallIdA.get(callIdOf(cancel));
+        if (call == null) {
+            return; // RFC 3261 §9.2: answered 200 but nothing to cancel (the INVITE already got its final answer)
+        }
+        synchronized (call) {
+            if (call.state != Call.State.SETUP && call.state != Call.State.EARLY) {
+                return;
+            }
+            call.cancelled = true;
+            respondToInviteA(call, Response.REQUEST_TERMINATED, null);
+            cancelLegB(call);
+            finish(call, "cancelled by caller");
+        }
+    }
+
+    /** RFC 3261 §9.1: a CANCEL may only follow a provisional response; otherwise it is sent when one arrives. */
+    private void cancelLegB(Call call) {
+        if (call.inviteB == null || !call.provisionalFromB) {
+            return;
+        }
+        try {
+            Request cancel = call.inviteB.createCancel();
+            sip.provider().getNewClientTransaction(cancel).sendRequest();
+        } catch (SipException e) {
+            log.debug("{} CANCEL toward callee failed: {}", call, e.getMessage());
+        }
+    }
+
+    private void onInDialogRequest(ServerTransaction st, Request req, Leg leg) throws Exception {
+        Call call = leg.call;
+        String method = req.getMethod();
+        synchronized (call) {
+            if (Request.BYE.equals(method)) {
+                respond(st, Response.OK, null);
+                logEvent(call, "BYE from " + (leg.side == Side.A ? "caller" : "callee"));
+                hangUp(call, leg.other());
+                finish(call, "BYE from " + (leg.side == Side.A ? "caller" : "callee"));
+                return;
+            }
+            if (Request.PRACK.equals(method)) {
+                // 100rel is terminated per leg: our reliable provisionals on this leg are acknowledged here.
+                respond(st, Response.OK, null);
+                return;
+            }
+            Leg other = leg.other();
+            if (call.ended() || other.dialog == null || other.dialog.getState() == null
+                    || other.dialog.getState() == DialogState.TERMINATED) {
+                respond(st, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+                return;
+            }
+            boolean invite = Request.INVITE.equals(method);
+            if (invite && (leg.inviteInProgress || other.inviteInProgress)) {
+                respond(st, Response.REQUEST_PENDING, null);
+                return;
+            }
+            if (Request.OPTIONS.equals(method)) {
+                Response ok = sip.messages().createResponse(Response.OK, req);
+                addCapabilities(ok);
+                st.sendResponse(ok);
+                return;
+            }
+            if (other.dialog.getState() == DialogState.EARLY && !Request.UPDATE.equals(method)
+                    && !Request.INFO.equals(method) && !Request.MESSAGE.equals(method)) {
+                respond(st, Response.REQUEST_PENDING, null);
+                return;
+            }
+            Request out = other.dialog.createRequest(method);
+            HeaderRelay.copy(req, out, leg.trusted);
+            if (req.getRawContent() != null && req.getRawContent().length > 0) {
+                if (isSdp(req)) {
+                    try {
+                        out.setContent(call.media.relay(leg.side, body(req)), sdpType());
+                    } catch (SdpParseException e) {
+                        respond(st, Response.NOT_ACCEPTABLE_HERE, "Bad SDP");
+                        return;
+                    } catch (PortsExhaustedException e) {
+                        respond(st, Response.SERVICE_UNAVAILABLE, "No Media Ports Available");
+                        return;
+                    }
+                } else {
+                    out.setContent(req.getRawContent(), (ContentTypeHeader) req.getHeader(ContentTypeHeader.NAME));
+                }
+            }
+            if (invite || Request.UPDATE.equals(method)) {
+                out.setHeader(sip.contact(transportOf(other.dialog.getRemoteTarget().getURI())));
+            }
+            ClientTransaction ct = sip.provider().getNewClientTransaction(out);
+            ct.setApplicationData(new Pending(call, leg, st, method));
+            if (invite) {
+                leg.inviteInProgress = true;
+                other.inviteInProgress = true;
+            }
+            other.dialog.sendRequest(ct);
+            if (invite || Request.UPDATE.equals(method)) {
+                logEvent(call, method + " from " + (leg.side == Side.A ? "caller" : "callee")
+                        + (isSdp(req) ? " with SDP" : ""));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ responses
+
+    @Override
+    public void processResponse(ResponseEvent evt) {
+        Response resp = evt.getResponse();
+        ClientTransaction ct = evt.getClientTransaction();
+        try {
+            if (ct == null || !(ct.getApplicationData() instanceof Pending pending)) {
+                onStrayResponse(evt);
+                return;
+            }
+            if (resp.getStatusCode() == Response.TRYING) {
+                return;
+            }
+            Call call = pending.call();
+            synchronized (call) {
+                if (pending.origin() == call.inviteA && Request.INVITE.equals(pending.method())) {
+                    onInitialInviteResponse(call, ct, resp, evt.getDialog());
+                } else {
+                    onRelayedResponse(call, pending, resp);
+                }
+            }
+        } catch (Exception e) {
+            log.warn("failed to handle response {} {}: {}", resp.getStatusCode(), callIdOf(resp), e.toString(), e);
+        }
+    }
+
+    private void onInitialInviteResponse(Call call, ClientTransaction ct, Response resp, Dialog dialog)
+            throws Exception {
+        int code = resp.getStatusCode();
+        if (call.ended()) {
+            if (code / 100 == 2 && dialog != null) {
+                // The callee answered after the caller left (CANCEL race, RFC 3261 §15): confirm and release it.
+                dialog.sendAck(dialog.createAck(cseqOf(resp)));
+                sendBye(dialog, call);
+            }
+            return;
+        }
+        if (code < 200) {
+            boolean first = !call.provisionalFromB;
+            call.provisionalFromB = true;
+            if (call.cancelled) {
+                cancelLegB(call);
+                return;
+            }
+            if (first) {
+                call.state = Call.State.EARLY;
+            }
+            if (dialog != null && dialog != call.b.dialog && call.b.dialog.getState() == null) {
+                call.b.dialog = dialog;
+                dialog.setApplicationData(call.b);
+            }
+            if (resp.getHeader("RSeq") != null && dialog != null) {
+                // Reliable provisional on leg B: acknowledged here, 100rel is terminated per leg.
+                Request prack = dialog.createPrack(resp);
+                dialog.sendRequest(sip.provider().getNewClientTransaction(prack));
+            }
+            relayProvisionalToA(call, resp);
+            return;
+        }
+        cancel(call.setupTimer);
+        call.b.inviteInProgress = false;
+        call.a.inviteInProgress = false;
+        if (code / 100 == 2) {
+            if (dialog != null && dialog != call.b.dialog) {
+                call.b.dialog = dialog;
+                dialog.setApplicationData(call.b);
+            }
+            String sdpForA = null;
+            if (hasSdp(resp)) {
+                try {
+                    sdpForA = call.media.relay(Side.B, body(resp));
+                } catch (SdpParseException | PortsExhaustedException e) {
+                    call.b.dialog.sendAck(call.b.dialog.createAck(cseqOf(resp)));
+                    sendBye(call.b.dialog, call);
+                    respondToInviteA(call, Response.SERVER_INTERNAL_ERROR, "Callee SDP not usable");
+                    finish(call, "unusable SDP from callee: " + e.getMessage());
+                    failedCalls.incrementAndGet();
+                    return;
+                }
+            }
+            Response ok = sip.messages().createResponse(code, call.inviteA.getRequest());
+            ok.setReasonPhrase(resp.getReasonPhrase());
+            prepareForA(call, resp, ok);
+            if (sdpForA != null) {
+                ok.setContent(sdpForA, sdpType());
+            }
+            call.a.pendingAck = new Leg.PendingAck(call.b, cseqOf(resp));
+            call.state = Call.State.ANSWERED;
+            call.inviteA.sendResponse(ok);
+            startSessionTimer(call, resp);
+            logEvent(call, "answered " + code);
+            return;
+        }
+        // 3xx-6xx: the caller gets the same code; the transaction layer ACKs leg B.
+        Response fail = sip.messages().createResponse(code, call.inviteA.getRequest());
+        fail.setReasonPhrase(resp.getReasonPhrase());
+        ((ToHeader) fail.getHeader(ToHeader.NAME)).setTag(call.a.localTag);
+        HeaderRelay.copy(resp, fail, true);
+        if (code / 100 == 3) {
+            for (Iterator<?> it = resp.getHeaders("Contact"); it.hasNext(); ) {
+                fail.addHeader((Header) ((Header) it.next()).clone());
+            }
+        }
+        call.inviteA.sendResponse(fail);
+        failedCalls.incrementAndGet();
+        finish(call, "failed " + code + " " + resp.getReasonPhrase());
+    }
+
+    private void relayProvisionalToA(Call call, Response resp) throws Exception {
+        int code = resp.getStatusCode();
+        String sdpForA = null;
+        if (hasSdp(resp)) {
+            try {
+                sdpForA = call.media.relay(Side.B, body(resp));
+            } catch (SdpParseException | PortsExhaustedException e) {
+                log.info("{} ignoring unusable early-media SDP: {}", call, e.getMessage());
+            }
+        }
+        Response out;
+        boolean reliable = call.callerRequires100rel && code > 100;
+        if (reliable) {
+            out = call.a.dialog.createReliableProvisionalResponse(code);
+        } else {
+            out = sip.messages().createResponse(code, call.inviteA.getRequest());
+        }
+        out.setReasonPhrase(resp.getReasonPhrase());
+        prepareForA(call, resp, out);
+        out.removeHeader(RequireHeader.NAME);
+        if (reliable) {
+            out.addHeader(sip.headers().createRequireHeader("100rel"));
+        }
+        if (sdpForA != null) {
+            out.setContent(sdpForA, sdpType());
+        }
+        if (reliable) {
+            call.a.dialog.sendReliableProvisionalResponse(out);
+        } else {
+            call.inviteA.sendResponse(out);
+        }
+        if (code == Response.RINGING || code == Response.SESSION_PROGRESS) {
+            logEvent(call, code + (sdpForA != null ? " with early media" : ""));
+        }
+    }
+
+    private void prepareForA(Call call, Response from, Response to) throws ParseException {
+        ((ToHeader) to.getHeader(ToHeader.NAME)).setTag(call.a.localTag);
+        to.setHeader(sip.contact(transportOf(call.inviteA.getRequest())));
+        HeaderRelay.copy(from, to, true);
+    }
+
+    private void onRelayedResponse(Call call, Pending pending, Response resp) throws Exception {
+        int code = resp.getStatusCode();
+        if (code < 200 && !Request.INVITE.equals(pending.method())) {
+            return;
+        }
+        Leg origin = pending.originLeg();
+        Leg target = origin.other();
+        boolean invite = Request.INVITE.equals(pending.method());
+        if (code >= 200 && invite) {
+            origin.inviteInProgress = false;
+            target.inviteInProgress = false;
+        }
+        Response out = sip.messages().createResponse(code, pending.origin().getRequest());
+        out.setReasonPhrase(resp.getReasonPhrase());
+        HeaderRelay.copy(resp, out, target.trusted);
+        if (resp.getRawContent() != null && resp.getRawContent().length > 0) {
+            if (isSdp(resp)) {
+                try {
+                    out.setContent(call.media.relay(target.side, body(resp)), sdpType());
+                } catch (SdpParseException | PortsExhaustedException e) {
+                    log.info("{} unusable SDP in {} answer: {}", call, pending.method(), e.getMessage());
+                }
+            } else {
+                out.setContent(resp.getRawContent(), (ContentTypeHeader) resp.getHeader(ContentTypeHeader.NAME));
+            }
+        }
+        if (code / 100 == 2 && (invite || Request.UPDATE.equals(pending.method()))) {
+            out.setHeader(sip.contact(transportOf(pending.origin().getRequest())));
+        }
+        if (invite && code / 100 == 2) {
+            origin.pendingAck = new Leg.PendingAck(target, cseqOf(resp));
+            startSessionTimer(call, resp);
+        } else if (Request.UPDATE.equals(pending.method()) && code / 100 == 2) {
+            startSessionTimer(call, resp);
+        }
+        try {
+            pending.origin().sendResponse(out);
+        } catch (SipException e) {
+            log.debug("{} could not relay {} to {}: {}", call, code, origin.side, e.getMessage());
+        }
+        if (code == Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST || code == Response.REQUEST_TIMEOUT) {
+            // RFC 5057 §5: the dialog is gone on that side, so the call cannot go on.
+            end(call, pending.method() + " answered " + code + " by " + (target.side == Side.A ? "caller" : "callee"));
+        }
+    }
+
+    private void onStrayResponse(ResponseEvent evt) {
+        Response resp = evt.getResponse();
+        Dialog dialog = evt.getDialog();
+        if (dialog != null && dialog.getApplicationData() instanceof Leg leg
+                && resp.getStatusCode() / 100 == 2 && Request.INVITE.equals(cseqMethod(resp))) {
+            Call call = leg.call;
+            synchronized (call) {
+                if (call.ended() && dialog.getState() != DialogState.TERMINATED) {
+                    try {
+                        dialog.sendAck(dialog.createAck(cseqOf(resp)));
+                        sendBye(dialog, call);
+                    } catch (SipException | InvalidArgumentException e) {
+                        log.debug("{} late 2xx cleanup failed: {}", call, e.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ ending calls
+
+    /** Ends a call from our side, whatever its state: the reason is logged with both Call-IDs. */
+    void end(Call call, String reason) {
+        synchronized (call) {
+            if (call.ended()) {
+                return;
+            }
+            switch (call.state) {
+                case SETUP, EARLY -> {
+                    respondToInviteA(call, draining ? Response.SERVICE_UNAVAILABLE : Response.REQUEST_TIMEOUT, null);
+                    call.cancelled = true;
+                    cancelLegB(call);
+                }
+                case ANSWERED, CONFIRMED -> {
+                    Leg.PendingAck pending = call.a.pendingAck;
+                    if (pending != null) {
+                        try {
+                            pending.target().dialog.sendAck(pending.target().dialog.createAck(pending.cseq()));
+                        } catch (SipException | InvalidArgumentException e) {
+                            log.debug("{} ACK before BYE failed: {}", call, e.getMessage());
+                        }
+                    }
+                    hangUp(call, call.a);
+                    hangUp(call, call.b);
+                }
+                default -> { }
+            }
+            finish(call, reason);
+        }
+    }
+
+    private void hangUp(Call call, Leg leg) {
+        if (leg.dialog == null || leg.dialog.getState() != DialogState.CONFIRMED) {
+            return;
+        }
+        sendBye(leg.dialog, call);
+    }
+
+    private void sendBye(Dialog dialog, Call call) {
+        try {
+            Request bye = dialog.createRequest(Request.BYE);
+            ClientTransaction ct = sip.provider().getNewClientTransaction(bye);
+            dialog.sendRequest(ct);
+        } catch (SipException e) {
+            log.debug("{} BYE failed: {}", call, e.getMessage());
+        }
+    }
+
+    /** Releases everything the call holds; idempotent. */
+    private void finish(Call call, String reason) {
+        if (call.ended()) {
+            return;
+        }
+        call.state = Call.State.ENDED;
+        call.endReason = reason;
+        cancel(call.setupTimer);
+        cancel(call.sessionTimer);
+        if (call.media != null) {
+            call.media.session().close();
+        }
+        calls.remove(call.id);
+        callsByCallIdA.remove(call.a.callId, call);
+        logEvent(call, "ended: " + reason + " after "
+                + Duration.between(call.started, clock.instant()).toSeconds() + " s");
+    }
+
+    private void failSetup(Call call, int code, String reason) {
+        respondToInviteA(call, code, reason);
+        failedCalls.incrementAndGet();
+        finish(call, "setup failed: " + code + " " + reason);
+    }
+
+    private void setupTimedOut(Call call) {
+        synchronized (call) {
+            if (call.state == Call.State.SETUP || call.state == Call.State.EARLY) {
+                failedCalls.incrementAndGet();
+                end(call, "no final answer from callee");
+            } else if (call.state == Call.State.ANSWERED) {
+                end(call, "no ACK from caller");
+            }
+        }
+    }
+
+    private void respondToInviteA(Call call, int code, String reason) {
+        try {
+            if (call.inviteA == null) {
+                return;
+            }
+            Response r = sip.messages().createResponse(code, call.inviteA.getRequest());
+            if (reason != null) {
+                r.setReasonPhrase(reason);
+            }
+            ((ToHeader) r.getHeader(ToHeader.NAME)).setTag(call.a.localTag);
+            call.inviteA.sendResponse(r);
+        } catch (Exception e) {
+            log.debug("{} could not answer {} to caller: {}", call, code, e.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------ session timers (RFC 4028)
+
+    /**
+     * The session interval that the final answer settled on: if no refresh (re-INVITE or UPDATE answered 2xx) comes
+     * within it, the call is dead on at least one side and both legs are released.
+     */
+    private void startSessionTimer(Call call, Response resp) {
+        Header se = resp.getHeader("Session-Expires");
+        if (se == null) {
+            return;
+        }
+        String value = se.toString();
+        value = value.substring(value.indexOf(':') + 1).trim();
+        int semi = value.indexOf(';');
+        long seconds;
+        try {
+            seconds = Long.parseLong((semi < 0 ? value : value.substring(0, semi)).trim());
+        } catch (NumberFormatException e) {
+            return;
+        }
+        if (seconds <= 0) {
+            return;
+        }
+        cancel(call.sessionTimer);
+        call.sessionExpiresSeconds = seconds;
+        // RFC 4028 §10: without a refresh, BYE slightly before expiry, by min(32 s, interval/3); the refresher
+        // refreshes at half the interval, so a live session is never cut.
+        long wait = seconds - Math.min(32, seconds / 3);
+        call.sessionTimer = timers.schedule(() -> end(call, "session timer expired (" + seconds + " s)"),
+                wait, TimeUnit.SECONDS);
+    }
+
+    // ------------------------------------------------------------------ other events
+
+    @Override
+    public void processTimeout(TimeoutEvent evt) {
+        if (evt.isServerTransaction()) {
+            return;
+        }
+        ClientTransaction ct = evt.getClientTransaction();
+        if (ct == null || !(ct.getApplicationData() instanceof Pending pending)) {
+            return;
+        }
+        Call call = pending.call();
+        synchronized (call) {
+            if (pending.origin() == call.inviteA && Request.INVITE.equals(pending.method())) {
+                failedCalls.incrementAndGet();
+                respondToInviteA(call, Response.REQUEST_TIMEOUT, null);
+                finish(call, "callee did not answer (timeout)");
+            } else {
+                try {
+                    pending.origin().sendResponse(
+                            sip.messages().createResponse(Response.REQUEST_TIMEOUT, pending.origin().getRequest()));
+                } catch (Exception e) {
+                    log.debug("{} 408 to origin failed: {}", call, e.getMessage());
+                }
+                end(call, pending.method() + " timed out toward "
+                        + (pending.originLeg().side == Side.A ? "callee" : "caller"));
+            }
+        }
+    }
+
+    @Override
+    public void processDialogTimeout(DialogTimeoutEvent evt) {
+        Dialog dialog = evt.getDialog();
+        if (dialog != null && dialog.getApplicationData() instanceof Leg leg) {
+            end(leg.call, "dialog timeout: " + evt.getReason());
+        }
+    }
+
+    @Override
+    public void processIOException(IOExceptionEvent evt) {
+        log.info("transport error toward {}:{} ({})", evt.getHost(), evt.getPort(), evt.getTransport());
+    }
+
+    @Override
+    public void processTransactionTerminated(TransactionTerminatedEvent evt) {
+        // Calls are released by their own events (BYE, final answers, timers); nothing is keyed by transaction.
+    }
+
+    @Override
+    public void processDialogTerminated(DialogTerminatedEvent evt) {
+        if (evt.getDialog().getApplicationData() instanceof Leg leg) {
+            Call call = leg.call;
+            synchronized (call) {
+                if (!call.ended() && (call.state == Call.State.CONFIRMED || call.state == Call.State.ANSWERED)) {
+                    end(call, "dialog terminated on " + leg.side);
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void respond(ServerTransaction st, int code, String reason) throws ParseException, SipException,
+            InvalidArgumentException {
+        Response r = sip.messages().createResponse(code, st.getRequest());
+        if (reason != null) {
+            r.setReasonPhrase(reason);
+        }
+        if (code == Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST || code == Response.NOT_ACCEPTABLE_HERE) {
+            addCapabilities(r);
+        }
+        st.sendResponse(r);
+    }
+
+    private void addCapabilities(Response r) throws ParseException {
+        r.setHeader(sip.headers().createAllowHeader(ALLOW));
+        r.setHeader(sip.headers().createSupportedHeader(SUPPORTED));
+    }
+
+    /** An INVITE carrying one of our own branches has been through this server before: a routing loop. */
+    private boolean cameFromUs(Request req) {
+        for (Iterator<?> it = req.getHeaders(ViaHeader.NAME); it.hasNext(); ) {
+            ViaHeader via = (ViaHeader) it.next();
+            String branch = via.getBranch();
+            if (branch != null && branch.startsWith(SipContext.BRANCH_PREFIX) && via.getPort() == sip.port()
+                    && sameHost(via.getHost(), sip.host())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean sameHost(String a, String b) {
+        try {
+            return InetAddress.getByName(strip(a)).equals(InetAddress.getByName(strip(b)));
+        } catch (UnknownHostException e) {
+            return a.equalsIgnoreCase(b);
+        }
+    }
+
+    private static String strip(String host) {
+        return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    private static boolean headerListContains(Message m, String name, String token) {
+        for (Iterator<?> it = m.getHeaders(name); it.hasNext(); ) {
+            String v = it.next().toString();
+            v = v.substring(v.indexOf(':') + 1);
+            for (String part : v.split(",")) {
+                if (part.trim().equalsIgnoreCase(token)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static String transportOf(URI uri) {
+        if (uri instanceof SipURI s) {
+            String t = s.getTransportParam();
+            if (t != null) {
+                return t.toLowerCase(Locale.ROOT);
+            }
+            return s.isSecure() ? "tls" : "udp";
+        }
+        return "udp";
+    }
+
+    private static String transportOf(Request req) {
+        ViaHeader via = (ViaHeader) req.getHeader(ViaHeader.NAME);
+        return via == null ? "udp" : via.getTransport().toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean hasSdp(Message m) {
+        return m.getRawContent() != null && m.getRawContent().length > 0 && isSdp(m);
+    }
+
+    private static boolean isSdp(Message m) {
+        ContentTypeHeader ct = (ContentTypeHeader) m.getHeader(ContentTypeHeader.NAME);
+        return ct != null && "application".equalsIgnoreCase(ct.getContentType())
+                && "sdp".equalsIgnoreCase(ct.getContentSubType());
+    }
+
+    private static String body(Message m) {
+        return new String(m.getRawContent(), StandardCharsets.UTF_8);
+    }
+
+    private ContentTypeHeader sdpType() throws ParseException {
+        return sip.headers().createContentTypeHeader("application", "sdp");
+    }
+
+    private static long cseqOf(Message m) {
+        return ((CSeqHeader) m.getHeader(CSeqHeader.NAME)).getSeqNumber();
+    }
+
+    private static String cseqMethod(Message m) {
+        return ((CSeqHeader) m.getHeader(CSeqHeader.NAME)).getMethod();
+    }
+
+    private static String callIdOf(Message m) {
+        CallIdHeader h = (CallIdHeader) m.getHeader(CallIdHeader.NAME);
+        return h == null ? "?" : h.getCallId();
+    }
+
+    private static void cancel(java.util.concurrent.Future<?> f) {
+        if (f != null) {
+            f.cancel(false);
+        }
+    }
+
+    private String nextCallId() {
+        return "c" + Long.toString(callSequence.incrementAndGet(), 36) + "-" + SipFactories.newTag().substring(0, 6);
+    }
+
+    private void logEvent(Call call, String what) {
+        if (call == null) {
+            events.info("{}", what);
+        } else {
+            events.info("{} {}", call, what);
+        }
+    }
+
+    /** What a client transaction of ours is for: the request on {@code originLeg} that it relays. */
+    record Pending(Call call, Leg originLeg, ServerTransaction origin, String method) { }
+}

@@ -1,0 +1,55 @@
+package io.callrec.sip;
+
+import io.callrec.media.MediaAnchor;
+import io.callrec.media.relay.Side;
+
+import javax.sip.ClientTransaction;
+import javax.sip.ServerTransaction;
+import java.time.Instant;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * A call through the B2BUA: two legs and the media anchored between them. All mutable state is guarded by this
+ * object's monitor; SIP events of one call may arrive on several stack threads.
+ */
+final class Call {
+    enum State { SETUP, EARLY, ANSWERED, CONFIRMED, ENDED }
+
+    final String id;
+    final Instant started;
+    final Leg a;
+    final Leg b;
+    State state = State.SETUP;
+    MediaAnchor media;
+    /** The caller's INVITE (leg A) and ours toward the callee (leg B) while the call is being set up. */
+    ServerTransaction inviteA;
+    ClientTransaction inviteB;
+    boolean callerRequires100rel;
+    boolean provisionalFromB;
+    boolean cancelled;
+    String endReason;
+    ScheduledFuture<?> setupTimer;
+    ScheduledFuture<?> sessionTimer;
+    long sessionExpiresSeconds;
+
+    Call(String id, Instant started, String tagA, String tagB) {
+        this.id = id;
+        this.started = started;
+        this.a = new Leg(this, Side.A, tagA);
+        this.b = new Leg(this, Side.B, tagB);
+    }
+
+    Leg leg(Side side) {
+        return side == Side.A ? a : b;
+    }
+
+    boolean ended() {
+        return state == State.ENDED;
+    }
+
+    /** For log lines: every call event names both Call-IDs so either side's trace can be found. */
+    @Override
+    public String toString() {
+        return "call=" + id + " a=" + a.callId + " b=" + b.callId;
+    }
+}

@@ -1,0 +1,68 @@
+package io.callrec.sip;
+
+import javax.sip.ListeningPoint;
+import javax.sip.SipFactory;
+import javax.sip.SipListener;
+import javax.sip.SipProvider;
+import javax.sip.SipStack;
+import java.util.Properties;
+
+/**
+ * The JAIN-SIP stack with one provider listening on UDP and TCP on the same address and port.
+ * Dialog support is manual: the B2BUA creates each dialog itself so that the two legs stay independent.
+ */
+public final class SipServer implements AutoCloseable {
+    private final SipStack stack;
+    private final SipContext context;
+
+    private SipServer(SipStack stack, SipContext context) {
+        this.stack = stack;
+        this.context = context;
+    }
+
+    /**
+     * @param maxMessageSize larger SIP messages are refused by the stack (TCP) or dropped (UDP)
+     */
+    public static SipServer start(String host, int port, int listenerThreads, int maxMessageSize) throws Exception {
+        SipFactory factory = SipFactory.getInstance();
+        factory.setPathName("gov.nist");
+        Properties p = new Properties();
+        p.setProperty("javax.sip.STACK_NAME", "sipstack");
+        p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
+        p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(listenerThreads));
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY",
+                "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+        p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(maxMessageSize));
+        p.setProperty("gov.nist.javax.sip.DELIVER_TERMINATED_EVENT_FOR_ACK", "false");
+        p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
+        p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+        // Each leg answers OPTIONS/CANCEL itself; the stack must not swallow requests it cannot match.
+        p.setProperty("gov.nist.javax.sip.PASS_INVITE_NON_2XX_ACK_TO_LISTENER", "false");
+        // A slow-loris TCP peer must not hold a connection forever.
+        p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", "1000");
+        p.setProperty("gov.nist.javax.sip.MAX_FORK_TIME_SECONDS", "0");
+        SipStack stack = factory.createSipStack(p);
+        ListeningPoint udp = stack.createListeningPoint(host, port, ListeningPoint.UDP);
+        ListeningPoint tcp = stack.createListeningPoint(host, port, ListeningPoint.TCP);
+        SipProvider provider = stack.createSipProvider(udp);
+        provider.addListeningPoint(tcp);
+        SipContext ctx = new SipContext(provider, host, port);
+        return new SipServer(stack, ctx);
+    }
+
+    public SipContext context() {
+        return context;
+    }
+
+    public void listen(SipListener listener) throws Exception {
+        context.provider().addSipListener(listener);
+        stack.start();
+    }
+
+    @Override
+    public void close() {
+        stack.stop();
+    }
+}
