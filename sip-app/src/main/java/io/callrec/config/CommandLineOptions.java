@@ -98,6 +98,10 @@ final class CommandLineOptions {
     @Option(names = "--realm", paramLabel = "REALM", description = "Digest realm (default: --sip-host).")
     String realm;
 
+    @Option(names = "--digest-algorithms", paramLabel = "ALG,...",
+            description = "Digest challenges offered, in order of preference: MD5, SHA-256 (default: MD5,SHA-256).")
+    String digestAlgorithms;
+
     @Option(names = "--rtp-timeout", paramLabel = "DURATION",
             description = "RTP inactivity that ends a call; 0 = off (default: 60s).")
     String rtpTimeout;

@@ -73,6 +73,7 @@ final class ConfigResolver {
         List<Cidr> directRouting = networks("direct-routing");
         Map<String, String> users = users();
         String realm = realm(sipHost);
+        List<String> digestAlgorithms = digestAlgorithms();
         Duration rtpTimeout = duration("rtp-timeout", Duration.ofSeconds(60));
         Duration minSe = sessionInterval("min-se", RFC4028_MIN_SE);
         Duration sessionExpires = sessionInterval("session-expires", Duration.ofSeconds(1800));
@@ -85,7 +86,8 @@ final class ConfigResolver {
         Path dataDir = dataDir(storage);
         return new ServerConfig(sipHost, sipPort, mediaHost, rtpPorts[0], rtpPorts[1], httpHost, httpPort,
                 publicUrl, storage, consent, rawCapture, linkTtl, trustedPeers, drainTimeout, routes, upstream,
-                directRouting, users, realm, rtpTimeout, sessionExpires, minSe, maxCalls, dataDir);
+                directRouting, users, realm, rtpTimeout, sessionExpires, minSe, maxCalls, dataDir,
+                digestAlgorithms);
     }
 
     private Optional<Setting> single(String key) {
@@ -439,6 +441,25 @@ final class ConfigResolver {
             throw setting.get().problem("'" + text + "' is not a realm (non-empty, no quotes or backslashes)");
         }
         return text;
+    }
+
+    private List<String> digestAlgorithms() throws ConfigException {
+        Optional<Setting> setting = single("digest-algorithms");
+        if (setting.isEmpty()) {
+            return List.of("MD5", "SHA-256");
+        }
+        List<String> out = new ArrayList<>();
+        for (String part : setting.get().text().split(",")) {
+            String name = part.trim().toUpperCase(Locale.ROOT);
+            if (!name.equals("MD5") && !name.equals("SHA-256")) {
+                throw setting.get().problem("'" + part.trim() + "' is not a digest algorithm (MD5, SHA-256)");
+            }
+            if (out.contains(name)) {
+                throw setting.get().problem(name + " is given twice");
+            }
+            out.add(name);
+        }
+        return List.copyOf(out);
     }
 
     private static AddressFactory addressFactory() {

@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
  *
  * @param users digest users, name to password, in the order given; non-empty turns digest
  *              authentication on. {@link #toString()} never shows the passwords.
+ * @param digestAlgorithms the digest challenges offered, most preferred first ({@code MD5}, {@code SHA-256}):
+ *              MD5 first by default because many UAs (SIPp among them) answer only the first challenge
  * @param dataDir where keys and spool files live: the path of {@code file:} storage, otherwise
  *                {@code ./callrec-data}
  */
@@ -44,7 +46,8 @@ public record ServerConfig(
         Duration sessionExpires,
         Duration minSe,
         int maxCalls,
-        Path dataDir) {
+        Path dataDir,
+        List<String> digestAlgorithms) {
 
     public ServerConfig {
         Objects.requireNonNull(sipHost, "sipHost");
@@ -64,6 +67,7 @@ public record ServerConfig(
         trustedPeers = List.copyOf(trustedPeers);
         routes = List.copyOf(routes);
         directRouting = List.copyOf(directRouting);
+        digestAlgorithms = List.copyOf(digestAlgorithms);
         // Map.copyOf would lose the order the operator wrote the users in.
         users = Collections.unmodifiableMap(new LinkedHashMap<>(users));
     }
@@ -91,6 +95,6 @@ public record ServerConfig(
                 + ", routes=" + routes + ", upstream=" + upstream + ", directRouting=" + directRouting
                 + ", users=" + maskedUsers + ", realm=" + realm + ", rtpTimeout=" + rtpTimeout
                 + ", sessionExpires=" + sessionExpires + ", minSe=" + minSe + ", maxCalls=" + maxCalls
-                + ", dataDir=" + dataDir + "]";
+                + ", dataDir=" + dataDir + ", digestAlgorithms=" + digestAlgorithms + "]";
     }
 }

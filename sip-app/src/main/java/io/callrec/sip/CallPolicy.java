@@ -5,6 +5,7 @@ import io.callrec.config.Cidr;
 import io.callrec.config.IpLiteral;
 import io.callrec.config.ServerConfig;
 import io.callrec.sip.auth.AuthResult;
+import io.callrec.sip.auth.DigestAlgorithm;
 import io.callrec.sip.auth.DigestAuthenticator;
 import io.callrec.sip.registrar.Binding;
 import io.callrec.sip.registrar.RegisterHandler;
@@ -51,7 +52,10 @@ public final class CallPolicy {
         this.router = new Router(config, registrar);
         this.registerHandler = new RegisterHandler(registrar);
         this.authenticator = config.authenticationEnabled()
-                ? new DigestAuthenticator(config.realm(), config.users(), clock, digestSecret) : null;
+                ? new DigestAuthenticator(config.realm(), config.users(), clock, digestSecret,
+                        DigestAuthenticator.DEFAULT_REPLAY_CACHE_NONCES,
+                        config.digestAlgorithms().stream().map(a -> DigestAlgorithm.fromToken(a).orElseThrow()).toList())
+                : null;
         this.trusted = new ArrayList<>(config.trustedPeers());
         config.upstream().flatMap(CallPolicy::hostOf).ifPresent(host -> {
             // The configured PBX is trusted by definition: its identities and Callrec-* headers are honoured.

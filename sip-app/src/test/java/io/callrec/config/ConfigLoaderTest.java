@@ -55,6 +55,7 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofSeconds(1800), c.sessionExpires());
         assertEquals(Duration.ofSeconds(90), c.minSe());
         assertEquals(2000, c.maxCalls());
+        assertEquals(List.of("MD5", "SHA-256"), c.digestAlgorithms());
         assertEquals(Path.of("./callrec-data"), c.dataDir());
         assertTrue(c.fileStorage());
     }
@@ -333,10 +334,19 @@ class ConfigLoaderTest {
         for (String flag : List.of("--config", "--sip-host", "--sip-port", "--media-host", "--rtp-ports", "--http-host",
                 "--http-port", "--public-url", "--storage", "--consent", "--raw-capture", "--link-ttl", "--trusted-peers",
                 "--drain-timeout", "--route", "--upstream", "--direct-routing", "--user", "--realm", "--rtp-timeout",
-                "--session-expires", "--min-se", "--max-calls", "--help", "--version")) {
+                "--session-expires", "--min-se", "--max-calls", "--digest-algorithms", "--help", "--version")) {
             assertTrue(out.toString().contains(flag), flag);
         }
         assertEquals("", err.toString());
+    }
+
+    @Test
+    void digestAlgorithmsAreOrderedAndValidated() throws Exception {
+        assertEquals(List.of("SHA-256", "MD5"), ConfigLoader.load("--digest-algorithms", "sha-256, md5").digestAlgorithms());
+        ConfigException bad = assertThrows(ConfigException.class, () -> ConfigLoader.load("--digest-algorithms", "MD5,SHA-1"));
+        assertEquals("--digest-algorithms: 'SHA-1' is not a digest algorithm (MD5, SHA-256)", bad.getMessage());
+        ConfigException twice = assertThrows(ConfigException.class, () -> ConfigLoader.load("--digest-algorithms", "MD5,md5"));
+        assertEquals("--digest-algorithms: MD5 is given twice", twice.getMessage());
     }
 
     @Test

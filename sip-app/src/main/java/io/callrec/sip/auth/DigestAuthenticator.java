@@ -48,6 +48,7 @@ public final class DigestAuthenticator {
     private static final String QOP_AUTH = "auth";
 
     private final String realm;
+    private final List<DigestAlgorithm> challengeOrder;
     private final Map<String, String> users;
     private final Clock clock;
     private final StatelessNonces nonces;
@@ -66,6 +67,19 @@ public final class DigestAuthenticator {
      */
     public DigestAuthenticator(String realm, Map<String, String> users, Clock clock, byte[] secret,
             int replayCacheNonces) {
+        this(realm, users, clock, secret, replayCacheNonces, List.of(DigestAlgorithm.values()));
+    }
+
+    /**
+     * @param challengeOrder the algorithms to challenge with, most preferred first (RFC 7616 §3.7: a UA takes the
+     *                       first one it supports, and older UAs only ever look at the first)
+     */
+    public DigestAuthenticator(String realm, Map<String, String> users, Clock clock, byte[] secret,
+            int replayCacheNonces, List<DigestAlgorithm> challengeOrder) {
+        if (challengeOrder.isEmpty()) {
+            throw new IllegalArgumentException("no digest algorithm to challenge with");
+        }
+        this.challengeOrder = List.copyOf(challengeOrder);
         this.realm = Objects.requireNonNull(realm, "realm");
         this.users = Map.copyOf(users);
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -95,7 +109,7 @@ public final class DigestAuthenticator {
                 proxy ? Response.PROXY_AUTHENTICATION_REQUIRED : Response.UNAUTHORIZED, request);
         String nonce = nonces.issue(clock.instant());
         try {
-            for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
+            for (DigestAlgorithm algorithm : challengeOrder) {
                 WWWAuthenticateHeader header = proxy
                         ? headers.createProxyAuthenticateHeader("Digest")
                         : headers.createWWWAuthenticateHeader("Digest");

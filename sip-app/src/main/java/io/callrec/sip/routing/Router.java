@@ -84,7 +84,9 @@ public final class Router {
         }
         Optional<InetAddress> host = literalHost(sip.getHost());
         if (host.isPresent() && config.directRouting().stream().anyMatch(net -> net.contains(host.get()))) {
-            return isOwnAddress(sip) ? new RouteDecision.Loop() : new RouteDecision.ToUri(sip.toString(), "direct");
+            // A Request-URI naming this server whose user is neither registered nor routed is simply unknown
+            // here (404); Loop is kept for configuration that points back at us.
+            return isOwnAddress(sip) ? new RouteDecision.NotFound() : new RouteDecision.ToUri(sip.toString(), "direct");
         }
         return new RouteDecision.NotFound();
     }

@@ -96,25 +96,25 @@ class RouterTest {
     }
 
     @Test
-    void ownAddressAndPortIsALoop() throws Exception {
+    void anUnknownUserAtTheServersOwnAddressIsNotFound() throws Exception {
         Router router = router();
-        assertInstanceOf(RouteDecision.Loop.class, router.route("sip:carol@127.0.0.1:5060"));
-        assertInstanceOf(RouteDecision.Loop.class, router.route("sip:carol@127.0.0.1"), "5060 is the default port");
-        assertInstanceOf(RouteDecision.Loop.class, router.route("sip:carol@localhost"));
-        assertInstanceOf(RouteDecision.Loop.class, router.route("sip:carol@127.0.0.1;transport=tcp"));
+        assertInstanceOf(RouteDecision.NotFound.class, router.route("sip:carol@127.0.0.1:5060"));
+        assertInstanceOf(RouteDecision.NotFound.class, router.route("sip:carol@127.0.0.1"), "5060 is the default port");
+        assertInstanceOf(RouteDecision.NotFound.class, router.route("sip:carol@localhost"));
+        assertInstanceOf(RouteDecision.NotFound.class, router.route("sip:carol@127.0.0.1;transport=tcp"));
         assertEquals(new RouteDecision.ToUri("sip:carol@127.0.0.2", "direct"), router.route("sip:carol@127.0.0.2"),
                 "another loopback address is another host when the server listens on 127.0.0.1 only");
         assertEquals(new RouteDecision.ToUri("sips:carol@127.0.0.1", "direct"), router.route("sips:carol@127.0.0.1"),
                 "sips defaults to 5061, which is not the server's SIP port");
         Router onOtherPort = router("--sip-port", "5070");
-        assertInstanceOf(RouteDecision.Loop.class, onOtherPort.route("sip:carol@127.0.0.1:5070"));
+        assertInstanceOf(RouteDecision.NotFound.class, onOtherPort.route("sip:carol@127.0.0.1:5070"));
         assertEquals(new RouteDecision.ToUri("sip:carol@127.0.0.1", "direct"), onOtherPort.route("sip:carol@127.0.0.1"));
     }
 
     @Test
-    void serverOnAllAddressesLoopsOnAnyLocalAddress() throws Exception {
+    void serverOnAllAddressesOwnsEveryLocalAddress() throws Exception {
         Router router = router("--sip-host", "0.0.0.0", "--media-host", "127.0.0.1", "--public-url", "http://127.0.0.1:8080");
-        assertInstanceOf(RouteDecision.Loop.class, router.route("sip:carol@127.0.0.5"));
+        assertInstanceOf(RouteDecision.NotFound.class, router.route("sip:carol@127.0.0.5"));
         assertEquals(new RouteDecision.ToUri("sip:carol@127.0.0.5:5080", "direct"), router.route("sip:carol@127.0.0.5:5080"));
     }
 
