@@ -5,6 +5,8 @@ import io.callrec.media.relay.RelaySession;
 import io.callrec.media.relay.RelayStream;
 import io.callrec.media.relay.Side;
 import io.callrec.sdp.Anchor;
+import io.callrec.sdp.Connection;
+import io.callrec.sdp.Direction;
 import io.callrec.sdp.MediaDescription;
 import io.callrec.sdp.PortPair;
 import io.callrec.sdp.RtpMap;
@@ -12,6 +14,7 @@ import io.callrec.sdp.SdpParseException;
 import io.callrec.sdp.SessionDescription;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
@@ -26,15 +29,47 @@ import java.util.Optional;
  * arrive on different SIP threads.
  */
 public final class MediaAnchor {
+    /** A held call may send nothing for a long time (no RTP, often no RTCP): it must not look dead. */
+    static final Duration HOLD_TIMEOUT = Duration.ofHours(2);
+
     private final RelaySession session;
     private final String address;
+    private final Duration inactivityTimeout;
     /** Last SDP received from each side, and what we sent to the other side for it: an unchanged refresh reuses it. */
     private final Map<Side, SessionDescription> lastReceived = new EnumMap<>(Side.class);
     private final Map<Side, String> lastSent = new EnumMap<>(Side.class);
 
-    public MediaAnchor(RelaySession session, String address) {
+    /**
+     * @param inactivityTimeout how long a call with no media at all may last while not on hold; ZERO = forever
+     */
+    public MediaAnchor(RelaySession session, String address, Duration inactivityTimeout) {
         this.session = Objects.requireNonNull(session, "session");
         this.address = Objects.requireNonNull(address, "address");
+        this.inactivityTimeout = Objects.requireNonNull(inactivityTimeout, "inactivityTimeout");
+        session.setInactivityTimeout(inactivityTimeout);
+    }
+
+    /** True while either party holds the call: every active m-line of its latest SDP is not sendrecv. */
+    public synchronized boolean onHold() {
+        return held(lastReceived.get(Side.A)) || held(lastReceived.get(Side.B));
+    }
+
+    private static boolean held(SessionDescription sdp) {
+        if (sdp == null) {
+            return false;
+        }
+        boolean any = false;
+        for (MediaDescription m : sdp.media()) {
+            if (m.rejected()) {
+                continue;
+            }
+            any = true;
+            boolean holdAddress = m.effectiveConnection(sdp.connection()).map(Connection::holdAddress).orElse(false);
+            if (m.direction() == Direction.SENDRECV && !holdAddress) {
+                return false;
+            }
+        }
+        return any;
     }
 
     public RelaySession session() {
@@ -95,6 +130,9 @@ public final class MediaAnchor {
         }
         lastReceived.put(from, sdp);
         lastSent.put(from, out);
+        if (!inactivityTimeout.isZero()) {
+            session.setInactivityTimeout(onHold() ? HOLD_TIMEOUT.plus(inactivityTimeout) : inactivityTimeout);
+        }
         return out;
     }
 

@@ -239,7 +239,7 @@ public final class B2bua implements SipListenerExt {
 
             RelaySession rs = relay.openSession(call.id, (session, idle) -> end(call, "RTP inactive for "
                     + idle.toSeconds() + " s"));
-            call.media = new MediaAnchor(rs, mediaHost);
+            call.media = new MediaAnchor(rs, mediaHost, policy.rtpTimeout());
             calls.put(call.id, call);
             callsByCallIdA.put(call.a.callId, call);
             totalCalls.incrementAndGet();

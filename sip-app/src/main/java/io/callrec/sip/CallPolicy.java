@@ -26,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -67,6 +68,10 @@ public final class CallPolicy {
                 log.warn("upstream host {} does not resolve; it is not trusted until restart", host);
             }
         });
+    }
+
+    Duration rtpTimeout() {
+        return config.rtpTimeout();
     }
 
     int maxCalls() {

@@ -122,6 +122,11 @@ public final class RelaySession implements AutoCloseable {
         this.timeoutNanos = timeout.toNanos();
     }
 
+    /** The timeout {@link SessionListener#onInactive} currently applies to this session; ZERO = never. */
+    public Duration inactivityTimeout() {
+        return Duration.ofNanos(timeoutNanos);
+    }
+
     /** The time of the last packet accepted on any stream, or of the session's creation or last new remote address. */
     public Instant lastActivity() {
         return time.toInstant(lastActivityNanos);
