@@ -205,6 +205,15 @@ public final class B2bua implements SipListenerExt {
             respond(st, Response.LOOP_DETECTED, null);
             return;
         }
+        long interval = sessionInterval(req);
+        if (interval > 0 && interval < policy.minSessionExpires().toSeconds()) {
+            // RFC 4028 §8.1: too short an interval would flood us with refreshes.
+            Response r = sip.messages().createResponse(422, req);
+            r.setReasonPhrase("Session Interval Too Small");
+            r.addHeader(sip.headers().createHeader("Min-SE", Long.toString(policy.minSessionExpires().toSeconds())));
+            st.sendResponse(r);
+            return;
+        }
         if (calls.size() >= policy.maxCalls()) {
             Response r = sip.messages().createResponse(Response.SERVICE_UNAVAILABLE, req);
             r.setReasonPhrase("Call Limit Reached");
@@ -754,19 +763,7 @@ public final class B2bua implements SipListenerExt {
      * within it, the call is dead on at least one side and both legs are released.
      */
     private void startSessionTimer(Call call, Response resp) {
-        Header se = resp.getHeader("Session-Expires");
-        if (se == null) {
-            return;
-        }
-        String value = se.toString();
-        value = value.substring(value.indexOf(':') + 1).trim();
-        int semi = value.indexOf(';');
-        long seconds;
-        try {
-            seconds = Long.parseLong((semi < 0 ? value : value.substring(0, semi)).trim());
-        } catch (NumberFormatException e) {
-            return;
-        }
+        long seconds = sessionInterval(resp);
         if (seconds <= 0) {
             return;
         }
@@ -777,6 +774,22 @@ public final class B2bua implements SipListenerExt {
         long wait = seconds - Math.min(32, seconds / 3);
         call.sessionTimer = timers.schedule(() -> end(call, "session timer expired (" + seconds + " s)"),
                 wait, TimeUnit.SECONDS);
+    }
+
+    /** The delta-seconds of a Session-Expires header (RFC 4028 §4), or 0 when absent or unreadable. */
+    static long sessionInterval(Message m) {
+        Header se = m.getHeader("Session-Expires");
+        if (se == null) {
+            return 0;
+        }
+        String value = se.toString();
+        value = value.substring(value.indexOf(':') + 1).trim();
+        int semi = value.indexOf(';');
+        try {
+            return Math.max(0, Long.parseLong((semi < 0 ? value : value.substring(0, semi)).trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     // ------------------------------------------------------------------ other events

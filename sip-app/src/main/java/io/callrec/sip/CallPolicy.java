@@ -74,6 +74,10 @@ public final class CallPolicy {
         return config.rtpTimeout();
     }
 
+    Duration minSessionExpires() {
+        return config.minSe();
+    }
+
     int maxCalls() {
         return config.maxCalls();
     }
