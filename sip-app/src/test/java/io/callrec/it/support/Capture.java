@@ -26,12 +26,17 @@ import java.util.stream.Collectors;
  * }
  * }</pre>
  *
- * Needs root (or CAP_NET_RAW) for tcpdump.
+ * Needs root (or CAP_NET_RAW) for tcpdump. Packets longer than {@link #SNAP_LENGTH} are cut.
  */
 public final class Capture implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+    /** tcpdump writes each packet as it comes (-U, --immediate-mode): this much quiet means it caught up. */
+    static final Duration SETTLE = Duration.ofMillis(250);
+    static final Duration SETTLE_MAX = Duration.ofSeconds(3);
+    /** Bytes kept of each packet: whole RTP (video included) and SIP messages, without huge ring slots. */
+    public static final int SNAP_LENGTH = 9000;
     private static final Pattern DROPPED = Pattern.compile("(\\d+) packets? dropped by kernel");
 
     private final Path file;
@@ -54,8 +59,11 @@ public final class Capture implements AutoCloseable {
      */
     public static Capture onLoopback(Path pcapFile, String bpfFilter) {
         Path stderr = pcapFile.resolveSibling(pcapFile.getFileName() + ".tcpdump.log");
+        // In immediate mode libpcap uses one ring slot of about the snap length per packet, and on
+        // lo every packet passes the filter twice (out and in): with tcpdump's 256 KiB default
+        // snap length an 8 MiB ring holds a burst of only ~16 packets, and the kernel drops the rest.
         List<String> cmd = new ArrayList<>(List.of("tcpdump", "-i", "lo", "-n", "-U", "--immediate-mode",
-                "-B", "8192", "-w", pcapFile.toString()));
+                "-s", Integer.toString(SNAP_LENGTH), "-B", "65536", "-w", pcapFile.toString()));
         if ("root".equals(System.getProperty("user.name"))) {
             // tcpdump would otherwise switch to its own user, which may not write into target/.
             cmd.addAll(List.of("-Z", "root"));
@@ -95,11 +103,16 @@ public final class Capture implements AutoCloseable {
         return filter;
     }
 
-    /** Stops the capture (SIGTERM, which makes tcpdump flush and close the file); idempotent. */
+    /**
+     * Stops the capture; idempotent. First waits until the file has stopped growing for
+     * {@link #SETTLE} (at most {@link #SETTLE_MAX}): packets that the kernel has already queued
+     * for tcpdump but tcpdump has not yet written would be lost on SIGTERM.
+     */
     public void stop() {
         if (!process.isAlive()) {
             return;
         }
+        awaitFileSettled();
         process.destroy();
         try {
             if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -138,6 +151,23 @@ public final class Capture implements AutoCloseable {
         }
         Matcher m = DROPPED.matcher(stderr());
         return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    private void awaitFileSettled() {
+        long start = System.nanoTime();
+        long lastChange = start;
+        long lastSize = -1;
+        while (System.nanoTime() - start < SETTLE_MAX.toNanos()) {
+            long size = file.toFile().length();
+            long now = System.nanoTime();
+            if (size != lastSize) {
+                lastSize = size;
+                lastChange = now;
+            } else if (now - lastChange >= SETTLE.toNanos()) {
+                return;
+            }
+            Polling.pause();
+        }
     }
 
     private String stderr() {
