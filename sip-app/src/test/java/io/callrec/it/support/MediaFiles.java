@@ -1,0 +1,73 @@
+package io.callrec.it.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Test media made at test time with ffmpeg (nothing binary is committed), as classic pcap files
+ * that SIPp's {@code play_pcap_audio} / {@code play_pcap_video} can replay.
+ *
+ * <p>Debian's {@code sip-tester} package also ships {@link #SIPP_G711A_PCAP}, which scenarios can
+ * use directly: PCMA, 240-byte payloads every 30 ms, 236 packets, 7.05 s.
+ *
+ * <p>How a file is made: ffmpeg sends RTP to a loopback port (a socket of ours swallows it, so no
+ * ICMP errors disturb ffmpeg) while tcpdump captures it; {@code -re} makes ffmpeg send in real
+ * time, so the capture's timestamps carry the pacing SIPp replays. Making a file therefore takes
+ * as long as the media lasts.
+ */
+public final class MediaFiles {
+
+    /** PCMA, 30 ms packets, 236 packets, about 7 s: shipped by Debian's sip-tester. */
+    public static final Path SIPP_G711A_PCAP = Path.of("/usr/share/sip-tester/g711a.pcap");
+
+    /** RTP header (12) + 160 PCMA samples: 20 ms packets. */
+    private static final int G711_PACKET_BYTES = 12 + 160;
+
+    private MediaFiles() {
+    }
+
+    /**
+     * A 1 kHz sine as PCMA (payload type 8), 160 samples (20 ms) a packet, real-time paced, written
+     * as a classic pcap of the RTP packets only (no RTCP).
+     *
+     * @return {@code out}
+     */
+    public static Path g711a(Path out, Duration duration) {
+        double seconds = duration.toMillis() / 1000.0;
+        // samples_per_frame=160: one 20 ms frame per packet; the default 1024 would clump packets.
+        String source = "sine=frequency=1000:sample_rate=8000:samples_per_frame=160:duration=" + seconds;
+        return rtpCapture(out, duration, port -> List.of("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error",
+                "-re", "-f", "lavfi", "-i", source,
+                "-c:a", "pcm_alaw", "-ar", "8000", "-ac", "1",
+                "-f", "rtp", "rtp://127.0.0.1:" + port + "?pkt_size=" + G711_PACKET_BYTES));
+    }
+
+    /** Builds the ffmpeg command line that sends RTP to the given loopback port. */
+    @FunctionalInterface
+    interface RtpSender {
+        List<String> command(int port);
+    }
+
+    @SuppressWarnings("try") // the RTCP sink only has to exist
+    private static Path rtpCapture(Path out, Duration duration, RtpSender sender) {
+        PortRange ports = Ports.freeEvenUdpRange(2);
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        // ffmpeg also sends RTCP to port+1; only the RTP port is captured.
+        try (DatagramSocket rtpSink = new DatagramSocket(new InetSocketAddress(loopback, ports.low()));
+             DatagramSocket rtcpSink = new DatagramSocket(new InetSocketAddress(loopback, ports.high()));
+             Capture capture = Capture.onLoopback(out, "udp and dst port " + ports.low())) {
+            rtpSink.setReceiveBufferSize(1 << 20);
+            ExternalCommand.run(duration.plusSeconds(30), sender.command(ports.low())).requireSuccess();
+            capture.stop();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+}
