@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The composition root: builds relay, SIP stack, B2BUA and HTTP service from one {@link ServerConfig}, and takes
@@ -47,6 +48,7 @@ public final class CallrecServer implements AutoCloseable {
     private final LocalStorageProbe storageProbe;
     private final HttpService http;
     private volatile StorageStatus storage;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private CallrecServer(ServerConfig config) throws Exception {
         this.config = config;
@@ -123,6 +125,9 @@ public final class CallrecServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         log.info("shutting down: {} active calls", b2bua.activeCalls());
         b2bua.startDraining();
         b2bua.endAll("server shutdown");

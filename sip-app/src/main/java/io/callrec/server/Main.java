@@ -3,12 +3,13 @@ package io.callrec.server;
 import io.callrec.config.ConfigLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar callrec.jar [flags]}: exit code 2 with one line for bad flags or config, 1 when the server
- * cannot start (e.g. its port is taken), 0 after a clean stop on SIGTERM.
+ * cannot start (e.g. its port is taken), 0 after a clean stop on SIGTERM or SIGINT.
  */
 public final class Main {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -25,16 +26,18 @@ public final class Main {
                 System.err.println("callrec: cannot start: " + e.getMessage());
                 return 1;
             }
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.close();
-                stopped.countDown();
-            }, "callrec-shutdown"));
+            // SIGTERM is the normal way to stop a service: handling it ourselves lets the process drain and exit 0,
+            // where the JVM's default would exit 143 and look like a failure to a service manager.
+            CountDownLatch stop = new CountDownLatch(1);
+            Signal.handle(new Signal("TERM"), s -> stop.countDown());
+            Signal.handle(new Signal("INT"), s -> stop.countDown());
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "callrec-shutdown"));
             try {
-                stopped.await();
+                stop.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            server.close();
             return 0;
         }));
     }

@@ -45,6 +45,12 @@ public final class RelayStream {
         this.pairB = pairB;
         this.partyA = new PartyEndpoint(this, Side.A, pairA, bindAddress, time);
         this.partyB = new PartyEndpoint(this, Side.B, pairB, bindAddress, time);
+        // Before a party's SDP has been processed its media may already arrive (a late-offer caller sends right after
+        // its ACK, a callee right after its 183/200): the first source within the learning window is latched rather
+        // than dropped, so no media is lost to the race between signalling and media threads.
+        long learnUntil = time.nanoTime() + learningWindowNanos;
+        partyA.route = new PeerRoute(null, null, false, new SourceLatch(null, null, learnUntil));
+        partyB.route = new PeerRoute(null, null, false, new SourceLatch(null, null, learnUntil));
     }
 
     /** The SDP m-line index. */

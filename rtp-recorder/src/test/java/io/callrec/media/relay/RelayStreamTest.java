@@ -112,7 +112,22 @@ class RelayStreamTest {
     }
 
     @Test
-    void beforeItsSdpIsKnownAPartysPacketsAreStrangers() throws IOException {
+    void mediaArrivingBeforeItsSdpIsRelayedFromTheFirstSourceOnly() throws IOException {
+        // A late-offer caller sends right after its ACK, possibly before the ACK's SDP was processed.
+        byte[] packet = sendFrom(a, 1);
+        assertArrayEquals(packet, TestParty.receive(b.rtp));
+        assertEquals(Optional.of(a.rtpAddress()), stream.latchedSource(Side.A));
+        sendFrom(stranger, 2);
+        Await.until("stranger counted", 2000, () -> relay.totals().droppedStranger() == 1);
+        // The SDP then names that same address: the party goes on without a gap.
+        stream.setRemote(Side.A, a.rtpAddress(), a.rtcpAddress(), false);
+        byte[] next = sendFrom(a, 3);
+        assertArrayEquals(next, TestParty.receive(b.rtp));
+    }
+
+    @Test
+    void withoutSdpAfterTheLearningWindowEverySourceIsAStranger() throws IOException {
+        time.advanceMillis(WINDOW_MILLIS + 1);
         sendFrom(a, 1);
         Await.until("stranger counted", 2000, () -> relay.totals().droppedStranger() == 1);
         assertTrue(stream.latchedSource(Side.A).isEmpty());

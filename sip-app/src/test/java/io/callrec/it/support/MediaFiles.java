@@ -29,7 +29,26 @@ public final class MediaFiles {
     /** RTP header (12) + 160 PCMA samples: 20 ms packets. */
     private static final int G711_PACKET_BYTES = 12 + 160;
 
+    private static Path shortG711a;
+
     private MediaFiles() {
+    }
+
+    /**
+     * A 2 s PCMA tone (100 packets of 20 ms), made once per test JVM under {@code target/it-media/}. Calls that hang up
+     * after it has played can require every packet to arrive, which a pcap still playing at the BYE cannot.
+     */
+    public static synchronized Path shortG711a() {
+        if (shortG711a == null) {
+            Path dir = ItDirs.moduleTarget().resolve("it-media");
+            try {
+                java.nio.file.Files.createDirectories(dir);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            shortG711a = g711a(dir.resolve("g711a-2s.pcap"), Duration.ofSeconds(2));
+        }
+        return shortG711a;
     }
 
     /**

@@ -67,6 +67,13 @@ public final class Sipp implements AutoCloseable {
         return new Builder(resourceName, null);
     }
 
+    /** A run of one of SIPp's built-in scenarios ({@code -sn uac}, {@code -sn uas}…), as testers use them. */
+    public static Builder builtin(String name) {
+        Builder b = new Builder(name, null);
+        b.builtin = true;
+        return b;
+    }
+
     /** A run of a scenario file outside the test resources. */
     public static Builder scenarioFile(Path file) {
         return new Builder(file.getFileName().toString(), file);
@@ -197,6 +204,7 @@ public final class Sipp implements AutoCloseable {
         private final Map<String, String> keys = new LinkedHashMap<>();
         private final List<String> extraArgs = new ArrayList<>();
         private boolean launched;
+        private boolean builtin;
 
         private Builder(String scenarioName, Path scenarioFile) {
             this.scenarioName = Objects.requireNonNull(scenarioName, "scenarioName");
@@ -347,7 +355,8 @@ public final class Sipp implements AutoCloseable {
             if (mediaPort == 0) {
                 mediaPort = Ports.freeEvenUdpRange(4).low();
             }
-            List<String> cmd = new ArrayList<>(List.of("sipp", "-sf", scenario.toString(),
+            List<String> cmd = new ArrayList<>(List.of("sipp", builtin ? "-sn" : "-sf",
+                    builtin ? scenarioName : scenario.toString(),
                     "-i", "127.0.0.1", "-p", Integer.toString(localPort),
                     "-mi", "127.0.0.1", "-mp", Integer.toString(mediaPort),
                     "-m", Integer.toString(calls),
@@ -382,6 +391,9 @@ public final class Sipp implements AutoCloseable {
 
         /** Copies the scenario into the log directory, so the exact file run stays beside its logs. */
         Path copyScenario() {
+            if (builtin) {
+                return null;
+            }
             try {
                 Path dir = Files.createDirectories(logDir.resolve("scenarios"));
                 Path target = dir.resolve(scenarioName);

@@ -1,0 +1,193 @@
+package io.callrec.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callrec.it.support.CallrecProcess;
+import io.callrec.it.support.Capture;
+import io.callrec.it.support.ItDirs;
+import io.callrec.it.support.MediaFiles;
+import io.callrec.it.support.PortRange;
+import io.callrec.it.support.Ports;
+import io.callrec.it.support.RtpStream;
+import io.callrec.it.support.Sipp;
+import io.callrec.it.support.UdpFlow;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The B2BUA on loopback with real SIPp peers: a UAC sends every request to callrec ({@code -rsa}) with a
+ * Request-URI naming the UAS, which callrec reaches by direct routing. Media is checked on the wire.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class B2buaCallIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private CallrecProcess callrec;
+
+    @BeforeAll
+    void start(TestInfo info) {
+        callrec = CallrecProcess.builder(ItDirs.logDir(info)).start();
+    }
+
+    @AfterAll
+    void stop() {
+        if (callrec != null) {
+            assertEquals(0, callrec.stop(), "a clean SIGTERM stop exits 0\n" + callrec.logTail());
+        }
+    }
+
+    @Test
+    void callWithMediaGoesThroughTheServersPortsBothWays(TestInfo test) throws Exception {
+        Path dir = ItDirs.logDir(test);
+        PortRange uacMedia = Ports.freeEvenUdpRange(4);
+        PortRange uasMedia = Ports.freeEvenUdpRange(4);
+        PortRange relay = callrec.rtpPorts();
+        List<UdpFlow> flows;
+        List<RtpStream> streams;
+        long totalBefore = health().at("/calls/total").asLong();
+        try (Capture capture = Capture.onLoopback(dir.resolve("rtp.pcap"),
+                Capture.udpPortRanges(uacMedia, uasMedia, relay));
+             Sipp uas = Sipp.scenario("uas_echo.xml").logDir(dir).mediaPort(uasMedia.low()).rtpEcho().start();
+             Sipp uac = Sipp.scenario("uac_pcap.xml").logDir(dir).mediaPort(uacMedia.low())
+                     .outboundProxy(callrec.sipPort()).remote(uas.localPort())
+                     .pcapAudio(MediaFiles.shortG711a()).pauseMillis(3000).run()) {
+            assertEquals(0, uac.exitCode(), uac.report() + callrec.logTail());
+            assertEquals(0, uas.exitCode(), uas.report() + callrec.logTail());
+            // Each side saw the other's media address replaced by one of ours.
+            Matcher answer = Pattern.compile("ANSWER m=audio (\\d+)").matcher(uac.logs());
+            assertTrue(answer.find(), uac.logs());
+            assertTrue(relay.contains(Integer.parseInt(answer.group(1))), "caller must send to callrec: " + answer.group());
+            flows = capture.flows();
+            streams = capture.rtpStreams();
+        }
+        long callerToRelay = UdpFlow.packetsBetween(flows, uacMedia, relay);
+        long relayToCallee = UdpFlow.packetsBetween(flows, relay, uasMedia);
+        long calleeToRelay = UdpFlow.packetsBetween(flows, uasMedia, relay);
+        long relayToCaller = UdpFlow.packetsBetween(flows, relay, uacMedia);
+        String all = flows.toString();
+        assertTrue(callerToRelay >= 20, "substantial media from the caller: " + all);
+        assertEquals(callerToRelay, relayToCallee, "every packet from the caller reaches the callee: " + all);
+        assertEquals(calleeToRelay, relayToCaller, "every echoed packet reaches the caller: " + all);
+        assertEquals(callerToRelay, calleeToRelay, "the callee echoed everything: " + all);
+        assertEquals(0, UdpFlow.packetsBetween(flows, uacMedia, uasMedia) + UdpFlow.packetsBetween(flows, uasMedia, uacMedia),
+                "no media may bypass the relay: " + all);
+        // Forwarded unchanged: the callee receives the caller's SSRC and payload type.
+        RtpStream fromCaller = streams.stream().filter(s -> s.between(uacMedia, relay)).findFirst().orElseThrow();
+        RtpStream toCallee = streams.stream().filter(s -> s.between(relay, uasMedia)).findFirst().orElseThrow();
+        assertEquals(fromCaller.ssrc(), toCallee.ssrc(), streams.toString());
+        assertEquals(fromCaller.payload(), toCallee.payload());
+        assertEquals(0, toCallee.lost());
+
+        String line = callrec.awaitLog("call=\\S+ a=\\S+ b=\\S+ ended: BYE from caller.*", Duration.ofSeconds(5));
+        assertFalse(line.contains("a=? ") || line.contains("b=null"), "both Call-IDs are logged: " + line);
+        JsonNode h = health();
+        assertEquals(totalBefore + 1, h.at("/calls/total").asLong(), h.toString());
+        assertEquals(0, h.at("/calls/active").asInt(), h.toString());
+        assertEquals(0, h.at("/relay/portsInUse").asInt(), "every port is freed at the end: " + h);
+        assertTrue(h.at("/relay/totals/packets").asLong() >= 2 * callerToRelay, h.toString());
+    }
+
+    @Test
+    void testersBuiltInSippScenariosCompleteThroughTheServer(TestInfo test) {
+        // The README's tester commands: SIPp's own uac and uas, nothing of ours.
+        Path dir = ItDirs.logDir(test);
+        try (Sipp uas = Sipp.builtin("uas").logDir(dir).calls(3).start();
+             Sipp uac = Sipp.builtin("uac").logDir(dir)
+                     .outboundProxy(callrec.sipPort()).remote(uas.localPort()).calls(3).run()) {
+            assertEquals(0, uac.exitCode(), uac.report() + callrec.logTail());
+        }
+    }
+
+    @Test
+    void cancelBeforeAnswerReachesTheCalleeAndEndsWith487(TestInfo test) {
+        Path dir = ItDirs.logDir(test);
+        try (Sipp uas = Sipp.scenario("uas_ringing.xml").logDir(dir).start();
+             Sipp uac = Sipp.scenario("uac_cancel.xml").logDir(dir).outboundProxy(callrec.sipPort())
+                     .remote(uas.localPort()).run()) {
+            assertEquals(0, uac.exitCode(), uac.report() + callrec.logTail());
+            assertEquals(0, uas.exitCode(), "the callee got a CANCEL and answered 487\n" + uas.report());
+        }
+        callrec.awaitLog("ended: cancelled by caller", Duration.ofSeconds(5));
+        assertEquals(0, health().at("/relay/portsInUse").asInt());
+    }
+
+    @Test
+    void busyCalleeIsRelayedWithItsCode(TestInfo test) {
+        Path dir = ItDirs.logDir(test);
+        try (Sipp uas = Sipp.scenario("uas_busy.xml").logDir(dir).start();
+             Sipp uac = Sipp.scenario("uac_expect_486.xml").logDir(dir).outboundProxy(callrec.sipPort())
+                     .remote(uas.localPort()).run()) {
+            assertEquals(0, uac.exitCode(), uac.report() + callrec.logTail());
+            assertEquals(0, uas.exitCode(), uas.report());
+        }
+        callrec.awaitLog("ended: failed 486 Busy Here", Duration.ofSeconds(5));
+    }
+
+    @Test
+    void calleeHangsUpAndTheCallerGetsTheBye(TestInfo test) {
+        Path dir = ItDirs.logDir(test);
+        try (Sipp uas = Sipp.scenario("uas_bye.xml").logDir(dir).rtpEcho().pauseMillis(1500).start();
+             Sipp uac = Sipp.scenario("uac_recv_bye.xml").logDir(dir).outboundProxy(callrec.sipPort())
+                     .remote(uas.localPort()).pcapAudio(MediaFiles.SIPP_G711A_PCAP).run()) {
+            assertEquals(0, uac.exitCode(), uac.report() + callrec.logTail());
+            assertEquals(0, uas.exitCode(), uas.report());
+        }
+        callrec.awaitLog("ended: BYE from callee", Duration.ofSeconds(5));
+    }
+
+    @Test
+    void holdAndResumeByReInviteAreRelayedWithTheirDirections(TestInfo test) {
+        Path dir = ItDirs.logDir(test);
+        try (Sipp uas = Sipp.scenario("uas_reinvite.xml").logDir(dir).rtpEcho().start();
+             Sipp uac = Sipp.scenario("uac_reinvite_hold.xml").logDir(dir).outboundProxy(callrec.sipPort())
+                     .remote(uas.localPort()).pcapAudio(MediaFiles.SIPP_G711A_PCAP).pauseMillis(600).run()) {
+            assertEquals(0, uac.exitCode(), uac.report() + callrec.logTail());
+            assertEquals(0, uas.exitCode(), uas.report());
+            assertTrue(uas.logs().contains("HOLD_OFFER a=sendonly") && uas.logs().contains("RESUME_OFFER a=sendrecv"),
+                    uas.logs());
+            assertTrue(uac.logs().contains("HOLD_ANSWER a=recvonly") && uac.logs().contains("RESUME_ANSWER a=sendrecv"),
+                    uac.logs());
+        }
+    }
+
+    @Test
+    void lateOfferCallCarriesTheAnswerInTheAckAndMediaBothWays(TestInfo test) {
+        Path dir = ItDirs.logDir(test);
+        PortRange uacMedia = Ports.freeEvenUdpRange(4);
+        PortRange uasMedia = Ports.freeEvenUdpRange(4);
+        List<UdpFlow> flows;
+        try (Capture capture = Capture.onLoopback(dir.resolve("rtp.pcap"),
+                Capture.udpPortRanges(uacMedia, uasMedia, callrec.rtpPorts()));
+             Sipp uas = Sipp.scenario("uas_late_offer.xml").logDir(dir).mediaPort(uasMedia.low()).rtpEcho().start();
+             Sipp uac = Sipp.scenario("uac_late_offer.xml").logDir(dir).mediaPort(uacMedia.low())
+                     .outboundProxy(callrec.sipPort()).remote(uas.localPort())
+                     .pcapAudio(MediaFiles.shortG711a()).pauseMillis(3000).run()) {
+            assertEquals(0, uac.exitCode(), uac.report() + callrec.logTail());
+            assertEquals(0, uas.exitCode(), "the callee checks that the ACK carries the answer\n" + uas.report());
+            flows = capture.flows();
+        }
+        long sent = UdpFlow.packetsBetween(flows, uacMedia, callrec.rtpPorts());
+        assertTrue(sent >= 20, flows.toString());
+        assertEquals(sent, UdpFlow.packetsBetween(flows, callrec.rtpPorts(), uasMedia), flows.toString());
+        assertEquals(sent, UdpFlow.packetsBetween(flows, callrec.rtpPorts(), uacMedia), flows.toString());
+    }
+
+    private JsonNode health() {
+        try {
+            return JSON.readTree(callrec.health());
+        } catch (Exception e) {
+            throw new AssertionError("health is not JSON", e);
+        }
+    }
+}
