@@ -49,6 +49,11 @@ public final class MediaAnchor {
         session.setInactivityTimeout(inactivityTimeout);
     }
 
+    /** The last SDP we sent to the party on {@code side}: what a session refresh toward it repeats. */
+    public synchronized Optional<String> lastSentTo(Side side) {
+        return Optional.ofNullable(lastSent.get(side.other()));
+    }
+
     /** True while either party holds the call: every active m-line of its latest SDP is not sendrecv. */
     public synchronized boolean onHold() {
         return held(lastReceived.get(Side.A)) || held(lastReceived.get(Side.B));

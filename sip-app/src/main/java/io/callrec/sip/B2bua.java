@@ -238,6 +238,7 @@ public final class B2bua implements SipListenerExt {
         call.a.callId = callIdOf(req);
         call.inviteA = st;
         call.callerRequires100rel = headerListContains(req, RequireHeader.NAME, "100rel");
+        call.serverRefreshesB = interval == 0 && !policy.sessionExpires().isZero();
         call.a.trusted = policy.trusted(evt);
         call.b.trusted = policy.trustedTarget(target.uri());
         synchronized (call) {
@@ -266,6 +267,13 @@ public final class B2bua implements SipListenerExt {
                 }
             }
             Request invite = buildInitialInvite(req, target.uri(), sdpForB, hops - 1, call.a.trusted);
+            if (call.serverRefreshesB) {
+                // The caller asked for no session timer: we ask leg B for one ourselves (RFC 4028 §7.1, we are its
+                // UAC), so a callee that vanished is noticed and released instead of holding ports forever.
+                invite.setHeader(sip.headers().createHeader("Session-Expires",
+                        policy.sessionExpires().toSeconds() + ";refresher=uac"));
+                invite.addHeader(sip.headers().createSupportedHeader("timer"));
+            }
             call.b.callId = callIdOf(invite);
             ClientTransaction ct = sip.provider().getNewClientTransaction(invite);
             ct.setApplicationData(new Pending(call, call.a, st, Request.INVITE));
@@ -456,7 +464,9 @@ public final class B2bua implements SipListenerExt {
             }
             Call call = pending.call();
             synchronized (call) {
-                if (pending.origin() == call.inviteA && Request.INVITE.equals(pending.method())) {
+                if (pending.origin() == null) {
+                    onOwnRefreshResponse(call, pending, resp);
+                } else if (pending.origin() == call.inviteA && Request.INVITE.equals(pending.method())) {
                     onInitialInviteResponse(call, ct, resp, evt.getDialog());
                 } else {
                     onRelayedResponse(call, pending, resp);
@@ -529,8 +539,14 @@ public final class B2bua implements SipListenerExt {
             }
             call.a.pendingAck = new Leg.PendingAck(call.b, cseqOf(resp));
             call.state = Call.State.ANSWERED;
+            if (call.serverRefreshesB) {
+                hideSessionTimer(ok);
+            }
             call.inviteA.sendResponse(ok);
             startSessionTimer(call, resp);
+            if (call.serverRefreshesB) {
+                scheduleRefreshOfB(call, resp);
+            }
             logEvent(call, "answered " + code);
             return;
         }
@@ -714,6 +730,7 @@ public final class B2bua implements SipListenerExt {
         call.endReason = reason;
         cancel(call.setupTimer);
         cancel(call.sessionTimer);
+        cancel(call.refreshTimer);
         if (call.media != null) {
             call.media.session().close();
         }
@@ -763,7 +780,8 @@ public final class B2bua implements SipListenerExt {
      * within it, the call is dead on at least one side and both legs are released.
      */
     private void startSessionTimer(Call call, Response resp) {
-        long seconds = sessionInterval(resp);
+        // A refresh answered without Session-Expires still refreshes a session whose interval is already known.
+        long seconds = sessionInterval(resp) > 0 ? sessionInterval(resp) : call.sessionExpiresSeconds;
         if (seconds <= 0) {
             return;
         }
@@ -774,6 +792,105 @@ public final class B2bua implements SipListenerExt {
         long wait = seconds - Math.min(32, seconds / 3);
         call.sessionTimer = timers.schedule(() -> end(call, "session timer expired (" + seconds + " s)"),
                 wait, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Leg B's session timer, when the server asked for it: we refresh unless the callee chose to (refresher=uas).
+     * The interval is the callee's answer, or ours if it answered without one (it does not support timers, and a
+     * UAC may then still refresh, RFC 4028 §7.2).
+     */
+    private void scheduleRefreshOfB(Call call, Response ok) {
+        Header se = ok.getHeader("Session-Expires");
+        if (se != null && se.toString().toLowerCase(Locale.ROOT).contains("refresher=uas")) {
+            return;
+        }
+        long seconds = sessionInterval(ok);
+        if (seconds <= 0) {
+            seconds = policy.sessionExpires().toSeconds();
+            call.sessionExpiresSeconds = seconds;
+        }
+        call.allowsUpdateB = headerListContains(ok, "Allow", Request.UPDATE);
+        long half = Math.max(1, seconds / 2);
+        cancel(call.refreshTimer);
+        call.refreshTimer = timers.scheduleWithFixedDelay(() -> refreshB(call), half, half, TimeUnit.SECONDS);
+        if (sessionInterval(ok) <= 0) {
+            long expiry = seconds;
+            cancel(call.sessionTimer);
+            call.sessionTimer = timers.schedule(() -> end(call, "session timer expired (" + expiry + " s)"),
+                    expiry - Math.min(32, expiry / 3), TimeUnit.SECONDS);
+        }
+    }
+
+    /** A session refresh on leg B: UPDATE without SDP when the callee allows it, else a re-INVITE with the same SDP. */
+    private void refreshB(Call call) {
+        synchronized (call) {
+            if (call.ended() || call.state != Call.State.CONFIRMED || call.b.inviteInProgress) {
+                return; // an INVITE in progress refreshes the session by itself
+            }
+            try {
+                String method = call.allowsUpdateB ? Request.UPDATE : Request.INVITE;
+                Request refresh = call.b.dialog.createRequest(method);
+                refresh.setHeader(sip.headers().createHeader("Session-Expires",
+                        call.sessionExpiresSeconds + ";refresher=uac"));
+                refresh.setHeader(sip.headers().createSupportedHeader("timer"));
+                refresh.setHeader(sip.contact(transportOf(call.b.dialog.getRemoteTarget().getURI())));
+                if (Request.INVITE.equals(method)) {
+                    Optional<String> sdp = call.media.lastSentTo(Side.B);
+                    if (sdp.isPresent()) {
+                        refresh.setContent(sdp.get(), sdpType());
+                    }
+                    call.b.inviteInProgress = true;
+                }
+                ClientTransaction ct = sip.provider().getNewClientTransaction(refresh);
+                ct.setApplicationData(new Pending(call, null, null, method));
+                call.b.dialog.sendRequest(ct);
+            } catch (Exception e) {
+                call.b.inviteInProgress = false;
+                log.info("{} session refresh toward callee not sent: {}", call, e.toString());
+            }
+        }
+    }
+
+    private void onOwnRefreshResponse(Call call, Pending pending, Response resp) throws SipException,
+            InvalidArgumentException {
+        int code = resp.getStatusCode();
+        if (code < 200) {
+            return;
+        }
+        if (Request.INVITE.equals(pending.method())) {
+            call.b.inviteInProgress = false;
+            if (code / 100 == 2) {
+                call.b.dialog.sendAck(call.b.dialog.createAck(cseqOf(resp)));
+            }
+        }
+        if (code / 100 == 2) {
+            cancel(call.sessionTimer);
+            long expiry = sessionInterval(resp) > 0 ? sessionInterval(resp) : call.sessionExpiresSeconds;
+            call.sessionTimer = timers.schedule(() -> end(call, "session timer expired (" + expiry + " s)"),
+                    expiry - Math.min(32, expiry / 3), TimeUnit.SECONDS);
+        } else if (code == Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST || code == Response.REQUEST_TIMEOUT) {
+            end(call, "callee answered session refresh with " + code);
+        } else {
+            log.info("{} session refresh toward callee answered {} {}", call, code, resp.getReasonPhrase());
+        }
+    }
+
+    /** The caller did not ask for a session timer: what leg B negotiated with us is not its business. */
+    private void hideSessionTimer(Response toCaller) throws ParseException {
+        toCaller.removeHeader("Session-Expires");
+        List<String> required = new ArrayList<>();
+        for (Iterator<?> it = toCaller.getHeaders(RequireHeader.NAME); it.hasNext(); ) {
+            String v = it.next().toString();
+            for (String tag : v.substring(v.indexOf(':') + 1).split(",")) {
+                if (!tag.isBlank() && !tag.trim().equalsIgnoreCase("timer")) {
+                    required.add(tag.trim());
+                }
+            }
+        }
+        toCaller.removeHeader(RequireHeader.NAME);
+        for (String tag : required) {
+            toCaller.addHeader(sip.headers().createRequireHeader(tag));
+        }
     }
 
     /** The delta-seconds of a Session-Expires header (RFC 4028 §4), or 0 when absent or unreadable. */
@@ -805,7 +922,9 @@ public final class B2bua implements SipListenerExt {
         }
         Call call = pending.call();
         synchronized (call) {
-            if (pending.origin() == call.inviteA && Request.INVITE.equals(pending.method())) {
+            if (pending.origin() == null) {
+                end(call, "session refresh toward callee timed out");
+            } else if (pending.origin() == call.inviteA && Request.INVITE.equals(pending.method())) {
                 failedCalls.incrementAndGet();
                 respondToInviteA(call, Response.REQUEST_TIMEOUT, null);
                 finish(call, "callee did not answer (timeout)");

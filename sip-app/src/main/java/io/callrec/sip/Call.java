@@ -31,6 +31,10 @@ final class Call {
     ScheduledFuture<?> setupTimer;
     ScheduledFuture<?> sessionTimer;
     long sessionExpiresSeconds;
+    /** The caller asked for no session timer, so the server runs one on leg B itself. */
+    boolean serverRefreshesB;
+    boolean allowsUpdateB;
+    ScheduledFuture<?> refreshTimer;
 
     Call(String id, Instant started, String tagA, String tagB) {
         this.id = id;

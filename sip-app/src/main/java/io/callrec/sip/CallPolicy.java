@@ -74,6 +74,11 @@ public final class CallPolicy {
         return config.rtpTimeout();
     }
 
+    /** The session interval the server asks the callee for when the caller asked for none; ZERO = none. */
+    Duration sessionExpires() {
+        return config.sessionExpires();
+    }
+
     Duration minSessionExpires() {
         return config.minSe();
     }
