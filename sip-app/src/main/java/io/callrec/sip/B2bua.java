@@ -442,7 +442,7 @@ public final class B2bua implements SipListenerExt {
             }
             other.dialog.sendRequest(ct);
             if (invite || Request.UPDATE.equals(method)) {
-                logEvent(call, method + " from " + (leg.side == Side.A ? "caller" : "callee")
+                logEvent(call, (invite ? "re-INVITE" : method) + " from " + (leg.side == Side.A ? "caller" : "callee")
                         + (isSdp(req) ? " with SDP" : ""));
             }
         }
