@@ -183,6 +183,42 @@ class B2buaCallIT {
         assertEquals(sent, UdpFlow.packetsBetween(flows, callrec.rtpPorts(), uacMedia), flows.toString());
     }
 
+    @Test
+    void infoMessageUpdateAndAddedVideoAreRelayedInsideTheDialog(TestInfo test) {
+        Path dir = ItDirs.logDir(test);
+        try (Sipp uas = Sipp.scenario("uas_in_dialog.xml").logDir(dir).start();
+             Sipp uac = Sipp.scenario("uac_in_dialog.xml").logDir(dir).outboundProxy(callrec.sipPort())
+                     .remote(uas.localPort()).run()) {
+            assertEquals(0, uac.exitCode(), uac.report() + callrec.logTail());
+            assertEquals(0, uas.exitCode(), uas.report() + callrec.logTail());
+            String calleeSaw = uas.logs();
+            assertTrue(calleeSaw.contains("INFO_BODY Signal=5"), calleeSaw);
+            assertTrue(calleeSaw.contains("MESSAGE_BODY hello through the B2BUA"), calleeSaw);
+            // The added video stream is anchored too: each side is offered one of our ports, not the other's.
+            assertTrue(relayPort(calleeSaw, "VIDEO_OFFER m=video (\\d+)"), calleeSaw);
+            assertTrue(relayPort(uac.logs(), "VIDEO_ANSWER m=video (\\d+)"), uac.logs());
+            assertTrue(relayPort(calleeSaw, "UPDATE_OFFER m=audio (\\d+)"), calleeSaw);
+        }
+    }
+
+    @Test
+    void reliableRingingFromTheCalleeIsPrackedPerLeg(TestInfo test) {
+        Path dir = ItDirs.logDir(test);
+        try (Sipp uas = Sipp.scenario("uas_100rel.xml").logDir(dir).start();
+             Sipp uac = Sipp.scenario("uac_100rel.xml").logDir(dir).outboundProxy(callrec.sipPort())
+                     .remote(uas.localPort()).run()) {
+            assertEquals(0, uac.exitCode(), uac.report() + callrec.logTail());
+            assertEquals(0, uas.exitCode(), "the callee needs the PRACK before it answers\n" + uas.report());
+            assertTrue(uas.logs().contains("INVITE_SUPPORTS 100rel"), uas.logs());
+            assertTrue(uas.logs().contains("PRACK_RACK 1 1 INVITE"), uas.logs());
+        }
+    }
+
+    private boolean relayPort(String log, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(log);
+        return m.find() && callrec.rtpPorts().contains(Integer.parseInt(m.group(1)));
+    }
+
     private JsonNode health() {
         try {
             return JSON.readTree(callrec.health());
