@@ -32,7 +32,7 @@ class MediaAnchorTest {
 
     @BeforeEach
     void start() throws Exception {
-        relay = RtpRelay.start(RelayConfig.defaults(InetAddress.getLoopbackAddress()).withPorts(42000, 42099));
+        relay = RtpRelay.start(RelayConfig.defaults(InetAddress.getLoopbackAddress()).withPorts(25600, 25699));
         session = relay.openSession("test", (s, idle) -> { });
         anchor = new MediaAnchor(session, "127.0.0.1", Duration.ofSeconds(60));
     }
