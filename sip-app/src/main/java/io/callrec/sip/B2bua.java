@@ -8,7 +8,9 @@ import io.callrec.media.relay.PortsExhaustedException;
 import io.callrec.media.relay.RelaySession;
 import io.callrec.media.relay.RtpRelay;
 import io.callrec.media.relay.Side;
+import io.callrec.config.IpLiteral;
 import io.callrec.sdp.SdpParseException;
+import io.callrec.sip.registrar.Binding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,7 @@ import javax.sip.message.Message;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
@@ -274,6 +277,9 @@ public final class B2bua implements SipListenerExt {
                         policy.sessionExpires().toSeconds() + ";refresher=uac"));
                 invite.addHeader(sip.headers().createSupportedHeader("timer"));
             }
+            if (target.binding().isPresent()) {
+                routeThroughRegistrationFlow(invite, target.binding().get());
+            }
             call.b.callId = callIdOf(invite);
             ClientTransaction ct = sip.provider().getNewClientTransaction(invite);
             ct.setApplicationData(new Pending(call, call.a, st, Request.INVITE));
@@ -311,6 +317,28 @@ public final class B2bua implements SipListenerExt {
             invite.setContent(sdp, sdpType());
         }
         return invite;
+    }
+
+    /**
+     * A UA behind NAT registers a Contact it cannot be reached at; the REGISTER's source address is the flow that
+     * reaches it. A loose Route to that address makes the stack send there while the Request-URI stays the Contact.
+     */
+    private void routeThroughRegistrationFlow(Request invite, Binding binding) throws ParseException, SipException {
+        InetSocketAddress source = binding.source();
+        if (!(invite.getRequestURI() instanceof SipURI contact)) {
+            return;
+        }
+        int contactPort = contact.getPort() > 0 ? contact.getPort() : 5060;
+        boolean sameFlow = contactPort == source.getPort()
+                && IpLiteral.parse(contact.getHost()).map(a -> a.equals(source.getAddress())).orElse(false);
+        if (sameFlow) {
+            return;
+        }
+        SipURI hop = sip.addresses().createSipURI(null, IpLiteral.forUri(IpLiteral.format(source.getAddress())));
+        hop.setPort(source.getPort());
+        hop.setTransportParam(binding.transport().toLowerCase(Locale.ROOT));
+        hop.setLrParam();
+        invite.addFirst(sip.headers().createRouteHeader(sip.addresses().createAddress(hop)));
     }
 
     private void onAck(RequestEvent evt) throws SipException, InvalidArgumentException {

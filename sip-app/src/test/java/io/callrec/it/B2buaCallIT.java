@@ -214,6 +214,27 @@ class B2buaCallIT {
         }
     }
 
+    @Test
+    void aRegisteredUaBehindNatIsReachedAtTheAddressItRegisteredFrom(TestInfo test) {
+        Path dir = ItDirs.logDir(test);
+        int flowPort = Ports.freeUdpTcpPort();
+        int unreachableContactPort = Ports.freeUdpTcpPort();
+        try (Sipp register = Sipp.scenario("uac_register_nat.xml").logDir(dir).localPort(flowPort).service("natted")
+                .key("contact_port", Integer.toString(unreachableContactPort))
+                .outboundProxy(callrec.sipPort()).remote(callrec.sipPort()).run()) {
+            assertEquals(0, register.exitCode(), register.report() + callrec.logTail());
+        }
+        // The phone keeps its NAT binding: the next thing listening on that flow is the phone itself.
+        try (Sipp uas = Sipp.scenario("uas_echo.xml").logDir(dir).localPort(flowPort).start();
+             Sipp uac = Sipp.scenario("uac_pcap.xml").logDir(dir).service("natted").outboundProxy(callrec.sipPort())
+                     .remote(callrec.sipPort()).pcapAudio(MediaFiles.shortG711a()).pauseMillis(500).run()) {
+            assertEquals(0, uac.exitCode(), uac.report() + callrec.logTail());
+            assertEquals(0, uas.exitCode(), uas.report());
+            assertTrue(uas.messages().contains("INVITE sip:natted@127.0.0.1:" + unreachableContactPort),
+                    "the Request-URI stays the registered Contact\n" + uas.messages());
+        }
+    }
+
     private boolean relayPort(String log, String regex) {
         Matcher m = Pattern.compile(regex).matcher(log);
         return m.find() && callrec.rtpPorts().contains(Integer.parseInt(m.group(1)));
