@@ -188,7 +188,7 @@ class SippScenarioSelfTestIT {
         try (Stream<Path> files = Files.list(dir)) {
             scenarios = files.filter(p -> p.toString().endsWith(".xml")).sorted().toList();
         }
-        assertEquals(16, scenarios.size(), scenarios.toString());
+        assertEquals(22, scenarios.size(), scenarios.toString());
         for (Path p : scenarios) {
             String xml = Files.readString(p);
             String name = p.getFileName().toString();
