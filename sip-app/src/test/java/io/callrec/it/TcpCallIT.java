@@ -45,6 +45,34 @@ class TcpCallIT {
         }
     }
 
+    @Test
+    void callOverTcpOnBothLegsCompletes(TestInfo test) {
+        Path dir = ItDirs.logDir(test);
+        try (CallrecProcess callrec = CallrecProcess.builder(dir).start();
+             Sipp uas = Sipp.scenario("uas_echo.xml").logDir(dir).tcp().timeout(SIPP_LIMIT).start();
+             Sipp uac = Sipp.scenario("uac_transport_uri.xml").logDir(dir).tcp().outboundProxy(callrec.sipPort())
+                     .remote(uas.localPort()).pauseMillis(500).timeout(SIPP_LIMIT).run()) {
+            SippTrace caller = SippTrace.parse(uac.messages());
+            SippTrace callee = SippTrace.parse(uas.messages());
+            assertEquals(0, uac.exitCode(), "caller:\n" + caller.summary() + "callee:\n" + callee.summary()
+                    + uac.report() + callrec.logTail());
+            assertEquals(0, uas.exitCode(), uas.report() + callrec.logTail());
+            assertEquals(List.of("TCP"), transports(caller), caller.summary());
+            assertEquals(List.of("TCP"), transports(callee), callee.summary());
+            List<String> calleeGot = callee.select(SippTrace.Message::received).stream()
+                    .map(m -> m.firstLine().split(" ")[0]).toList();
+            assertEquals(List.of("INVITE", "ACK", "BYE"), calleeGot, callee.summary());
+            SippTrace.Message invite = callee.received("INVITE").get(0);
+            assertTrue(invite.header("Via").orElse("").startsWith("SIP/2.0/TCP "), invite.text());
+            assertTrue(invite.header("Contact").orElse("").toLowerCase().contains("transport=tcp"), invite.text());
+
+            callrec.awaitLog("-> sip:service@127\\.0\\.0\\.1:" + uas.localPort() + ";transport=TCP \\(direct\\)",
+                    Duration.ofSeconds(5));
+            callrec.awaitLog("ended: BYE from caller", Duration.ofSeconds(5));
+            assertEquals(0, callrec.stop(), callrec.logTail());
+        }
+    }
+
     private static List<String> transports(SippTrace trace) {
         return trace.messages().stream().map(SippTrace.Message::transport).distinct().toList();
     }
