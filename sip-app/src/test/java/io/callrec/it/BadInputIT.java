@@ -157,6 +157,21 @@ class BadInputIT {
     }
 
     @Test
+    void tcpConnectionThatNeverCompletesItsMessageIsClosed() {
+        // SipServer sets READ_TIMEOUT to 1 s so that "a slow-loris TCP peer must not hold a connection
+        // forever"; a peer that stops in the middle of a message is given 10 s here.
+        Duration limit = Duration.ofSeconds(10);
+        try (SipProbe stalled = SipProbe.tcp(callrec.sipPort())) {
+            stalled.send(LONG_CONTENT_LENGTH.bytes().apply(stalled));
+            long start = System.nanoTime();
+            boolean closed = stalled.awaitClosedByServer(limit);
+            assertTrue(closed, "the connection still open " + Duration.ofNanos(System.nanoTime() - start).toMillis()
+                    + " ms after a request stopped 490 bytes short of its Content-Length");
+        }
+        assertStillServing();
+    }
+
+    @Test
     void contentLengthSmallerThanTheBodyTakesTheDeclaredBytes() {
         // RFC 3261 18.3: over UDP the bytes after the declared body are discarded; over TCP they
         // begin the next message. Either way the OPTIONS itself is answered.
