@@ -75,6 +75,21 @@ class LifecycleIT {
     }
 
     @Test
+    void takenPortErrorNamesTheAddressThatIsTaken(TestInfo test) throws Exception {
+        // The server binds RTP, SIP and HTTP ports: the operator must see which one is in use.
+        Path dir = ItDirs.logDir(test);
+        int sipPort = Ports.freeUdpTcpPort();
+        try (DatagramSocket squatter = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), sipPort))) {
+            CommandResult r = runJar(List.of("--sip-host", "127.0.0.1", "--sip-port", Integer.toString(sipPort),
+                    "--http-port", Integer.toString(Ports.freeUdpTcpPort()),
+                    "--rtp-ports", Ports.freeEvenUdpRange(10).toString(), "--storage", "file:" + dir.resolve("data")));
+            assertEquals(1, r.exitCode(), r.describe());
+            assertTrue(r.stderr().contains("127.0.0.1:" + sipPort), "the error names 127.0.0.1:" + sipPort + ": "
+                    + r.stderr());
+        }
+    }
+
+    @Test
     void sigtermWithACallUpSendsByeToBothPartiesAndExits0(TestInfo test) {
         Path dir = ItDirs.logDir(test);
         Duration drain = Duration.ofSeconds(10);
