@@ -1,5 +1,7 @@
 package io.callrec.it.support;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -36,6 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class CallrecProcess implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallrecProcess.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Process process;
@@ -120,6 +124,16 @@ public final class CallrecProcess implements AutoCloseable {
         return r.body();
     }
 
+    /** {@link #health()} parsed; throws unless the status is 200 and the body is JSON. */
+    public JsonNode healthJson() {
+        String body = health();
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new IllegalStateException("/health is not JSON: " + body, e);
+        }
+    }
+
     /** {@code GET path} on the server's HTTP port. */
     public HttpResponse<String> get(String path) {
         HttpRequest request = HttpRequest.newBuilder(baseUri().resolve(path)).timeout(Duration.ofSeconds(5)).GET().build();
@@ -153,6 +167,27 @@ public final class CallrecProcess implements AutoCloseable {
                 throw new IllegalStateException("no log line matched /" + regex + "/ within " + timeout + "\n" + logTail());
             }
             Polling.pause();
+        }
+    }
+
+    /**
+     * Sends SIGTERM and returns at once, so that a test can watch the drain; {@link #stop()} then
+     * waits for the exit.
+     */
+    public void sigterm() {
+        process.destroy();
+    }
+
+    /** Waits up to {@code timeout} for the process to exit; its exit code, or empty if it still runs. */
+    public OptionalInt awaitExit(Duration timeout) {
+        try {
+            if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return OptionalInt.of(process.exitValue());
+            }
+            return OptionalInt.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for callrec to exit", e);
         }
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -45,6 +46,19 @@ class CallrecProcessTest {
         assertFalse(callrec.isAlive());
         assertTrue(callrec.logText().contains("fake callrec: stopping"), callrec.logTail());
         assertEquals(logDir.resolve("callrec.log"), callrec.logFile());
+    }
+
+    @Test
+    void sigtermReturnsAtOnceAndAwaitExitReportsTheCode(TestInfo test) {
+        CallrecProcess callrec = CallrecProcess.builder(ItDirs.logDir(test)).launcher(fake()).start();
+        try {
+            assertEquals("up", callrec.healthJson().at("/status").asText());
+            assertEquals(OptionalInt.empty(), callrec.awaitExit(Duration.ofMillis(100)), "still running");
+            callrec.sigterm();
+            assertEquals(OptionalInt.of(143), callrec.awaitExit(Duration.ofSeconds(10)), callrec.logTail());
+        } finally {
+            callrec.stop();
+        }
     }
 
     @Test

@@ -12,7 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -163,6 +166,27 @@ public final class Sipp implements AutoCloseable {
         return ExternalCommand.readIfExists(file("screen.log"));
     }
 
+    /**
+     * A counter of the final statistics screen, cumulative column ({@code "Successful call"},
+     * {@code "Failed call"}, {@code "Outgoing calls created"}...), or empty if the screen has no
+     * such line (SIPp did not finish).
+     */
+    public OptionalLong cumulative(String counter) {
+        return cumulative(screen(), counter);
+    }
+
+    static OptionalLong cumulative(String screen, String counter) {
+        // "  Successful call        |        0                  |       50                 "
+        Pattern line = Pattern.compile("^\\s*" + Pattern.quote(counter) + "\\s*\\|[^|]*\\|\\s*(\\d+)",
+                Pattern.MULTILINE);
+        Matcher m = line.matcher(screen);
+        OptionalLong last = OptionalLong.empty();
+        while (m.find()) {
+            last = OptionalLong.of(Long.parseLong(m.group(1)));
+        }
+        return last;
+    }
+
     /** What SIPp printed on stdout and stderr. */
     public String output() {
         return ExternalCommand.readIfExists(file("out"));
@@ -191,6 +215,7 @@ public final class Sipp implements AutoCloseable {
         private final Path scenarioFile;
         private Path logDir;
         private String name;
+        private String localHost = "127.0.0.1";
         private int localPort;
         private int mediaPort;
         private String remote;
@@ -220,6 +245,16 @@ public final class Sipp implements AutoCloseable {
         /** Prefix of this run's files in the log directory; default: the scenario's base name. */
         public Builder name(String name) {
             this.name = name;
+            return this;
+        }
+
+        /**
+         * {@code -i} and {@code -mi}: the loopback address SIPp binds for SIP and media; default
+         * {@code 127.0.0.1}. Another address of 127.0.0.0/8 (e.g. {@code 127.0.0.2}) plays a host
+         * that routing rules treat differently.
+         */
+        public Builder localHost(String address) {
+            this.localHost = Objects.requireNonNull(address, "address");
             return this;
         }
 
@@ -357,8 +392,8 @@ public final class Sipp implements AutoCloseable {
             }
             List<String> cmd = new ArrayList<>(List.of("sipp", builtin ? "-sn" : "-sf",
                     builtin ? scenarioName : scenario.toString(),
-                    "-i", "127.0.0.1", "-p", Integer.toString(localPort),
-                    "-mi", "127.0.0.1", "-mp", Integer.toString(mediaPort),
+                    "-i", localHost, "-p", Integer.toString(localPort),
+                    "-mi", localHost, "-mp", Integer.toString(mediaPort),
                     "-m", Integer.toString(calls),
                     "-nostdin",
                     "-timeout", timeout.toSeconds() + "s", "-timeout_error",

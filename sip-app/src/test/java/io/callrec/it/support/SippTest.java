@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,6 +60,30 @@ class SippTest {
         assertPair(cmd, "-message_file", dir.resolve("uas_echo.messages.log").toString());
         assertTrue(cmd.contains("-rtp_echo"));
         assertEquals(-1, cmd.indexOf("-rsa"));
+    }
+
+    @Test
+    void localHostBindsSipAndMediaToAnotherLoopbackAddress() {
+        List<String> cmd = Sipp.scenario("uas_echo.xml").logDir(dir).localHost("127.0.0.2")
+                .command(dir.resolve("uas_echo.xml"));
+        assertPair(cmd, "-i", "127.0.0.2");
+        assertPair(cmd, "-mi", "127.0.0.2");
+    }
+
+    @Test
+    void readsTheLastCumulativeValueOfAScreenCounter() {
+        String screen = """
+                  Counter Name           | Periodic value            | Cumulative value
+                  Successful call        |        3                  |        7
+                  Failed call            |        0                  |        0
+                ------- Waiting for active calls to end.
+                  Successful call        |        0                  |       50
+                  Failed call            |        1                  |        2
+                """;
+        assertEquals(OptionalLong.of(50), Sipp.cumulative(screen, "Successful call"));
+        assertEquals(OptionalLong.of(2), Sipp.cumulative(screen, "Failed call"));
+        assertEquals(OptionalLong.empty(), Sipp.cumulative(screen, "Outgoing calls created"));
+        assertEquals(OptionalLong.empty(), Sipp.cumulative("", "Failed call"));
     }
 
     @Test

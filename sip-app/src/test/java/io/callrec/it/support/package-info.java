@@ -12,6 +12,11 @@
  *       io.callrec.it.support.Tshark} reads pcaps into {@link io.callrec.it.support.UdpFlow}s and
  *       {@link io.callrec.it.support.RtpStream}s.</li>
  *   <li>{@link io.callrec.it.support.MediaFiles}: pcaps made with ffmpeg at test time.</li>
+ *   <li>{@link io.callrec.it.support.SippTrace}: a SIPp message trace read back as messages with
+ *       direction, transport and time.</li>
+ *   <li>{@link io.callrec.it.support.SipProbe}: hand-written SIP bytes over a raw UDP socket or TCP
+ *       connection (garbage, broken headers, requests outside any call), answers read as
+ *       {@link io.callrec.it.support.SipResponse}s.</li>
  * </ul>
  *
  * A B2BUA call through callrec:
