@@ -61,7 +61,13 @@ public final class CallrecServer implements AutoCloseable {
         RelayConfig rc = new RelayConfig(mediaAddress, config.rtpPortMin(), config.rtpPortMax(),
                 Math.min(2, Runtime.getRuntime().availableProcessors()), Duration.ofSeconds(3), config.rtpTimeout());
         this.relay = RtpRelay.start(rc);
-        this.sip = SipServer.start(config.sipHost(), config.sipPort(), 8, 65_536);
+        try {
+            this.sip = SipServer.start(config.sipHost(), config.sipPort(), 8, 65_536);
+        } catch (Exception e) {
+            relay.close();
+            throw new StartupException("SIP port " + hostPort(config.sipHost(), config.sipPort())
+                    + " (udp+tcp) cannot be bound: " + rootMessage(e), e);
+        }
         this.registrar = new Registrar(clock);
         timers.scheduleWithFixedDelay(registrar::purgeExpired, 30, 30, TimeUnit.SECONDS);
         CallPolicy policy = new CallPolicy(config, registrar, clock, SecretFile.load(
@@ -72,8 +78,15 @@ public final class CallrecServer implements AutoCloseable {
         this.storage = storageProbe.probe();
         timers.scheduleWithFixedDelay(this::probeStorage, 10, 10, TimeUnit.SECONDS);
         sip.listen(b2bua);
-        this.http = HttpService.start(config.httpHost(), config.httpPort(),
-                List.of(new JsonHandler("/health", this::health)));
+        try {
+            this.http = HttpService.start(config.httpHost(), config.httpPort(),
+                    List.of(new JsonHandler("/health", this::health)));
+        } catch (Exception e) {
+            sip.close();
+            relay.close();
+            throw new StartupException("HTTP port " + hostPort(config.httpHost(), config.httpPort())
+                    + " cannot be bound: " + rootMessage(e), e);
+        }
     }
 
     public static CallrecServer start(ServerConfig config) throws Exception {
@@ -83,6 +96,25 @@ public final class CallrecServer implements AutoCloseable {
                 config.httpHost(), server.http.port(), config.storage(),
                 server.storage.available() ? "available" : "unavailable: " + server.storage.reason());
         return server;
+    }
+
+    /** Start-up failed for a reason the operator can act on; the message names what and where. */
+    public static final class StartupException extends Exception {
+        StartupException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private static String hostPort(String host, int port) {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     }
 
     private void probeStorage() {

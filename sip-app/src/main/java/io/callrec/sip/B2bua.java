@@ -76,8 +76,6 @@ public final class B2bua implements SipListenerExt {
 
     static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, MESSAGE, UPDATE, PRACK, REFER, NOTIFY, REGISTER";
     static final String SUPPORTED = "timer, 100rel, replaces";
-    /** RFC 3261 §17.1.1.2: 64*T1, after which a 2xx that was never ACKed ends the call. */
-    private static final Duration ACK_WAIT = Duration.ofSeconds(32);
     /** No final answer from the callee within this time: the caller gets 408 (RFC 3261 Timer C is > 3 min). */
     private static final Duration SETUP_LIMIT = Duration.ofMinutes(3);
 
@@ -973,7 +971,11 @@ public final class B2bua implements SipListenerExt {
     public void processDialogTimeout(DialogTimeoutEvent evt) {
         Dialog dialog = evt.getDialog();
         if (dialog != null && dialog.getApplicationData() instanceof Leg leg) {
-            end(leg.call, "dialog timeout: " + evt.getReason());
+            // After 64*T1 without the caller's ACK the stack times out both legs: leg A as "not received", leg B as
+            // "not sent" (its ACK waits for the caller's).
+            boolean missingAck = evt.getReason() == DialogTimeoutEvent.Reason.AckNotReceived
+                    || evt.getReason() == DialogTimeoutEvent.Reason.AckNotSent;
+            end(leg.call, missingAck ? "no ACK from caller" : "dialog timeout: " + evt.getReason());
         }
     }
 

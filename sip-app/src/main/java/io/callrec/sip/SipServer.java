@@ -38,6 +38,7 @@ public final class SipServer implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(maxMessageSize));
         p.setProperty("gov.nist.javax.sip.DELIVER_TERMINATED_EVENT_FOR_ACK", "false");
         p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", SanitizingParserFactory.class.getName());
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
         // Each leg answers OPTIONS/CANCEL itself; the stack must not swallow requests it cannot match.
         p.setProperty("gov.nist.javax.sip.PASS_INVITE_NON_2XX_ACK_TO_LISTENER", "false");
