@@ -76,6 +76,8 @@ public final class B2bua implements SipListenerExt {
 
     static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, MESSAGE, UPDATE, PRACK, REFER, NOTIFY, REGISTER";
     static final String SUPPORTED = "timer, 100rel, replaces";
+    /** How long a request that overtook its dialog's ACK waits for it (a real ACK is milliseconds behind). */
+    private static final Duration ACK_OVERTAKE_WAIT = Duration.ofSeconds(2);
     /** No final answer from the callee within this time: the caller gets 408 (RFC 3261 Timer C is > 3 min). */
     private static final Duration SETUP_LIMIT = Duration.ofMinutes(3);
 
@@ -320,16 +322,17 @@ public final class B2bua implements SipListenerExt {
     /**
      * A UA behind NAT registers a Contact it cannot be reached at; the REGISTER's source address is the flow that
      * reaches it. A loose Route to that address makes the stack send there while the Request-URI stays the Contact.
+     * NAT is assumed when the Contact names another host than the REGISTER came from (typically a private address),
+     * or when the UA asks for its flow to be used ({@code ;ob}, RFC 5626). A Contact on the same host but another
+     * port is taken at its word: that is a UA registering for a process beside it, not a NAT.
      */
     private void routeThroughRegistrationFlow(Request invite, Binding binding) throws ParseException, SipException {
         InetSocketAddress source = binding.source();
         if (!(invite.getRequestURI() instanceof SipURI contact)) {
             return;
         }
-        int contactPort = contact.getPort() > 0 ? contact.getPort() : 5060;
-        boolean sameFlow = contactPort == source.getPort()
-                && IpLiteral.parse(contact.getHost()).map(a -> a.equals(source.getAddress())).orElse(false);
-        if (sameFlow) {
+        boolean sameHost = IpLiteral.parse(contact.getHost()).map(a -> a.equals(source.getAddress())).orElse(false);
+        if (sameHost && contact.getParameter("ob") == null) {
             return;
         }
         SipURI hop = sip.addresses().createSipURI(null, IpLiteral.forUri(IpLiteral.format(source.getAddress())));
@@ -363,6 +366,7 @@ public final class B2bua implements SipListenerExt {
                 }
             }
             pending.target().dialog.sendAck(ack);
+            call.notifyAll(); // requests of this leg that overtook its ACK may go on now
             if (call.state == Call.State.ANSWERED) {
                 call.state = Call.State.CONFIRMED;
                 cancel(call.setupTimer);
@@ -389,6 +393,24 @@ public final class B2bua implements SipListenerExt {
         }
     }
 
+    /**
+     * The stack runs requests of one dialog on several threads, so a request a UA sent right after its ACK can be
+     * handled first; relayed as is, it would reach the other party before the ACK it is waiting for. Waits (monitor
+     * released) until this leg's ACK has been passed on; if it does not come, ACKs the other leg itself unless that
+     * ACK must carry the SDP answer of a late offer.
+     */
+    private void awaitAckOf(Call call, Leg leg) throws InterruptedException, SipException, InvalidArgumentException {
+        long deadline = System.nanoTime() + ACK_OVERTAKE_WAIT.toNanos();
+        while (leg.pendingAck != null && System.nanoTime() < deadline) {
+            call.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        }
+        Leg.PendingAck pending = leg.pendingAck;
+        if (pending != null && !pending.answerInAck()) {
+            leg.pendingAck = null;
+            pending.target().dialog.sendAck(pending.target().dialog.createAck(pending.cseq()));
+        }
+    }
+
     /** RFC 3261 §9.1: a CANCEL may only follow a provisional response; otherwise it is sent when one arrives. */
     private void cancelLegB(Call call) {
         if (call.inviteB == null || !call.provisionalFromB) {
@@ -406,6 +428,7 @@ public final class B2bua implements SipListenerExt {
         Call call = leg.call;
         String method = req.getMethod();
         synchronized (call) {
+            awaitAckOf(call, leg);
             if (Request.BYE.equals(method)) {
                 respond(st, Response.OK, null);
                 logEvent(call, "BYE from " + (leg.side == Side.A ? "caller" : "callee"));
@@ -563,7 +586,7 @@ public final class B2bua implements SipListenerExt {
             if (sdpForA != null) {
                 ok.setContent(sdpForA, sdpType());
             }
-            call.a.pendingAck = new Leg.PendingAck(call.b, cseqOf(resp));
+            call.a.pendingAck = new Leg.PendingAck(call.b, cseqOf(resp), !hasSdp(call.inviteA.getRequest()));
             call.state = Call.State.ANSWERED;
             if (call.serverRefreshesB) {
                 hideSessionTimer(ok);
@@ -663,7 +686,7 @@ public final class B2bua implements SipListenerExt {
             out.setHeader(sip.contact(transportOf(pending.origin().getRequest())));
         }
         if (invite && code / 100 == 2) {
-            origin.pendingAck = new Leg.PendingAck(target, cseqOf(resp));
+            origin.pendingAck = new Leg.PendingAck(target, cseqOf(resp), !hasSdp(pending.origin().getRequest()));
             startSessionTimer(call, resp);
         } else if (Request.UPDATE.equals(pending.method()) && code / 100 == 2) {
             startSessionTimer(call, resp);

@@ -35,6 +35,10 @@ final class Leg {
         return call.leg(side.other());
     }
 
-    /** The 2xx of an INVITE we sent on {@code target} still waits for the ACK that the origin leg owes us. */
-    record PendingAck(Leg target, long cseq) { }
+    /**
+     * The 2xx of an INVITE we sent on {@code target} still waits for the ACK that the origin leg owes us.
+     *
+     * @param answerInAck the INVITE had no offer, so the ACK carries the SDP answer and cannot be made up
+     */
+    record PendingAck(Leg target, long cseq, boolean answerInAck) { }
 }

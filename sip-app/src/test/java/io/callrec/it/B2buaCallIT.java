@@ -220,7 +220,7 @@ class B2buaCallIT {
         int flowPort = Ports.freeUdpTcpPort();
         int unreachableContactPort = Ports.freeUdpTcpPort();
         try (Sipp register = Sipp.scenario("uac_register_nat.xml").logDir(dir).localPort(flowPort).service("natted")
-                .key("contact_port", Integer.toString(unreachableContactPort))
+                .key("contact_addr", "127.0.0.2:" + unreachableContactPort)
                 .outboundProxy(callrec.sipPort()).remote(callrec.sipPort()).run()) {
             assertEquals(0, register.exitCode(), register.report() + callrec.logTail());
         }
@@ -230,7 +230,7 @@ class B2buaCallIT {
                      .remote(callrec.sipPort()).pcapAudio(MediaFiles.shortG711a()).pauseMillis(500).run()) {
             assertEquals(0, uac.exitCode(), uac.report() + callrec.logTail());
             assertEquals(0, uas.exitCode(), uas.report());
-            assertTrue(uas.messages().contains("INVITE sip:natted@127.0.0.1:" + unreachableContactPort),
+            assertTrue(uas.messages().contains("INVITE sip:natted@127.0.0.2:" + unreachableContactPort),
                     "the Request-URI stays the registered Contact\n" + uas.messages());
         }
     }

@@ -138,6 +138,10 @@ final class PacketForwarder {
             out = to.rtpSocket;
             destination = route.rtpDestination();
         }
+        if (destination == null) {
+            counters.increment(LoopCounters.NO_DESTINATION);
+            return;
+        }
         buffer.limit(length).position(0);
         try {
             // Non-blocking: 0 means the socket's send buffer is full; the packet is dropped rather than queued.

@@ -49,8 +49,8 @@ public final class RelayStream {
         // its ACK, a callee right after its 183/200): the first source within the learning window is latched rather
         // than dropped, so no media is lost to the race between signalling and media threads.
         long learnUntil = time.nanoTime() + learningWindowNanos;
-        partyA.route = new PeerRoute(null, null, false, new SourceLatch(null, null, learnUntil));
-        partyB.route = new PeerRoute(null, null, false, new SourceLatch(null, null, learnUntil));
+        partyA.route = PeerRoute.undeclared(new SourceLatch(null, null, learnUntil));
+        partyB.route = PeerRoute.undeclared(new SourceLatch(null, null, learnUntil));
     }
 
     /** The SDP m-line index. */
@@ -117,7 +117,7 @@ public final class RelayStream {
                 latch = new SourceLatch(rtpDestination, rtcpDestination, now + learningWindowNanos);
                 session.touch(now);
             }
-            party.route = new PeerRoute(rtpDestination, rtcpDestination, rtcpMux, latch);
+            party.route = new PeerRoute(rtpDestination, rtcpDestination, rtcpMux, latch, true);
         }
     }
 

@@ -17,7 +17,7 @@ class PeerRouteTest {
     @Test
     void sendsToTheDeclaredAddressUntilASourceIsLatched() {
         SourceLatch latch = new SourceLatch(RTP, RTCP, 100);
-        PeerRoute route = new PeerRoute(RTP, RTCP, false, latch);
+        PeerRoute route = new PeerRoute(RTP, RTCP, false, latch, true);
         assertTrue(route.receives());
         assertEquals(RTP, route.rtpDestination());
         assertEquals(RTCP, route.rtcpDestination());
@@ -30,6 +30,7 @@ class PeerRouteTest {
 
     @Test
     void withoutAddressThePartyReceivesNothing() {
-        assertFalse(new PeerRoute(null, null, false, new SourceLatch(null, null, 0)).receives());
+        assertFalse(new PeerRoute(null, null, false, new SourceLatch(null, null, 0), true).receives());
+        assertFalse(PeerRoute.undeclared(new SourceLatch(null, null, 0)).receives(), "nothing latched yet");
     }
 }

@@ -119,6 +119,10 @@ class RelayStreamTest {
         assertEquals(Optional.of(a.rtpAddress()), stream.latchedSource(Side.A));
         sendFrom(stranger, 2);
         Await.until("stranger counted", 2000, () -> relay.totals().droppedStranger() == 1);
+        // Symmetric RTP before A's SDP: B's media goes back to where A sends from.
+        byte[] fromB = RtpPackets.rtp(1, 160, 0xb, 40);
+        TestParty.send(b.rtp, fromB, stream.localRtp(Side.B));
+        assertArrayEquals(fromB, TestParty.receive(a.rtp));
         // The SDP then names that same address: the party goes on without a gap.
         stream.setRemote(Side.A, a.rtpAddress(), a.rtcpAddress(), false);
         byte[] next = sendFrom(a, 3);
