@@ -430,7 +430,12 @@ public final class B2bua implements SipListenerExt {
         synchronized (call) {
             awaitAckOf(call, leg);
             if (Request.BYE.equals(method)) {
-                respond(st, Response.OK, null);
+                try {
+                    respond(st, Response.OK, null);
+                } catch (SipException e) {
+                    // The caller's transport may already be gone (TCP closed): the call still ends on both legs.
+                    log.info("{} 200 for BYE not sent: {}", call, e.getMessage());
+                }
                 logEvent(call, "BYE from " + (leg.side == Side.A ? "caller" : "callee"));
                 hangUp(call, leg.other());
                 finish(call, "BYE from " + (leg.side == Side.A ? "caller" : "callee"));

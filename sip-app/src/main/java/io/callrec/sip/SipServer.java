@@ -42,8 +42,9 @@ public final class SipServer implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
         // Each leg answers OPTIONS/CANCEL itself; the stack must not swallow requests it cannot match.
         p.setProperty("gov.nist.javax.sip.PASS_INVITE_NON_2XX_ACK_TO_LISTENER", "false");
-        // A slow-loris TCP peer must not hold a connection forever.
-        p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", "1000");
+        // A slow-loris TCP peer must not hold a connection forever: once a message has begun, its headers and then
+        // its body must each arrive within this time, or the connection is closed.
+        p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", "5000");
         p.setProperty("gov.nist.javax.sip.MAX_FORK_TIME_SECONDS", "0");
         SipStack stack = factory.createSipStack(p);
         ListeningPoint udp = stack.createListeningPoint(host, port, ListeningPoint.UDP);
