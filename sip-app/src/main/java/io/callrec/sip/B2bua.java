@@ -839,13 +839,18 @@ public final class B2bua implements SipListenerExt {
         if (seconds <= 0) {
             return;
         }
-        cancel(call.sessionTimer);
         call.sessionExpiresSeconds = seconds;
-        // RFC 4028 §10: without a refresh, BYE slightly before expiry, by min(32 s, interval/3); the refresher
-        // refreshes at half the interval, so a live session is never cut.
-        long wait = seconds - Math.min(32, seconds / 3);
+        armSessionExpiry(call, seconds);
+    }
+
+    /**
+     * RFC 4028 §10: without a refresh, BYE slightly before expiry, by min(32 s, interval/3); the refresher refreshes
+     * at half the interval, so a live session is never cut.
+     */
+    private void armSessionExpiry(Call call, long seconds) {
+        cancel(call.sessionTimer);
         call.sessionTimer = timers.schedule(() -> end(call, "session timer expired (" + seconds + " s)"),
-                wait, TimeUnit.SECONDS);
+                seconds - Math.min(32, seconds / 3), TimeUnit.SECONDS);
     }
 
     /**
@@ -868,10 +873,7 @@ public final class B2bua implements SipListenerExt {
         cancel(call.refreshTimer);
         call.refreshTimer = timers.scheduleWithFixedDelay(() -> refreshB(call), half, half, TimeUnit.SECONDS);
         if (sessionInterval(ok) <= 0) {
-            long expiry = seconds;
-            cancel(call.sessionTimer);
-            call.sessionTimer = timers.schedule(() -> end(call, "session timer expired (" + expiry + " s)"),
-                    expiry - Math.min(32, expiry / 3), TimeUnit.SECONDS);
+            armSessionExpiry(call, seconds);
         }
     }
 
@@ -918,10 +920,7 @@ public final class B2bua implements SipListenerExt {
             }
         }
         if (code / 100 == 2) {
-            cancel(call.sessionTimer);
-            long expiry = sessionInterval(resp) > 0 ? sessionInterval(resp) : call.sessionExpiresSeconds;
-            call.sessionTimer = timers.schedule(() -> end(call, "session timer expired (" + expiry + " s)"),
-                    expiry - Math.min(32, expiry / 3), TimeUnit.SECONDS);
+            startSessionTimer(call, resp);
         } else if (code == Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST || code == Response.REQUEST_TIMEOUT) {
             end(call, "callee answered session refresh with " + code);
         } else {
