@@ -22,7 +22,7 @@ OUT=${OUT:-${TMPDIR:-/tmp}/callrec-bench}
 NS=${NS-100 200 500}
 SYSTEMS=${SYSTEMS-callrec peer}
 # JVM flags of the "tuned" callrec runs (why: bench/README.md); PLAIN_NS also run with plain `java -jar`.
-JVM_OPTS=${JVM_OPTS:--XX:+UseSerialGC -Xms64m -Xmx256m -XX:AutoBoxCacheMax=65536}
+JVM_OPTS=${JVM_OPTS:--XX:+UseSerialGC -Xms64m -Xmx512m -XX:AutoBoxCacheMax=65536}
 PLAIN_NS=${PLAIN_NS-200}
 JAR=${JAR:-$ROOT/sip-app/target/callrec.jar}
 LAT_N=${LAT_N:-200}          # N at which the added latency is captured (both systems)

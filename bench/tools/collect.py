@@ -118,6 +118,8 @@ def relay(d, m):
     r['relay_cpu_pct'] = g.get('cpu_avg')
     r['relay_cpu_sched_pct'] = g.get('cpu_sched_avg')
     r['relay_cpu_peak_pct'] = g.get('cpu_peak')
+    r['relay_cpu_user_pct'] = g.get('cpu_user')
+    r['relay_cpu_sys_pct'] = g.get('cpu_sys')
     r['relay_rss_peak_mb'] = round(max(g.get('rss_peak_kb', 0), sf.get(relay_group, {}).get('rss_peak_kb', 0)) / 1024, 1)
     if 'kamailio' in s:
         r['kamailio_cpu_pct'] = s['kamailio']['cpu_avg']

@@ -52,6 +52,14 @@ def row_summary(r):
     return json.dumps(r)
 
 
+def split_us(r):
+    """'(user / kernel)' µs per packet, from the window's user/kernel split of the relay's CPU"""
+    u, k, pps = r.get('relay_cpu_user_pct'), r.get('relay_cpu_sys_pct'), r.get('relayed_pps')
+    if u is None or k is None or not pps:
+        return ''
+    return f'({u / 100.0 / pps * 1e6:.1f} / {k / 100.0 / pps * 1e6:.1f})'
+
+
 def verdict(ok):
     return 'PASS' if ok else 'FAIL'
 
@@ -77,7 +85,7 @@ def report(rows):
       '(both directions, over packets in); "round trip" = sent by the callers and not received back, wherever lost '
       '(also in the SIPp callee). "other load" = machine busy minus every process of the run (other developers), '
       '% of one core out of 200.\n')
-    p('| N | system | calls ok / failed | relayed pkt/s | loss % in relay / round trip | CPU % relay | CPU % kamailio | peak RSS MB | CPU µs/pkt (relay) | CPU µs/pkt (+kamailio) | sipp UAC+UAS CPU % | other load % | load 1-min before → after |')
+    p('| N | system | calls ok / failed | relayed pkt/s | loss % in relay / round trip | CPU % relay (user / kernel) | CPU % kamailio | peak RSS MB | CPU µs/pkt (relay) | CPU µs/pkt (+kamailio) | sipp UAC+UAS CPU % | other load % | load 1-min before → after |')
     p('|---|---|---|---|---|---|---|---|---|---|---|---|---|')
     for r in relay:
         rss = fmt(r.get('relay_rss_peak_mb'))
@@ -85,7 +93,8 @@ def report(rows):
             rss += f" (kamailio {fmt(r['kamailio_rss_peak_mb'])} RSS / {fmt(r.get('kamailio_pss_peak_mb'))} PSS)"
         sipp = (r.get('sipp_uac_cpu_pct') or 0) + (r.get('sipp_uas_cpu_pct') or 0)
         p(f"| {r['N']} | {name(r)} | {r['calls_ok']} / {r['calls_failed']} | {fmt(r.get('relayed_pps'), 0)} | "
-          f"{fmt(r.get('relay_loss_pct'), 3)} / {fmt(r.get('loss_round_trip_pct'), 3)} | {fmt(r.get('relay_cpu_pct'))} | "
+          f"{fmt(r.get('relay_loss_pct'), 3)} / {fmt(r.get('loss_round_trip_pct'), 3)} | {fmt(r.get('relay_cpu_pct'))} "
+          f"({fmt(r.get('relay_cpu_user_pct'))} / {fmt(r.get('relay_cpu_sys_pct'))}) | "
           f"{fmt(r.get('kamailio_cpu_pct'))} | {rss} | {fmt(r.get('cpu_us_per_pkt'), 2)} | "
           f"{fmt(r.get('cpu_us_per_pkt_with_kamailio') or r.get('cpu_us_per_pkt'), 2)} | {sipp:.1f} | "
           f"{fmt(r.get('other_busy_pct'))} | {str(r.get('load_before', '')).split()[0] if r.get('load_before') else '–'} → "
@@ -106,7 +115,9 @@ def report(rows):
 
     # ratios
     p('## CPU per relayed packet: callrec / rtpengine\n')
-    p('| N | callrec µs/pkt | rtpengine µs/pkt | ratio callrec / rtpengine | ratio callrec / (rtpengine + kamailio) | target ≤ 0.8 |')
+    p('user / kernel: the same CPU time split by /proc into user space and kernel (the syscalls and the loopback '
+      'delivery they trigger).\n')
+    p('| N | callrec µs/pkt (user / kernel) | rtpengine µs/pkt (user / kernel) | ratio callrec / rtpengine | ratio callrec / (rtpengine + kamailio) | target ≤ 0.8 |')
     p('|---|---|---|---|---|---|')
     ratio_verdicts = []
     for n in sorted({r['N'] for r in relay}):
@@ -119,8 +130,8 @@ def report(rows):
                 v = verdict(ratio <= TARGET_CPU_RATIO)
                 if c.get('variant') != 'plain':
                     ratio_verdicts.append((n, ratio, v))
-                p(f"| {n} | {c['cpu_us_per_pkt']:.2f}{' (plain)' if c.get('variant') == 'plain' else ''} | "
-                  f"{pe['cpu_us_per_pkt']:.2f} | {ratio:.2f} | {ratio_k:.2f} | {v} |")
+                p(f"| {n} | {c['cpu_us_per_pkt']:.2f} {split_us(c)}{' (plain java -jar)' if c.get('variant') == 'plain' else ''} | "
+                  f"{pe['cpu_us_per_pkt']:.2f} {split_us(pe)} | {ratio:.2f} | {ratio_k:.2f} | {v} |")
             else:
                 p(f"| {n} | {fmt(c.get('cpu_us_per_pkt'), 2)} | {fmt(pe.get('cpu_us_per_pkt') if pe else None, 2)} | – | – | not measured |")
     p('')
@@ -197,7 +208,8 @@ def report(rows):
         best_both = max((r['achieved_cps'] for r in clean_both), default=0)
         note = ''
         if best >= TARGET_CPS and best_both < TARGET_CPS:
-            note = (f' for the caller; counting calls the callee saw fail too, best clean rate is {best_both}/s')
+            note = (' for the caller; but the callee saw some calls fail (BYE before ACK) at every rate'
+                    if best_both == 0 else f' for the caller; counting calls the callee saw fail, the best clean rate is {best_both}/s')
         p(f"| ≥ {TARGET_CPS} call setups/s | best with 0 failed: {best}/s ("
           + ', '.join(f"{r['rate']}/s offered: {fmt(r.get('achieved_cps'))} achieved, {r['calls_failed']} failed, "
                       f"{fmt(r.get('uas_calls_failed'))} failed at the callee" for r in cs)

@@ -13,6 +13,7 @@ method is unchanged so that figures stay comparable. Added for the relay benchma
       cover the same window (result: "counter": {"packets": delta, "window_s": ...}).
   --threads=GROUP              per-thread CPU of the group's processes over the window, by thread
       name (/proc/PID/task/TID/comm), to see which thread was busy.
+  cpu_user / cpu_sys           the group's CPU split into user space and kernel over the window.
   _other_busy_pct              machine busy (% of one core, all cores) minus the sampled groups:
       the load of everything else on the machine during the window."""
 import json, os, socket, sys, time, urllib.request
@@ -82,6 +83,15 @@ def cpu(pid):
         return int(fields[11]) + int(fields[12])
     except OSError:
         return None
+def cpu_split(pid):
+    """(utime, stime) in jiffies: user space vs kernel (syscalls, and the loopback delivery they trigger)"""
+    try:
+        with open(f'/proc/{pid}/stat') as f:
+            s = f.read()
+        fields = s[s.rindex(')') + 2:].split()
+        return int(fields[11]), int(fields[12])
+    except OSError:
+        return None
 def sched_ns(pid):
     # precise on-CPU time: sum of sum_exec_runtime over the live threads
     t = 0
@@ -126,6 +136,7 @@ res = {g: {'cpu_peak': 0.0, 'rss_peak_kb': 0, 'pss_peak_kb': 0} for g in groups}
 sch0 = {g: sum(sched_ns(p) or 0 for p in pids) for g, pids in groups.items()}
 t0 = time.time(); first = prev = snap(); tprev = t0; sys0 = sysbusy()
 c0 = read_counter(); tc0 = time.time()
+split0 = {g: [cpu_split(p) for p in pids] for g, pids in groups.items()}
 th0 = thread_cpu(groups[thread_group]) if thread_group else None
 while time.time() - t0 < dur:
     time.sleep(1.0)
@@ -138,12 +149,21 @@ while time.time() - t0 < dur:
         res[g]['pss_peak_kb'] = max(res[g]['pss_peak_kb'], sum(x[1] for x in r))
     prev, tprev = cur, now
 c1 = read_counter(); tc1 = time.time()
+split1 = {g: [cpu_split(p) for p in pids] for g, pids in groups.items()}
 th1 = thread_cpu(groups[thread_group]) if thread_group else None
 el = tprev - t0
 for g, pids in groups.items():
     d = sum((prev[g][p] or 0) - (first[g][p] or 0) for p in pids if prev[g][p] is not None and first[g][p] is not None)
     res[g]['cpu_avg'] = round(100.0 * d / HZ / el, 1)
     res[g]['cpu_peak'] = round(res[g]['cpu_peak'], 1)
+for g in groups:
+    u = k = 0
+    for a, b in zip(split0[g], split1[g]):
+        if a is not None and b is not None:
+            u += b[0] - a[0]
+            k += b[1] - a[1]
+    res[g]['cpu_user'] = round(100.0 * u / HZ / (tc1 - tc0), 1)
+    res[g]['cpu_sys'] = round(100.0 * k / HZ / (tc1 - tc0), 1)
 sys1 = sysbusy()
 t1 = time.time()
 for g, pids in groups.items():
