@@ -22,7 +22,7 @@ OUT=${OUT:-${TMPDIR:-/tmp}/callrec-bench}
 NS=${NS-100 200 500}
 SYSTEMS=${SYSTEMS-callrec peer}
 # JVM flags of the "tuned" callrec runs (why: bench/README.md); PLAIN_NS also run with plain `java -jar`.
-JVM_OPTS=${JVM_OPTS:--XX:+UseSerialGC -Xms64m -Xmx512m -XX:AutoBoxCacheMax=65536}
+JVM_OPTS=${JVM_OPTS:--Xms64m -Xmx512m -XX:AutoBoxCacheMax=65536}
 PLAIN_NS=${PLAIN_NS-200}
 JAR=${JAR:-$ROOT/sip-app/target/callrec.jar}
 LAT_N=${LAT_N:-200}          # N at which the added latency is captured (both systems)
@@ -50,9 +50,10 @@ WINDOW_S=16     # steady window (CPU, packets); ends before the latency capture 
 FULL_S=33       # whole-run sampling (ramp + steady + BYE burst): peak RSS
 UAC_TIMEOUT=55  # hard bound of one long-call run (sipp -timeout), well inside ~60 s
 
+PASSES=${PASSES:-1}  # repeat everything; summary.md gives the median (min-max) over the passes
 mkdir -p "$OUT"
+rm -f "$OUT"/results.pass*.jsonl "$OUT"/report.pass*.md
 RESULTS=$OUT/results.jsonl
-: > "$RESULTS"
 
 PIDS=()
 cleanup() {
@@ -354,17 +355,21 @@ run_setup() {  # run_setup SYSTEM: every rate in SETUP_RATES against one instanc
 }
 
 # --- main ---------------------------------------------------------------------------------------------
-python3 - "$JVM_OPTS" "$(loadavg)" "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')" >> "$RESULTS" <<'PY'
+if command -v java >/dev/null; then java -version 2>&1 | head -1 > "$OUT/java-version.txt"; fi
+for pass in $(seq 1 "$PASSES"); do
+: > "$RESULTS"
+python3 - "$JVM_OPTS" "$(loadavg)" "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')" "$pass" \
+  "$(head -1 "$OUT/java-version.txt" 2>/dev/null)" >> "$RESULTS" <<'PY'
 import json, os, platform, sys, time
 model = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')), '?')
 mhz = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('cpu MHz')), '?')
 mem = next((l.split()[1] for l in open('/proc/meminfo') if l.startswith('MemTotal')), '0')
 print(json.dumps({'kind': 'machine', 'nproc': os.cpu_count(), 'cpu_model': model, 'cpu_mhz': mhz,
                   'mem_mb': int(mem) // 1024, 'kernel': platform.release(), 'jvm_opts': sys.argv[1],
-                  'load_start': sys.argv[2], 'commit': sys.argv[3], 'started': time.strftime('%Y-%m-%dT%H:%M:%S')}))
+                  'load_start': sys.argv[2], 'commit': sys.argv[3], 'pass': int(sys.argv[4]), 'java': sys.argv[5],
+                  'started': time.strftime('%Y-%m-%dT%H:%M:%S')}))
 PY
-if command -v java >/dev/null; then java -version 2>&1 | head -1 > "$OUT/java-version.txt"; fi
-log "machine: $(nproc) cores, load $(loadavg); results in $OUT"
+log "pass $pass/$PASSES: $(nproc) cores, load $(loadavg); results in $OUT"
 
 for n in $NS; do
   for sys in $SYSTEMS; do
@@ -383,5 +388,12 @@ for sys in $SETUP_SYSTEMS; do
 done
 echo "{\"kind\": \"end\", \"load_end\": \"$(loadavg)\", \"ended\": \"$(date +%Y-%m-%dT%H:%M:%S)\"}" >> "$RESULTS"
 python3 "$TOOLS/report.py" "$RESULTS" > "$OUT/report.md"
-cat "$OUT/report.md"
+cp "$RESULTS" "$OUT/results.pass$pass.jsonl"; cp "$OUT/report.md" "$OUT/report.pass$pass.md"
+done
+if [ "$PASSES" -gt 1 ]; then
+  python3 "$TOOLS/summary.py" "$OUT"/results.pass*.jsonl > "$OUT/summary.md"
+  cat "$OUT/summary.md"
+else
+  cat "$OUT/report.md"
+fi
 exit 0
