@@ -180,7 +180,11 @@ start_uas() {  # start_uas DIR [-rtp_echo] -> UAS_PID (the sipp process)
     (cd "$d" && exec strace --seccomp-bpf -f -qq -e trace=exit_group -e signal=all -o uas.strace "${cmd[@]}" > uas.out 2>&1) &
     local tracer=$!; track $tracer
     UAS_PID=
-    for ((i = 0; i < 50; i++)); do UAS_PID=$(ps --ppid $tracer -o pid= | tr -d ' '); [ -n "$UAS_PID" ] && break; sleep 0.02; done
+    # strace forks a short-lived probe child (seccomp check) before the real one: wait for the one that is sipp
+    for ((i = 0; i < 100; i++)); do
+      UAS_PID=$(ps --ppid $tracer -o pid=,comm= | awk '$2 == "sipp" { print $1; exit }')
+      [ -n "$UAS_PID" ] && break; sleep 0.02
+    done
     [ -n "$UAS_PID" ] || { echo "callee did not start"; return 1; }
   else
     (cd "$d" && exec "${cmd[@]}" > uas.out 2>&1) &
