@@ -251,6 +251,12 @@ run_relay() {  # run_relay N SYSTEM VARIANT
       "udp and portrange $rl-$rh and (portrange $UAC_MP-$((UAC_MP + 9999)) or port $UAS_MP)" || return 1
     cap_pid=$TD_PID; groups+=(tcpdump=$cap_pid)
   fi
+  local sip_pid=""
+  if [ "$n" = "$LAT_N" ] && [ "$variant" != plain ]; then
+    # the signalling of the measured calls: their SDP says which two relay ports belong to one call
+    start_tcpdump "$d/sip.err" -s 0 -B 16384 -c 200000 -w "$d/sip.pcap" "udp and (port $UAC_PORT or port $UAS_PORT)" \
+      && sip_pid=$TD_PID
+  fi
   local rate=$(( (n + RAMP_S - 1) / RAMP_S )) t0 t1 uac_rc
   t0=$(date +%s.%N)
   (cd "$d" && exec sipp "${target[@]}" -sf "$SCEN/uac_pcap_long.xml" -i 127.0.0.1 -p "$UAC_PORT" \
@@ -270,6 +276,7 @@ run_relay() {  # run_relay N SYSTEM VARIANT
       "udp and portrange $rl-$rh and (portrange $UAC_MP-$((UAC_MP + 9999)) or port $UAS_MP)" \
       && { sleep "$LAT_S"; stop_tcpdump $TD_PID; }
   fi
+  [ -n "$sip_pid" ] && stop_tcpdump "$sip_pid"
   wait $uac; uac_rc=$?; untrack $uac
   t1=$(date +%s.%N)
   # a run is only valid if the callee and the system under test lived through it (other developers on
@@ -296,8 +303,13 @@ run_relay() {  # run_relay N SYSTEM VARIANT
     [ "$KEEP_PCAPS" = 1 ] || rm -f "$d/capture.pcap"
   fi
   if [ -f "$d/latency.pcap" ]; then
-    python3 "$TOOLS/relay_latency.py" "$d/latency.pcap" "$relay_range" > "$d/latency.json"
-    [ "$KEEP_PCAPS" = 1 ] || rm -f "$d/latency.pcap"
+    local pairs=()
+    if [ -f "$d/sip.pcap" ]; then
+      python3 "$TOOLS/sdp_pairs.py" "$d/sip.pcap" "$UAC_PORT" "$UAS_PORT" \
+        $([ "$sys" = callrec ] && echo "$d/callrec.log") > "$d/pairs.json" && pairs=("$d/pairs.json")
+    fi
+    python3 "$TOOLS/relay_latency.py" "$d/latency.pcap" "$relay_range" "${pairs[@]}" > "$d/latency.json"
+    [ "$KEEP_PCAPS" = 1 ] || rm -f "$d/latency.pcap" "$d/sip.pcap"
   fi
   local errs=0
   [ "$sys" = callrec ] && errs=$(grep -cE ' (ERROR|WARN) ' "$d/callrec.log")

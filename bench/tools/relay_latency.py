@@ -2,17 +2,23 @@
 """Added relay latency from a loopback capture: each RTP packet entering the relay is matched with
 the same packet (same bytes: SSRC, sequence number, timestamp and payload) leaving it.
 
-usage: relay_latency.py CAPTURE.pcap RELAY_PORTS   (LOW-HIGH, the relay's media port range)
+usage: relay_latency.py CAPTURE.pcap RELAY_PORTS [PAIRS.json]   (RELAY_PORTS: LOW-HIGH)
 prints JSON: matched/unmatched packet counts, p50/p90/p99/p99.9/max of (t_out - t_in) in µs,
-overall and per direction (toward the callee, back toward the caller).
+overall and per direction (toward the callee, back toward the caller), and how ports were paired.
 
-Why a port mapping is learned first: every SIPp call replays the same g711a.pcap, and the callee
-echoes it, so identical packets exist in every call and in both directions. Matching "the last
-identical packet seen before" would pair packets of different calls when two calls run close
-together. Instead, for every relay port a packet leaves from, the entry port whose identical
-packets precede it most closely (median over the capture) is taken as its partner, one to one;
-then each leaving packet is paired with the latest identical packet that entered on the partner
-port. A relay never sends a packet out of the port it came in on, so same-port pairs are ignored.
+Every SIPp call replays the same g711a.pcap and the callee echoes it, so identical packets exist in
+every call and in both directions, and SIPp starts calls in bursts, so identical packets of two
+calls often reach the relay within microseconds of each other. Matching "the last identical
+packet seen before" would then pair packets of different calls. So each leaving packet is paired
+only with the latest identical packet that entered on its partner port, the relay port of the
+same call on the other side:
+- with PAIRS.json ([[caller_side, callee_side], ...] from sdp_pairs.py, i.e. from the SDP the
+  system sent), the partners are known exactly ("pairing": "sdp");
+- without it they are guessed from timing: for every exit port, the entry port whose identical
+  packets precede it most closely (median) is its partner, one to one ("pairing": "timing"). This
+  is right when calls are further apart than the relay's latency, and can pair two calls started
+  in the same burst the wrong way round.
+A relay never sends a packet out of the port it came in on, so same-port pairs are ignored.
 A packet entering is one whose destination port is in RELAY_PORTS; leaving, whose source port is.
 Timestamps are tcpdump's on `lo` (taken when each sender hands the packet to the loopback device),
 so the delta is: wake-up of the relay + its processing + its send call.
@@ -61,7 +67,26 @@ def main():
         last_t = t
     times = {k: [e[0] for e in v] for k, v in entering.items()}
 
-    # 1. learn which entry port feeds which exit port
+    partner_of_out = {}
+    if len(sys.argv) > 3:
+        with open(sys.argv[3]) as f:
+            for caller_side, callee_side in json.load(f):
+                partner_of_out[callee_side] = caller_side   # forward: in on caller side, out of callee side
+                partner_of_out[caller_side] = callee_side   # back: in on callee side, out of caller side
+    pairing = 'sdp' if partner_of_out else 'timing'
+    if not partner_of_out:
+        partner_of_out = learn_partners(entering, leaving, times)
+    forward, back, unmatched = pair(entering, leaving, times, partner_of_out)
+    both = forward + back
+    result = {'capture_s': round((last_t - first_t) / 1e9, 2) if first_t is not None else 0,
+              'pairing': pairing, 'leaving': len(leaving), 'matched': len(both), 'unmatched': unmatched,
+              'port_pairs': len(partner_of_out), 'all': percentiles(both),
+              'toward_callee': percentiles(forward), 'toward_caller': percentiles(back)}
+    print(json.dumps(result))
+
+
+def learn_partners(entering, leaving, times):
+    """exit port -> entry port, from how closely identical packets precede each other"""
     deltas = defaultdict(list)        # (in_port, out_port) -> [delta]
     for t, out_port, key, _dst in leaving:
         ts = times.get(key)
@@ -89,8 +114,11 @@ def main():
         if out_port not in partner_of_out and in_port not in used_in:
             partner_of_out[out_port] = in_port
             used_in.add(in_port)
+    return partner_of_out
 
-    # 2. pair every leaving packet with the latest identical packet that entered on its partner port
+
+def pair(entering, leaving, times, partner_of_out):
+    """every leaving packet with the latest identical packet that entered on its partner port"""
     forward, back, unmatched = [], [], 0
     uas_ports = defaultdict(int)
     for _t, _p, _k, dst in leaving:
@@ -115,12 +143,7 @@ def main():
             unmatched += 1
             continue
         (forward if dst == callee_port else back).append(found)
-    both = forward + back
-    result = {'capture_s': round((last_t - first_t) / 1e9, 2) if first_t is not None else 0,
-              'leaving': len(leaving), 'matched': len(both), 'unmatched': unmatched,
-              'port_pairs': len(partner_of_out), 'all': percentiles(both),
-              'toward_callee': percentiles(forward), 'toward_caller': percentiles(back)}
-    print(json.dumps(result))
+    return forward, back, unmatched
 
 
 if __name__ == '__main__':
