@@ -45,7 +45,6 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
@@ -931,15 +930,8 @@ public final class B2bua implements SipListenerExt {
     /** The caller did not ask for a session timer: what leg B negotiated with us is not its business. */
     private void hideSessionTimer(Response toCaller) throws ParseException {
         toCaller.removeHeader("Session-Expires");
-        List<String> required = new ArrayList<>();
-        for (Iterator<?> it = toCaller.getHeaders(RequireHeader.NAME); it.hasNext(); ) {
-            String v = it.next().toString();
-            for (String tag : v.substring(v.indexOf(':') + 1).split(",")) {
-                if (!tag.isBlank() && !tag.trim().equalsIgnoreCase("timer")) {
-                    required.add(tag.trim());
-                }
-            }
-        }
+        List<String> required = tokens(toCaller, RequireHeader.NAME);
+        required.removeIf("timer"::equalsIgnoreCase);
         toCaller.removeHeader(RequireHeader.NAME);
         for (String tag : required) {
             toCaller.addHeader(sip.headers().createRequireHeader(tag));
@@ -1060,29 +1052,29 @@ public final class B2bua implements SipListenerExt {
         return false;
     }
 
+    /** Literal addresses compare as addresses; names only as text: no DNS lookup for what a request claims. */
     private static boolean sameHost(String a, String b) {
-        try {
-            return InetAddress.getByName(strip(a)).equals(InetAddress.getByName(strip(b)));
-        } catch (UnknownHostException e) {
-            return a.equalsIgnoreCase(b);
-        }
+        Optional<InetAddress> x = IpLiteral.parse(IpLiteral.stripBrackets(a));
+        Optional<InetAddress> y = IpLiteral.parse(IpLiteral.stripBrackets(b));
+        return x.isPresent() && y.isPresent() ? x.get().equals(y.get()) : a.equalsIgnoreCase(b);
     }
 
-    private static String strip(String host) {
-        return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-    }
-
-    private static boolean headerListContains(Message m, String name, String token) {
+    /** The comma-separated tokens of every {@code name} header (Require, Supported, Allow…), trimmed. */
+    private static List<String> tokens(Message m, String name) {
+        List<String> out = new ArrayList<>();
         for (Iterator<?> it = m.getHeaders(name); it.hasNext(); ) {
             String v = it.next().toString();
-            v = v.substring(v.indexOf(':') + 1);
-            for (String part : v.split(",")) {
-                if (part.trim().equalsIgnoreCase(token)) {
-                    return true;
+            for (String part : v.substring(v.indexOf(':') + 1).split(",")) {
+                if (!part.isBlank()) {
+                    out.add(part.trim());
                 }
             }
         }
-        return false;
+        return out;
+    }
+
+    private static boolean headerListContains(Message m, String name, String token) {
+        return tokens(m, name).stream().anyMatch(token::equalsIgnoreCase);
     }
 
     static String transportOf(URI uri) {
@@ -1096,9 +1088,9 @@ public final class B2bua implements SipListenerExt {
         return "udp";
     }
 
+    /** The transport a request came over (its top Via), lower case, for our Contact on that leg. */
     private static String transportOf(Request req) {
-        ViaHeader via = (ViaHeader) req.getHeader(ViaHeader.NAME);
-        return via == null ? "udp" : via.getTransport().toLowerCase(Locale.ROOT);
+        return CallPolicy.transportOf(req).toLowerCase(Locale.ROOT);
     }
 
     private static boolean hasSdp(Message m) {
