@@ -1,11 +1,12 @@
 package io.callrec.it;
 
+import io.callrec.testing.ExternalCommand;
+import io.callrec.testing.CommandResult;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callrec.it.support.CallrecProcess;
-import io.callrec.it.support.CommandResult;
-import io.callrec.it.support.ExternalCommand;
 import io.callrec.it.support.ItDirs;
 import io.callrec.it.support.MediaFiles;
 import io.callrec.it.support.Ports;

@@ -1,5 +1,7 @@
 package io.callrec.it.support;
 
+import io.callrec.testing.ExternalCommand;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package io.callrec.it.support;
 
+import io.callrec.testing.ExternalCommand;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,7 @@
 package io.callrec.it.support;
 
+import io.callrec.testing.ExternalCommand;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

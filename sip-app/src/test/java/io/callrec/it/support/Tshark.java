@@ -1,5 +1,8 @@
 package io.callrec.it.support;
 
+import io.callrec.testing.ExternalCommand;
+import io.callrec.testing.CommandResult;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.callrec.it.support;
+package io.callrec.testing;
 
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.callrec.it.support;
+package io.callrec.testing;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.callrec.it.support;
+package io.callrec.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,7 +60,7 @@ public final class ExternalCommand {
     }
 
     /** The last {@code maxChars} characters of {@code text}, marked when cut. */
-    static String tail(String text, int maxChars) {
+    public static String tail(String text, int maxChars) {
         if (text.length() <= maxChars) {
             return text;
         }
@@ -68,7 +68,7 @@ public final class ExternalCommand {
     }
 
     /** The text of a file, or an empty string if it does not exist (a tool that never wrote it). */
-    static String readIfExists(Path file) {
+    public static String readIfExists(Path file) {
         try {
             return Files.exists(file) ? Files.readString(file, StandardCharsets.ISO_8859_1) : "";
         } catch (IOException e) {
