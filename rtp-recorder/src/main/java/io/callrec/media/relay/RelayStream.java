@@ -1,6 +1,7 @@
 package io.callrec.media.relay;
 
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
@@ -118,6 +119,32 @@ public final class RelayStream {
                 session.touch(now);
             }
             party.route = new PeerRoute(rtpDestination, rtcpDestination, rtcpMux, latch, true);
+        }
+    }
+
+    /**
+     * Sends an RTCP packet of the relay's own (e.g. a keyframe request) to the party on {@code toward}, from the socket
+     * that party talks to, where the relay sends that party's RTCP. Safe from any thread; never blocks (a full socket
+     * buffer drops it).
+     *
+     * @return false if the party has no RTCP destination yet, the stream is closed or the send failed
+     */
+    public boolean sendRtcp(Side toward, ByteBuffer packet) {
+        Objects.requireNonNull(toward, "toward");
+        PartyEndpoint party = party(toward);
+        PeerRoute route = party.route;
+        if (closed.get() || route == null || !route.receives()) {
+            return false;
+        }
+        InetSocketAddress destination = route.mux() ? route.rtpDestination() : route.rtcpDestination();
+        if (destination == null) {
+            return false;
+        }
+        RelaySocket socket = route.mux() ? party.rtpSocket : party.rtcpSocket;
+        try {
+            return socket.channel.send(packet, destination) > 0;
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
         }
     }
 

@@ -1,0 +1,111 @@
+package io.callrec.record;
+
+import io.callrec.media.relay.Side;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A running recording as its worker sees it: the ring the relay threads fill, the journal and the pipeline. Only
+ * {@link #accepts} and {@link #offer} run on relay threads; everything else runs on the recording's worker.
+ */
+final class ActiveRecording {
+    final RecordingSpec spec;
+    final Path directory;
+    final long startMicros;
+    final MediaFork fork;
+    final PacketRing ring;
+    final Journal.Writer journal;
+    final RecordingPipeline pipeline;
+    final List<Map<String, Object>> pauses = new ArrayList<>();
+    private volatile boolean paused;
+    /** Reused views over the ring's two buffers: no ByteBuffer per packet. */
+    private ByteBuffer viewOne;
+    private ByteBuffer viewTwo;
+    long lastJournalFlushMicros;
+    long lastJournalSyncMicros;
+    long lastTickMicros;
+    long reportedOverflow;
+    long lastOverflowReportMicros;
+    boolean failed;
+
+    ActiveRecording(RecordingSpec spec, Path directory, long startMicros, MediaFork fork, int queueBytes,
+                    Journal.Writer journal, RecordingPipeline pipeline) {
+        this.spec = spec;
+        this.directory = directory;
+        this.startMicros = startMicros;
+        this.fork = fork;
+        this.ring = new PacketRing(queueBytes);
+        this.journal = journal;
+        this.pipeline = pipeline;
+        this.lastJournalFlushMicros = startMicros;
+        this.lastJournalSyncMicros = startMicros;
+        this.lastTickMicros = startMicros;
+    }
+
+    /** Relay thread: is what {@code from} sends wanted now? */
+    boolean accepts(Side from) {
+        return !paused && spec.records(from);
+    }
+
+    /** Relay thread. */
+    void offer(ByteBuffer packet, long micros, int flags, int stream) {
+        ring.offer(packet, micros, flags, stream);
+    }
+
+    boolean paused() {
+        return paused;
+    }
+
+    void setPaused(boolean paused) {
+        this.paused = paused;
+    }
+
+    /** Worker: moves what the relay handed over into the journal and the pipeline. */
+    void drain() throws IOException {
+        ByteBuffer entries = ring.take();
+        while (entries.remaining() >= PacketRing.ENTRY_HEADER) {
+            int length = entries.getInt();
+            long arrival = entries.getLong();
+            int flags = entries.get() & 0xff;
+            int stream = entries.getShort() & 0xffff;
+            ByteBuffer packet = viewOf(entries);
+            packet.limit(entries.position() + length).position(entries.position());
+            journal.packet(arrival, flags, stream, packet);
+            pipeline.onPacket(arrival, flags, stream, packet);
+            entries.position(entries.position() + length);
+        }
+    }
+
+    private ByteBuffer viewOf(ByteBuffer entries) {
+        if (viewOne == null || viewOne.array() == entries.array()) {
+            if (viewOne == null) {
+                viewOne = entries.duplicate();
+            }
+            viewOne.clear();
+            return viewOne;
+        }
+        if (viewTwo == null) {
+            viewTwo = entries.duplicate();
+        }
+        viewTwo.clear();
+        return viewTwo;
+    }
+
+    Map<String, Object> pauseEntry(long atMicros) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("fromMs", (atMicros - startMicros) / 1000.0);
+        pauses.add(p);
+        return p;
+    }
+
+    void endPause(long atMicros) {
+        if (!pauses.isEmpty()) {
+            pauses.get(pauses.size() - 1).put("toMs", (atMicros - startMicros) / 1000.0);
+        }
+    }
+}

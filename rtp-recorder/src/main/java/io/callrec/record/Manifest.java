@@ -1,0 +1,145 @@
+package io.callrec.record;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds {@code manifest.json} (spec §5; the schema is documented in docs/recording-format.md). */
+final class Manifest {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Manifest() {
+    }
+
+    static String isoMicros(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L)
+                .toString();
+    }
+
+    /** The manifest of a finished recording; also hashes every file. */
+    static Map<String, Object> build(RecordingSpec spec, String state, long startMicros, long endMicros,
+                                     RecordingPipeline pipeline, List<Map<String, Object>> pauses, long overflow,
+                                     String interruption) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("version", 1);
+        m.put("recordingId", spec.recordingId());
+        m.put("mode", spec.mode().wireName());
+        m.put("state", state);
+        if (interruption != null) {
+            m.put("interruption", interruption);
+        }
+        m.put("startedAt", isoMicros(startMicros));
+        m.put("endedAt", isoMicros(endMicros));
+        m.put("durationMs", (endMicros - startMicros) / 1000);
+        List<Map<String, Object>> parties = new ArrayList<>();
+        parties.add(party("requester", spec.requester(), spec.requesterCallId(), spec.mode() == RecordingMode.BOTH));
+        parties.add(party("peer", spec.peer(), spec.peerCallId(), true));
+        m.put("parties", parties);
+        m.put("callIds", Map.of("requester", spec.requesterCallId(), "peer", spec.peerCallId()));
+        List<Map<String, Object>> tracks = new ArrayList<>();
+        for (TrackStats t : pipeline.tracks()) {
+            Map<String, Object> tm = new LinkedHashMap<>();
+            tm.put("id", t.id);
+            tm.put("party", t.party.wireName());
+            tm.put("kind", t.kind);
+            tm.put("codec", t.encoding);
+            tm.put("storedAs", t.format.codec().name().toLowerCase(java.util.Locale.ROOT));
+            tm.put("payloadType", t.payloadType);
+            tm.put("clockRate", t.format.clockRate());
+            if (t.format.sampleRate() > 0) {
+                tm.put("sampleRate", t.format.sampleRate());
+                tm.put("channels", t.format.channels());
+            }
+            if (t.format.width() > 0) {
+                tm.put("width", t.format.width());
+                tm.put("height", t.format.height());
+            }
+            List<Long> ssrcs = new ArrayList<>();
+            for (int s : t.ssrcs) {
+                ssrcs.add(s & 0xffffffffL);
+            }
+            tm.put("ssrcs", ssrcs);
+            tm.put("frames", t.frames);
+            tm.put("bytes", t.bytes);
+            tm.put("framesBeforeKeyframe", t.framesBeforeKeyframe);
+            tm.put("firstRtpTimestamp", t.firstRtpTimestamp);
+            tm.put("firstWallClock", isoMicros(t.firstWallMicros));
+            tm.put("sync", t.syncSource);
+            tm.put("offsetMs", t.offsetMicros / 1000.0);
+            tm.put("startMs", t.startMicros / 1000.0);
+            tm.put("endMs", t.endMicros / 1000.0);
+            tm.put("files", t.files);
+            tracks.add(tm);
+        }
+        m.put("tracks", tracks);
+        m.put("sources", pipeline.sources());
+        m.put("codecChanges", pipeline.codecChanges());
+        m.put("pauses", pauses);
+        Map<String, Object> dtmf = new LinkedHashMap<>();
+        pipeline.dtmfEvents().forEach((p, n) -> dtmf.put(p.wireName(), n));
+        m.put("dtmfEvents", dtmf);
+        m.put("unrecordedPackets", pipeline.unrecordedPackets());
+        m.put("malformedPackets", pipeline.malformed());
+        m.put("overflowPackets", overflow);
+        m.put("consent", spec.consent());
+        List<Map<String, Object>> files = new ArrayList<>();
+        for (Map.Entry<Path, Party> f : pipeline.files().entrySet()) {
+            if (!Files.exists(f.getKey())) {
+                continue;
+            }
+            Map<String, Object> fm = new LinkedHashMap<>();
+            fm.put("name", f.getKey().getFileName().toString());
+            fm.put("party", f.getValue() == null ? "both" : f.getValue().wireName());
+            fm.put("bytes", Files.size(f.getKey()));
+            fm.put("sha256", sha256(f.getKey()));
+            files.add(fm);
+        }
+        for (Map.Entry<Party, Path> f : pipeline.pcapFiles().entrySet()) {
+            Map<String, Object> fm = new LinkedHashMap<>();
+            fm.put("name", f.getValue().getFileName().toString());
+            fm.put("party", f.getKey().wireName());
+            fm.put("bytes", Files.size(f.getValue()));
+            fm.put("sha256", sha256(f.getValue()));
+            files.add(fm);
+        }
+        m.put("files", files);
+        return m;
+    }
+
+    private static Map<String, Object> party(String role, String identity, String callId, boolean recorded) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("role", role);
+        p.put("identity", identity);
+        p.put("callId", callId);
+        p.put("recorded", recorded);
+        return p;
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK always has SHA-256", e);
+        }
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                digest.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+}

@@ -1,0 +1,446 @@
+package io.callrec.record;
+
+import io.callrec.media.relay.RelaySession;
+import io.callrec.media.relay.Side;
+import io.callrec.media.rtp.RtcpPackets;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records calls: forks their relayed media into journals and Matroska files on worker threads, and hands finished
+ * recordings to the spool. One instance per server.
+ *
+ * <p>Threads: relay threads only copy packets into per-recording rings ({@link MediaFork}); each recording belongs to
+ * one worker thread that journals, depacketizes and writes its files every {@value #TICK_MILLIS} ms; finishing
+ * (closing files, hashing, moving) runs on a separate finisher thread so other recordings keep flowing.
+ */
+public final class Recorder implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
+    static final long TICK_MILLIS = 20;
+    private static final long JOURNAL_FLUSH_MICROS = 100_000;
+    private static final long WRITER_TICK_MICROS = 250_000;
+    private static final long OVERFLOW_REPORT_MICROS = 10_000_000;
+
+    private final RecorderConfig config;
+    private final RecordingListener listener;
+    private final RecordingPipeline.Config pipelineConfig;
+    private final List<ScheduledExecutorService> workers = new ArrayList<>();
+    private final ExecutorService finisher;
+    private final Map<String, RecordingSession> active = new ConcurrentHashMap<>();
+    private final Map<ActiveRecording, ScheduledExecutorService> workerOf = new ConcurrentHashMap<>();
+    private final AtomicInteger nextWorker = new AtomicInteger();
+    private volatile boolean closed;
+
+    public Recorder(RecorderConfig config, RecordingListener listener) throws IOException {
+        this(config, listener, RecordingPipeline.Config.defaults());
+    }
+
+    Recorder(RecorderConfig config, RecordingListener listener, RecordingPipeline.Config pipelineConfig)
+            throws IOException {
+        this.config = config;
+        this.listener = listener;
+        this.pipelineConfig = pipelineConfig;
+        Files.createDirectories(config.workDirectory());
+        Files.createDirectories(config.spoolDirectory());
+        for (int i = 0; i < config.workers(); i++) {
+            String name = "recorder-" + i;
+            workers.add(Executors.newSingleThreadScheduledExecutor(r -> daemon(r, name)));
+        }
+        finisher = Executors.newSingleThreadExecutor(r -> daemon(r, "recorder-finisher"));
+    }
+
+    /** The tap for a call's relay session; installs it. Cheap: do it for every call. */
+    public MediaFork fork(RelaySession session) {
+        MediaFork fork = new MediaFork(session);
+        session.setTap(fork);
+        return fork;
+    }
+
+    public int activeRecordings() {
+        return active.size();
+    }
+
+    /**
+     * Starts recording what flows through {@code fork}.
+     *
+     * @throws RecorderException {@code limit-reached}, {@code disk-full} or {@code internal}
+     */
+    public RecordingSession start(MediaFork fork, RecordingSpec spec, MediaFormats formats) throws RecorderException {
+        if (closed) {
+            throw new RecorderException("internal", "the recorder is shutting down", null);
+        }
+        if (active.size() >= config.maxRecordings()) {
+            throw new RecorderException("limit-reached", "already " + active.size() + " recordings running", null);
+        }
+        if (active.containsKey(spec.recordingId())) {
+            throw new RecorderException("internal", "recording " + spec.recordingId() + " already runs", null);
+        }
+        Path dir = config.workDirectory().resolve(spec.recordingId());
+        long start = fork.nowMicros();
+        ActiveRecording recording;
+        try {
+            Files.createDirectories(dir);
+            Journal.Writer journal = new Journal.Writer(dir.resolve("journal.crj"));
+            journal.json(Journal.META, Manifest.JSON.writeValueAsString(new JournalMeta(spec, formats, start)));
+            journal.sync();
+            RecordingPipeline pipeline = new RecordingPipeline(spec, formats, start, dir, pipelineConfig,
+                    keyframeRequester(fork.session()));
+            recording = new ActiveRecording(spec, dir, start, fork, config.queueBytes(), journal, pipeline);
+        } catch (IOException e) {
+            throw new RecorderException(isDiskFull(e) ? "disk-full" : "internal",
+                    "cannot create recording " + spec.recordingId() + ": " + e.getMessage(), e);
+        }
+        RecordingSession session = new RecordingSession(this, recording);
+        active.put(spec.recordingId(), session);
+        ScheduledExecutorService worker = workers.get(Math.floorMod(nextWorker.getAndIncrement(), workers.size()));
+        workerOf.put(recording, worker);
+        fork.attach(recording);
+        worker.scheduleWithFixedDelay(() -> service(session), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        LOG.info("recording {} started: mode {}, requester {} (Call-ID {}), peer {} (Call-ID {})",
+                spec.recordingId(), spec.mode().wireName(), spec.requester(), spec.requesterCallId(), spec.peer(),
+                spec.peerCallId());
+        listener.onStarted(session);
+        return session;
+    }
+
+    /** The journal's first record: enough to rebuild the recording without anything else. */
+    record JournalMeta(RecordingSpec spec, MediaFormats formats, long startMicros) {
+    }
+
+    void pause(ActiveRecording r) {
+        r.setPaused(true);
+        onWorker(r, () -> {
+            r.drain();
+            long now = r.fork.nowMicros();
+            r.journal.json(Journal.CONTROL, "{\"control\":\"pause\",\"at\":" + now + "}");
+            r.pipeline.onPause();
+            r.pauseEntry(now);
+        });
+        LOG.info("recording {} paused", r.spec.recordingId());
+    }
+
+    void resume(ActiveRecording r) {
+        onWorker(r, () -> {
+            long now = r.fork.nowMicros();
+            r.journal.json(Journal.CONTROL, "{\"control\":\"resume\",\"at\":" + now + "}");
+            r.endPause(now);
+            r.setPaused(false);
+        });
+        LOG.info("recording {} resumed", r.spec.recordingId());
+    }
+
+    void updateFormats(ActiveRecording r, MediaFormats formats) {
+        onWorker(r, () -> {
+            r.drain();
+            r.journal.json(Journal.FORMATS, Manifest.JSON.writeValueAsString(formats));
+            r.pipeline.onFormats(formats);
+        });
+    }
+
+    void stop(ActiveRecording r, CompletableFuture<FinishedRecording> done) {
+        r.fork.detach(r);
+        ScheduledExecutorService worker = workerOf.get(r);
+        if (worker == null) {
+            return;
+        }
+        worker.execute(() -> {
+            String interruption = null;
+            try {
+                r.drain();
+                r.journal.json(Journal.CONTROL, "{\"control\":\"stop\",\"at\":" + r.fork.nowMicros() + "}");
+                r.journal.sync();
+            } catch (IOException e) {
+                interruption = "journal: " + e.getMessage();
+            }
+            long end = r.fork.nowMicros();
+            String reason = interruption;
+            finisher.execute(() -> finish(r, end, reason, done));
+        });
+    }
+
+    private void finish(ActiveRecording r, long endMicros, String interruption, CompletableFuture<FinishedRecording> done) {
+        String id = r.spec.recordingId();
+        try {
+            String reason = interruption;
+            try {
+                r.pipeline.finish();
+            } catch (IOException e) {
+                reason = (reason == null ? "" : reason + "; ") + "files: " + e.getMessage();
+            }
+            r.journal.close();
+            FinishedRecording finished = complete(r.spec, r.directory, r.startMicros, endMicros, r.pipeline,
+                    r.pauses, r.ring.overflowPackets(), reason == null ? "complete" : "interrupted", reason);
+            LOG.info("recording {} finished: {} tracks, {} overflow packets, in {}", id, r.pipeline.tracks().size(),
+                    r.ring.overflowPackets(), finished.directory());
+            done.complete(finished);
+            listener.onFinished(finished);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("recording {} could not be finished; its journal stays in {}", id, r.directory, e);
+            done.completeExceptionally(e);
+            listener.onError(id, "internal", "finishing failed: " + e.getMessage());
+        } finally {
+            active.remove(id);
+            workerOf.remove(r);
+        }
+    }
+
+    /** Writes the manifest last, then moves the directory into the spool in one rename. */
+    private FinishedRecording complete(RecordingSpec spec, Path dir, long start, long end, RecordingPipeline pipeline,
+                                       List<Map<String, Object>> pauses, long overflow, String state,
+                                       String interruption) throws IOException {
+        for (Path f : pipeline.files().keySet()) {
+            if (pipeline.tracks().stream().noneMatch(t -> t.files.contains(f.getFileName().toString()))) {
+                Files.deleteIfExists(f); // a party that sent nothing recordable: no empty file
+            }
+        }
+        Files.deleteIfExists(dir.resolve("journal.crj"));
+        Map<String, Object> manifest = Manifest.build(spec, state, start, end, pipeline, pauses, overflow,
+                interruption);
+        Path tmp = dir.resolve("manifest.json.part");
+        Files.write(tmp, Manifest.JSON.writeValueAsBytes(manifest));
+        Files.move(tmp, dir.resolve("manifest.json"), StandardCopyOption.ATOMIC_MOVE);
+        Path target = config.spoolDirectory().resolve(spec.recordingId());
+        Files.move(dir, target, StandardCopyOption.ATOMIC_MOVE);
+        return new FinishedRecording(spec.recordingId(), target, state, spec);
+    }
+
+    private void service(RecordingSession session) {
+        ActiveRecording r = session.active();
+        if (r.failed || session.state() == RecordingSession.State.STOPPED) {
+            if (session.state() == RecordingSession.State.STOPPED) {
+                throw new CancellationSignal(); // ends this periodic task
+            }
+            return;
+        }
+        try {
+            r.drain();
+            long now = r.fork.nowMicros();
+            if (now - r.lastJournalFlushMicros >= JOURNAL_FLUSH_MICROS) {
+                r.journal.flush();
+                r.lastJournalFlushMicros = now;
+            }
+            if (now - r.lastJournalSyncMicros >= config.journalSync().toNanos() / 1000) {
+                r.journal.sync();
+                r.lastJournalSyncMicros = now;
+            }
+            if (now - r.lastTickMicros >= WRITER_TICK_MICROS) {
+                r.pipeline.tick(now);
+                r.lastTickMicros = now;
+            }
+            long overflow = r.ring.overflowPackets();
+            if (overflow > r.reportedOverflow && now - r.lastOverflowReportMicros >= OVERFLOW_REPORT_MICROS) {
+                LOG.warn("recording {}: {} packets could not be queued (recorder too slow)", r.spec.recordingId(),
+                        overflow);
+                listener.onError(r.spec.recordingId(), "recorder-overload",
+                        overflow + " packets were not recorded: the recorder could not keep up");
+                r.reportedOverflow = overflow;
+                r.lastOverflowReportMicros = now;
+            }
+        } catch (IOException | RuntimeException e) {
+            r.failed = true;
+            String code = e instanceof IOException io && isDiskFull(io) ? "disk-full" : "internal";
+            LOG.error("recording {} failed ({}); relaying goes on, what was written is kept", r.spec.recordingId(),
+                    code, e);
+            r.fork.detach(r);
+            listener.onError(r.spec.recordingId(), code, e.getMessage());
+            session.stop();
+        }
+    }
+
+    /** Thrown inside a periodic task to end it; the executor swallows it. */
+    private static final class CancellationSignal extends RuntimeException {
+        CancellationSignal() {
+            super(null, null, false, false);
+        }
+    }
+
+    private interface WorkerTask {
+        void run() throws IOException;
+    }
+
+    private void onWorker(ActiveRecording r, WorkerTask task) {
+        ScheduledExecutorService worker = workerOf.get(r);
+        if (worker == null) {
+            return;
+        }
+        worker.execute(() -> {
+            try {
+                task.run();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("recording {}: control step failed", r.spec.recordingId(), e);
+            }
+        });
+    }
+
+    private static KeyframeRequester keyframeRequester(RelaySession session) {
+        int ourSsrc = ThreadLocalRandom.current().nextInt();
+        int[] firSeq = {0};
+        return (stream, sender, ssrc, fir) -> session.existing(stream).ifPresent(s -> {
+            ByteBuffer out = ByteBuffer.allocate(64);
+            if (fir) {
+                RtcpPackets.writeFir(out, ourSsrc, ssrc, firSeq[0]++ & 0xff);
+            }
+            RtcpPackets.writePli(out, ourSsrc, ssrc);
+            out.flip();
+            s.sendRtcp(sender, out);
+        });
+    }
+
+    /**
+     * Rebuilds every recording a crash left unfinished, from its journal, and hands it on as {@code interrupted}.
+     * A damaged journal is reported and moved aside, never fatal.
+     */
+    public List<FinishedRecording> recover() {
+        List<FinishedRecording> out = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(config.workDirectory())) {
+            for (Path dir : dirs) {
+                if (!Files.isDirectory(dir) || active.containsKey(dir.getFileName().toString())) {
+                    continue;
+                }
+                try {
+                    FinishedRecording f = rebuild(dir);
+                    out.add(f);
+                    listener.onFinished(f);
+                } catch (IOException | RuntimeException e) {
+                    LOG.error("cannot rebuild the recording in {}: {}; moved aside", dir, e.toString());
+                    moveAside(dir);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    private FinishedRecording rebuild(Path dir) throws IOException {
+        Path journalFile = dir.resolve("journal.crj");
+        if (!Files.exists(journalFile)) {
+            throw new IOException("no journal");
+        }
+        JournalMeta[] meta = new JournalMeta[1];
+        RecordingPipeline[] pipeline = new RecordingPipeline[1];
+        long[] last = new long[1];
+        List<Map<String, Object>> pauses = new ArrayList<>();
+        IOException[] failure = new IOException[1];
+        Journal.ReadResult result = Journal.read(journalFile, new Journal.Visitor() {
+            @Override
+            public void packet(long arrivalMicros, int flags, int stream, ByteBuffer packet) {
+                if (pipeline[0] != null) {
+                    pipeline[0].onPacket(arrivalMicros, flags, stream, packet);
+                    last[0] = Math.max(last[0], arrivalMicros);
+                }
+            }
+
+            @Override
+            public void json(byte type, String json) {
+                try {
+                    if (type == Journal.META && meta[0] == null) {
+                        meta[0] = Manifest.JSON.readValue(json, JournalMeta.class);
+                        for (Party p : Party.values()) {
+                            Files.deleteIfExists(dir.resolve(p.fileName()));
+                        }
+                        Files.deleteIfExists(dir.resolve("combined.mkv"));
+                        pipeline[0] = new RecordingPipeline(meta[0].spec(), meta[0].formats(),
+                                meta[0].startMicros(), dir, pipelineConfig, KeyframeRequester.NONE);
+                        last[0] = meta[0].startMicros();
+                    } else if (pipeline[0] != null && type == Journal.FORMATS) {
+                        pipeline[0].onFormats(Manifest.JSON.readValue(json, MediaFormats.class));
+                    } else if (pipeline[0] != null && type == Journal.CONTROL) {
+                        Map<?, ?> c = Manifest.JSON.readValue(json, Map.class);
+                        long at = ((Number) c.get("at")).longValue();
+                        long start = meta[0].startMicros();
+                        if ("pause".equals(c.get("control"))) {
+                            pipeline[0].onPause();
+                            pauses.add(new java.util.LinkedHashMap<>(Map.of("fromMs", (at - start) / 1000.0)));
+                        } else if ("resume".equals(c.get("control")) && !pauses.isEmpty()) {
+                            pauses.get(pauses.size() - 1).put("toMs", (at - start) / 1000.0);
+                        }
+                        last[0] = Math.max(last[0], at);
+                    }
+                } catch (IOException e) {
+                    failure[0] = e;
+                }
+            }
+        });
+        if (meta[0] == null) {
+            throw new IOException("journal has no readable metadata" + (result.tail() == null ? "" : ": "
+                    + result.tail()));
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        pipeline[0].finish();
+        String why = "the server stopped while recording; rebuilt from the journal (" + result.records()
+                + " records" + (result.tail() == null ? "" : ", " + result.tail()) + ")";
+        FinishedRecording f = complete(meta[0].spec(), dir, meta[0].startMicros(), last[0], pipeline[0], pauses, 0,
+                "interrupted", why);
+        LOG.warn("recording {} was interrupted; {}", f.recordingId(), why);
+        return f;
+    }
+
+    private void moveAside(Path dir) {
+        try {
+            Path failed = config.workDirectory().resolveSibling("failed");
+            Files.createDirectories(failed);
+            Files.move(dir, failed.resolve(dir.getFileName() + "-" + System.currentTimeMillis()));
+        } catch (IOException e) {
+            LOG.error("cannot move {} aside: {}", dir, e.toString());
+        }
+    }
+
+    /** Stops every recording (their files are finished and spooled), then the threads. */
+    @Override
+    public void close() {
+        closed = true;
+        List<CompletableFuture<FinishedRecording>> pending = new ArrayList<>();
+        for (RecordingSession s : active.values()) {
+            pending.add(s.stop());
+        }
+        for (CompletableFuture<FinishedRecording> f : pending) {
+            try {
+                f.get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("a recording did not finish at shutdown: {}", e.toString());
+            }
+        }
+        for (ScheduledExecutorService w : workers) {
+            w.shutdown();
+        }
+        finisher.shutdown();
+        try {
+            finisher.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static boolean isDiskFull(IOException e) {
+        String m = e.getMessage();
+        return m != null && m.contains("No space left");
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+}

@@ -1,0 +1,38 @@
+package io.callrec.record;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * @param workDirectory   recordings in progress (journal and files), one directory each
+ * @param spoolDirectory  finished recordings are moved here (atomically) for upload
+ * @param workers         recorder worker threads (each serves many recordings)
+ * @param queueBytes      per recording, the hand-over buffer between relay threads and its worker
+ * @param maxRecordings   concurrent recordings; beyond, start fails with limit-reached
+ * @param journalSync     how often the journal is forced to disk (crash loses at most this much)
+ */
+public record RecorderConfig(Path workDirectory, Path spoolDirectory, int workers, int queueBytes, int maxRecordings,
+                             Duration journalSync) {
+    public RecorderConfig {
+        Objects.requireNonNull(workDirectory, "workDirectory");
+        Objects.requireNonNull(spoolDirectory, "spoolDirectory");
+        Objects.requireNonNull(journalSync, "journalSync");
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers " + workers + " must be at least 1");
+        }
+        if (queueBytes < 16 * 1024) {
+            throw new IllegalArgumentException("queue of " + queueBytes + " bytes is below 16 KiB");
+        }
+        if (maxRecordings < 1) {
+            throw new IllegalArgumentException("max recordings " + maxRecordings + " must be at least 1");
+        }
+    }
+
+    /** Below a data directory: {@code recording/} and {@code spool/}. */
+    public static RecorderConfig under(Path dataDirectory) {
+        return new RecorderConfig(dataDirectory.resolve("recording"), dataDirectory.resolve("spool"),
+                Math.max(1, Runtime.getRuntime().availableProcessors() / 2), 512 * 1024, 1000,
+                Duration.ofSeconds(1));
+    }
+}

@@ -1,0 +1,125 @@
+package io.callrec.record;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JournalTest {
+    @TempDir
+    Path dir;
+
+    private record Rec(String what, long arrival, int flags, int stream, byte[] bytes) {
+    }
+
+    private static List<Rec> readAll(Path file, Journal.ReadResult[] result) throws IOException {
+        List<Rec> out = new ArrayList<>();
+        result[0] = Journal.read(file, new Journal.Visitor() {
+            @Override
+            public void packet(long arrivalMicros, int flags, int stream, ByteBuffer packet) {
+                byte[] b = new byte[packet.remaining()];
+                packet.get(b);
+                out.add(new Rec("packet", arrivalMicros, flags, stream, b));
+            }
+
+            @Override
+            public void json(byte type, String json) {
+                out.add(new Rec("json" + type + ":" + json, 0, 0, 0, null));
+            }
+        });
+        return out;
+    }
+
+    private Path writeSample(int packets) throws IOException {
+        Path file = dir.resolve("j.crj");
+        try (Journal.Writer w = new Journal.Writer(file)) {
+            w.json(Journal.META, "{\"a\":1}");
+            for (int i = 0; i < packets; i++) {
+                byte[] p = new byte[100 + i % 50];
+                Arrays.fill(p, (byte) i);
+                w.packet(1000L + i, i % 4, i % 3, ByteBuffer.wrap(p));
+            }
+            w.json(Journal.CONTROL, "{\"control\":\"stop\"}");
+        }
+        return file;
+    }
+
+    @Test
+    void everyRecordReadsBackInOrder() throws IOException {
+        Path file = writeSample(5000);
+        Journal.ReadResult[] r = new Journal.ReadResult[1];
+        List<Rec> recs = readAll(file, r);
+        assertNull(r[0].tail());
+        assertEquals(5002, recs.size());
+        assertEquals("json1:{\"a\":1}", recs.get(0).what());
+        Rec p = recs.get(1 + 4321);
+        assertEquals(1000L + 4321, p.arrival());
+        assertEquals(4321 % 4, p.flags());
+        assertEquals(4321 % 3, p.stream());
+        assertEquals(100 + 4321 % 50, p.bytes().length);
+        assertEquals((byte) 4321, p.bytes()[0]);
+        assertEquals(Files.size(file), r[0].validBytes());
+    }
+
+    @Test
+    void aTornTailIsCutAtTheLastWholeRecord() throws IOException {
+        Path file = writeSample(100);
+        byte[] all = Files.readAllBytes(file);
+        for (int cut : new int[] {all.length - 1, all.length - 30, all.length - 200}) {
+            Path torn = dir.resolve("torn-" + cut);
+            Files.write(torn, Arrays.copyOf(all, cut));
+            Journal.ReadResult[] r = new Journal.ReadResult[1];
+            List<Rec> recs = readAll(torn, r);
+            assertNotNull(r[0].tail(), "cut at " + cut);
+            assertTrue(recs.size() < 102 && recs.size() > 90, recs.size() + " records before the cut at " + cut);
+        }
+    }
+
+    @Test
+    void aFlippedBitStopsReadingAtThatRecord() throws IOException {
+        Path file = writeSample(100);
+        byte[] all = Files.readAllBytes(file);
+        all[all.length / 2] ^= 0x10;
+        Files.write(file, all);
+        Journal.ReadResult[] r = new Journal.ReadResult[1];
+        List<Rec> recs = readAll(file, r);
+        assertTrue(r[0].tail().contains("checksum") || r[0].tail().contains("length"), r[0].tail());
+        assertTrue(recs.size() > 30 && recs.size() < 70, "records before the damage: " + recs.size());
+    }
+
+    @Test
+    void garbageIsNotAJournal() throws IOException {
+        Path file = dir.resolve("garbage");
+        Files.write(file, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        Journal.ReadResult[] r = new Journal.ReadResult[1];
+        assertTrue(readAll(file, r).isEmpty());
+        assertTrue(r[0].tail().contains("magic"));
+    }
+
+    @Test
+    void aLargeMetadataRecordBypassesTheBuffer() throws IOException {
+        Path file = dir.resolve("big.crj");
+        String big = "{\"x\":\"" + "y".repeat(300_000) + "\"}";
+        try (Journal.Writer w = new Journal.Writer(file)) {
+            w.packet(1, 0, 0, ByteBuffer.wrap(new byte[12]));
+            w.json(Journal.FORMATS, big);
+            w.packet(2, 0, 0, ByteBuffer.wrap(new byte[12]));
+        }
+        Journal.ReadResult[] r = new Journal.ReadResult[1];
+        List<Rec> recs = readAll(file, r);
+        assertNull(r[0].tail());
+        assertEquals(3, recs.size());
+        assertEquals("json2:" + big, recs.get(1).what());
+        assertEquals(2, recs.get(2).arrival());
+    }
+}
