@@ -129,7 +129,8 @@ public final class MatroskaWriter implements Closeable {
     private long appendPosition;
     private long channelPosition;
 
-    private long newestMicros = Long.MIN_VALUE;
+    /** Newest frame time accepted on any track (times are never below 0). */
+    private long newestMicros;
     private long framesWritten;
     private long clampedFrames;
     private long clustersWritten;
