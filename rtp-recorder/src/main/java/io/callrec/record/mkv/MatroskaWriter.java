@@ -129,7 +129,8 @@ public final class MatroskaWriter implements Closeable {
     private long appendPosition;
     private long channelPosition;
 
-    private long newestMicros = Long.MIN_VALUE;
+    /** Newest frame time accepted on any track (times are never below 0). */
+    private long newestMicros;
     private long framesWritten;
     private long clampedFrames;
     private long clustersWritten;
@@ -255,7 +256,7 @@ public final class MatroskaWriter implements Closeable {
             return;
         }
         closed = true;
-        try (SeekableByteChannel owned = channel) {
+        try {
             drainUpTo(Long.MAX_VALUE);
             writeCluster();
             long cuesOffset = writeCues();
@@ -265,6 +266,8 @@ public final class MatroskaWriter implements Closeable {
             writeInfo(header, true);
             writeTracks(header);
             writeAt(segmentSizeOffset, header);
+        } finally {
+            channel.close();
         }
     }
 
@@ -273,7 +276,7 @@ public final class MatroskaWriter implements Closeable {
         return appendPosition - start;
     }
 
-    /** Frames written into clusters so far (frames still in the interleave window are not counted). */
+    /** Frames that reached the channel, in whole clusters (not those waiting in the window or the open cluster). */
     public synchronized long framesWritten() {
         return framesWritten;
     }
@@ -330,7 +333,6 @@ public final class MatroskaWriter implements Closeable {
         }
         track.lastWrittenMs = timeMs;
         queue.removeHead();
-        framesWritten++;
     }
 
     private void writeCluster() throws IOException {
@@ -342,6 +344,7 @@ public final class MatroskaWriter implements Closeable {
         int length = whole.remaining();
         writeAt(position, whole);
         appendPosition = position + length;
+        framesWritten += cluster.blocks();
         cues.commit(position - segmentDataStart);
         cluster.clear();
         clustersWritten++;
