@@ -18,6 +18,7 @@ public record PayloadFormat(int payloadType, String encoding, int clockRate, int
         fmtp = fmtp == null ? Map.of() : Map.copyOf(fmtp);
     }
 
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isTelephoneEvent() {
         return "telephone-event".equalsIgnoreCase(encoding);
     }

@@ -36,7 +36,7 @@ public final class Recorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
     static final long TICK_MILLIS = 20;
     private static final long JOURNAL_FLUSH_MICROS = 100_000;
-    private static final long WRITER_TICK_MICROS = 250_000;
+    private static final long WRITER_TICK_MICROS = 1_000_000;
     private static final long OVERFLOW_REPORT_MICROS = 10_000_000;
 
     private final RecorderConfig config;
@@ -290,11 +290,15 @@ public final class Recorder implements AutoCloseable {
         });
     }
 
+    private static final byte[] CNAME = "callrec".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private static KeyframeRequester keyframeRequester(RelaySession session) {
         int ourSsrc = ThreadLocalRandom.current().nextInt();
         int[] firSeq = {0};
         return (stream, sender, ssrc, fir) -> session.existing(stream).ifPresent(s -> {
-            ByteBuffer out = ByteBuffer.allocate(64);
+            ByteBuffer out = ByteBuffer.allocate(128);
+            // A compound packet (RR + SDES first): many phones ignore reduced-size RTCP (RFC 5506).
+            RtcpPackets.writeReceiverReport(out, ourSsrc, CNAME);
             if (fir) {
                 RtcpPackets.writeFir(out, ourSsrc, ssrc, firSeq[0]++ & 0xff);
             }

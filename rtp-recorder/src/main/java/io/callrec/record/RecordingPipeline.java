@@ -130,14 +130,6 @@ final class RecordingPipeline {
     void finish() throws IOException {
         try {
             drainSources();
-            for (SenderClock clock : clocks.values()) {
-                if (!clock.mapped() && clock.started()) {
-                    clock.mapByArrival();
-                }
-            }
-            for (Source s : sources.values()) {
-                s.flushPending();
-            }
         } finally {
             try {
                 outputs.close();
@@ -205,6 +197,11 @@ final class RecordingPipeline {
                 m.put("srNtp", Manifest.isoMicros(c.firstSrNtpMicros()));
                 m.put("srRtpTimestamp", c.firstSrRtp());
             }
+            Source active = sources.get(key);
+            m.put("packets", c.packets);
+            m.put("lost", c.lost + (active == null ? 0 : active.reorder.lost()));
+            m.put("duplicates", c.duplicates + (active == null ? 0 : active.reorder.duplicates()));
+            m.put("late", c.late + (active == null ? 0 : active.reorder.late()));
             if (c.mapped()) {
                 m.put("offsetMs", (c.localMicros(c.firstExtended()) - startMicros) / 1000.0);
             }
@@ -235,7 +232,7 @@ final class RecordingPipeline {
     }
 
     private void onRtcp(Side side, int stream, ByteBuffer packet) {
-        RtcpPackets.parse(packet, new RtcpVisitor() {
+        RtcpPackets.walk(packet, new RtcpVisitor() {
             @Override
             public void senderReport(int ssrc, long ntp64, long rtpTimestamp, long packets, long octets) {
                 SenderClock clock = clocks.get(key(side, stream, ssrc));
@@ -355,9 +352,20 @@ final class RecordingPipeline {
         }
     }
 
+    /** Everything held goes out; sources not placed on the timeline yet fall back to arrival time. */
     private void drainSources() throws IOException {
         for (Source s : sources.values()) {
             s.drain();
+        }
+        for (Map.Entry<Long, SenderClock> c : clocks.entrySet()) {
+            SenderClock clock = c.getValue();
+            if (!clock.mapped() && clock.started()) {
+                clock.mapByArrival();
+                sync.get(sideOf(c.getKey())).unmapped--;
+            }
+        }
+        for (Source s : sources.values()) {
+            s.flushPending();
         }
         sources.clear();
         java.util.Arrays.fill(recent, null);
@@ -386,6 +394,7 @@ final class RecordingPipeline {
         final ReorderBuffer reorder;
         final Track[] tracks = new Track[128];
         long lastDtmfTimestamp = -1;
+        final int telephoneEventType;
 
         Source(Side side, int stream, int ssrc, SenderClock clock) {
             this.side = side;
@@ -393,10 +402,18 @@ final class RecordingPipeline {
             this.ssrc = ssrc;
             this.clock = clock;
             this.reorder = new ReorderBuffer(config.reorderPackets(), config.reorderHoldMicros());
+            MediaFormats.StreamFormats f = formats.streams().get(stream);
+            this.telephoneEventType = f == null ? -1 : f.sentBy(side).values().stream()
+                    .filter(PayloadFormat::isTelephoneEvent).mapToInt(PayloadFormat::payloadType).findFirst()
+                    .orElse(-1);
         }
 
         void onPacket(ByteBuffer packet, long arrival) {
-            clock.onPacket(RtpHeader.timestamp(packet), arrival);
+            int pt = RtpHeader.payloadType(packet);
+            if (pt != telephoneEventType) {
+                // RFC 4733 events repeat their start timestamp for the event's duration: not a clock sample
+                clock.onPacket(RtpHeader.timestamp(packet), arrival);
+            }
             reorder.push(packet, arrival);
             release(arrival);
         }
@@ -418,6 +435,9 @@ final class RecordingPipeline {
                     t.depacketizer.flush(t);
                 }
             }
+            clock.lost += reorder.lost();
+            clock.duplicates += reorder.duplicates();
+            clock.late += reorder.late();
         }
 
         void flushPending() {

@@ -31,6 +31,12 @@ final class SenderClock {
     private long firstSrRtp;
     private int srCount;
 
+    /** Packet counts of the source over the whole recording (sources restart after pauses, clocks do not). */
+    long packets;
+    long lost;
+    long duplicates;
+    long late;
+
     private boolean mapped;
     private String mappedBy;
     /** local(ts) = anchorLocalMicros + (ts - anchorTs) * 1e6 / rate. */
@@ -52,6 +58,7 @@ final class SenderClock {
 
     /** Every RTP packet of the source, in arrival order; returns the extended timestamp. */
     long onPacket(long timestamp32, long arrivalMicros) {
+        packets++;
         long extended;
         if (!started) {
             started = true;

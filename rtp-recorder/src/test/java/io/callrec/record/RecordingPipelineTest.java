@@ -1,0 +1,148 @@
+package io.callrec.record;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.callrec.media.relay.Side;
+import io.callrec.testing.ExternalCommand;
+import io.callrec.testing.media.Ffprobe;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pipeline on its own, fed synthetic G.711 packets with known impairments; files checked with ffprobe. */
+class RecordingPipelineTest {
+    static final long T0 = 1_700_000_000_000_000L;
+    static byte[] alaw;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void makeMedia(@TempDir Path tmp) throws IOException {
+        Path raw = tmp.resolve("tone.alaw");
+        ExternalCommand.run(Duration.ofSeconds(30), "ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+                "sine=f=440:sample_rate=8000", "-t", "4", "-f", "alaw", raw.toString()).requireSuccess();
+        alaw = Files.readAllBytes(raw);
+    }
+
+    static MediaFormats audioFormats() {
+        Map<Integer, PayloadFormat> pts = Map.of(
+                8, new PayloadFormat(8, "PCMA", 8000, 1, Map.of()),
+                101, new PayloadFormat(101, "telephone-event", 8000, 1, Map.of()));
+        return new MediaFormats(Map.of(0, new MediaFormats.StreamFormats(0, "audio", pts, pts, false, false)));
+    }
+
+    static RecordingSpec spec(RecordingMode mode) {
+        return new RecordingSpec("rec-1", mode, Side.A, "sip:alice@example.com", "sip:bob@example.com", "ca", "cb",
+                false, List.of());
+    }
+
+    /** An RTP packet of 20 ms PCMA. */
+    static ByteBuffer pcma(int seq, long ts, int ssrc, int index) {
+        ByteBuffer b = ByteBuffer.allocate(12 + 160);
+        b.put((byte) 0x80).put((byte) 8).putShort((short) seq).putInt((int) ts).putInt(ssrc);
+        b.put(alaw, (index * 160) % (alaw.length - 160), 160);
+        return b.flip();
+    }
+
+    static ByteBuffer dtmf(int seq, long ts, int ssrc, boolean end) {
+        ByteBuffer b = ByteBuffer.allocate(12 + 4);
+        b.put((byte) 0x80).put((byte) 101).putShort((short) seq).putInt((int) ts).putInt(ssrc);
+        b.put((byte) 1).put((byte) (end ? 0x80 : 0)).putShort((short) 800);
+        return b.flip();
+    }
+
+    @Test
+    void twoPartiesWithLossReorderDuplicatesAndDtmfMakePlayableFilesOnOneTimeline() throws IOException {
+        RecordingPipeline p = new RecordingPipeline(spec(RecordingMode.BOTH), audioFormats(), T0, dir,
+                RecordingPipeline.Config.defaults(), KeyframeRequester.NONE);
+        int a = PacketRing.FLAG_SIDE_B ^ PacketRing.FLAG_SIDE_B; // side A
+        int b = PacketRing.FLAG_SIDE_B;
+        // requester (A): 3 s from t=0, seq wraps, timestamp wraps
+        for (int i = 0; i < 150; i++) {
+            p.onPacket(T0 + i * 20_000L + (i % 3) * 1000, a, 0, pcma(65500 + i, 0xFFFF_F000L + i * 160L, 11, i));
+        }
+        // peer (B): 2 s from t=1 s; 5 lost, a swapped pair, 2 duplicates, one DTMF event of three packets
+        for (int i = 0; i < 100; i++) {
+            if (i >= 20 && i < 25) {
+                continue;
+            }
+            int k = i == 40 ? 41 : i == 41 ? 40 : i;
+            long at = T0 + 1_000_000 + i * 20_000L;
+            p.onPacket(at, b, 0, pcma(1000 + k, 5000 + k * 160L, 22, k));
+            if (i == 60 || i == 61) {
+                p.onPacket(at + 1000, b, 0, pcma(1000 + k, 5000 + k * 160L, 22, k));
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            p.onPacket(T0 + 3_000_000 + i * 20_000L, b, 0, dtmf(1100 + i, 5000 + 100 * 160L, 22, i == 2));
+        }
+        p.finish();
+
+        Ffprobe req = Ffprobe.probe(dir.resolve("requester.mkv"));
+        assertEquals(1, req.streamCount());
+        assertEquals("pcm_s16le", req.stream(0, "codec_name"));
+        assertEquals(8000, req.streamInt(0, "sample_rate"));
+        assertEquals(150, req.streamInt(0, "nb_read_packets"));
+        assertEquals(3.0, Double.parseDouble(req.format("duration")), 0.05);
+
+        Ffprobe peer = Ffprobe.probe(dir.resolve("peer.mkv"));
+        assertEquals(95, peer.streamInt(0, "nb_read_packets"), "100 sent, 5 lost, duplicates dropped");
+        assertEquals(1.0, peer.streamDouble(0, "start_time"), 0.03, "the peer started 1 s into the recording");
+
+        Ffprobe combined = Ffprobe.probe(dir.resolve("combined.mkv"));
+        assertEquals(2, combined.streamCount());
+        for (Path f : List.of(dir.resolve("requester.mkv"), dir.resolve("peer.mkv"), dir.resolve("combined.mkv"))) {
+            assertEquals("", Ffprobe.decodeErrors(f), f + " decodes cleanly");
+        }
+        assertEquals(1L, p.dtmfEvents().get(Party.PEER), "one RFC 4733 event, three packets");
+        assertFalse(p.dtmfEvents().containsKey(Party.REQUESTER));
+        List<Map<String, Object>> sources = p.sources();
+        assertEquals(2, sources.size());
+        Map<String, Object> peerSource = sources.stream().filter(s -> s.get("party").equals("peer")).findFirst()
+                .orElseThrow();
+        assertEquals(5L, peerSource.get("lost"));
+        assertEquals(2L, peerSource.get("duplicates"));
+        assertEquals("arrival", peerSource.get("sync"));
+    }
+
+    @Test
+    void modePeerWritesOnlyThePeer() throws IOException {
+        RecordingPipeline p = new RecordingPipeline(spec(RecordingMode.PEER), audioFormats(), T0, dir,
+                RecordingPipeline.Config.defaults(), KeyframeRequester.NONE);
+        for (int i = 0; i < 50; i++) {
+            p.onPacket(T0 + i * 20_000L, 0, 0, pcma(i, i * 160L, 1, i));
+            p.onPacket(T0 + i * 20_000L, PacketRing.FLAG_SIDE_B, 0, pcma(i, i * 160L, 2, i));
+        }
+        p.finish();
+        assertTrue(Files.exists(dir.resolve("peer.mkv")));
+        assertFalse(Files.exists(dir.resolve("requester.mkv")));
+        assertFalse(Files.exists(dir.resolve("combined.mkv")));
+        assertEquals(50, Ffprobe.probe(dir.resolve("peer.mkv")).streamInt(0, "nb_read_packets"));
+        assertEquals(1, p.tracks().size());
+    }
+
+    @Test
+    void unknownPayloadTypesAndGarbageAreCountedNotRecorded() throws IOException {
+        RecordingPipeline p = new RecordingPipeline(spec(RecordingMode.PEER), audioFormats(), T0, dir,
+                RecordingPipeline.Config.defaults(), KeyframeRequester.NONE);
+        ByteBuffer odd = pcma(1, 160, 3, 0);
+        odd.put(1, (byte) 77);
+        p.onPacket(T0, PacketRing.FLAG_SIDE_B, 0, odd);
+        p.onPacket(T0, PacketRing.FLAG_SIDE_B, 0, ByteBuffer.wrap(new byte[] {1, 2, 3}));
+        p.onPacket(T0, PacketRing.FLAG_SIDE_B | PacketRing.FLAG_RTCP, 0, ByteBuffer.wrap(new byte[] {(byte) 0x80}));
+        p.finish();
+        assertEquals(Map.of("peer/0/77/unknown", 1L), p.unrecordedPackets());
+        assertEquals(1, p.malformed());
+        assertTrue(p.tracks().isEmpty());
+    }
+}
