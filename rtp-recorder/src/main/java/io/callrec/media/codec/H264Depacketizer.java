@@ -22,6 +22,10 @@ import java.util.Base64;
  * first intact keyframe has gone out, damaged access units are dropped ({@link Discard#DAMAGED_FRAME}): a
  * recording must not start with a broken picture that every following frame would build on.
  *
+ * <p>After a loss, an access unit whose first packet begins with its first slice is taken as whole although an
+ * AUD, SEI or parameter set before that slice may have been lost with the packet: the picture decodes completely
+ * (the parameter sets are also in the avcC), unless the lost parameter sets were new ones, which this cannot see.
+ *
  * <p>NAL unit types 0, 30 and 31 are ignored ({@link Discard#IGNORED_NAL}), STAP-B, MTAP16/24 and FU-B (mode 2,
  * interleaved) are not implemented ({@link Discard#UNSUPPORTED_PACKETIZATION}).
  */
@@ -48,11 +52,16 @@ public final class H264Depacketizer extends PayloadParser {
     private boolean keyframeEmitted;
     private long damagedFrames;
 
-    /** @param spropParameterSets the fmtp {@code sprop-parameter-sets} value (base64 NAL units, comma-separated), or null */
+    /**
+     * @param spropParameterSets the fmtp {@code sprop-parameter-sets} value (base64 NAL units, comma-separated), or
+     *                           null; entries that do not decode or parse are counted as
+     *                           {@link Discard#BAD_PARAMETER_SET} and left out
+     */
     public H264Depacketizer(String spropParameterSets) {
         this(spropParameterSets, DEFAULT_MAX_FRAME_BYTES);
     }
 
+    /** @param maxFrameBytes the largest access unit stored (AVCC bytes); larger ones are dropped */
     public H264Depacketizer(String spropParameterSets, int maxFrameBytes) {
         super(Math.min(INITIAL_FRAME_BYTES, maxFrameBytes), maxFrameBytes);
         if (spropParameterSets != null) {

@@ -25,6 +25,8 @@ public final class Vp8Depacketizer extends PayloadParser {
     private boolean frameOpen;
     private long frameTimestamp;
     private boolean needKeyframe = true;
+    /** Continuation packets of a frame whose start is missing are being skipped (the frame counted once). */
+    private boolean skippingFrame;
     private TrackFormat format;
 
     public Vp8Depacketizer() {
@@ -59,10 +61,15 @@ public final class Vp8Depacketizer extends PayloadParser {
         }
         if (startsFrame) {
             frameOpen = true;
+            skippingFrame = false;
             frameTimestamp = timestamp;
             frame.clear();
         } else if (!frameOpen) {
-            needKeyframe = true; // a continuation whose start was dropped or never came
+            if (!skippingFrame) {
+                count(Discard.DAMAGED_FRAME); // a frame whose start was lost
+                skippingFrame = true;
+            }
+            needKeyframe = true;
             p.skipRest();
             return;
         }
@@ -102,6 +109,7 @@ public final class Vp8Depacketizer extends PayloadParser {
 
     private void dropOpenFrame(Discard reason) {
         frameOpen = false;
+        skippingFrame = true; // the rest of its packets are part of what was counted
         dropFrame(reason);
         needKeyframe = true;
     }

@@ -163,8 +163,10 @@ class Vp8DepacketizerTest {
     void aContinuationWithoutItsStartIsSkippedAndWaitsForAKeyframe() {
         pushFrame(keyframe(320, 240, 10, 22), 0);
         push(CONTINUE, interframe(30, 23), 3000, true, false);
+        push(CONTINUE, interframe(30, 31), 3000, true, false);
         pushFrame(interframe(30, 24), 6000);
         assertEquals(1, sink.size());
+        assertEquals(1, depacketizer.discarded(Discard.DAMAGED_FRAME), "the frame without start, once");
         assertEquals(1, depacketizer.discarded(Discard.WAITING_FOR_KEYFRAME));
     }
 
