@@ -1,0 +1,32 @@
+package io.callrec.record;
+
+import io.callrec.media.relay.Side;
+import io.callrec.testing.media.Impairments;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A process that records the standard call until it is killed: the crash test runs it in its own JVM and kills it
+ * with SIGKILL in mid-recording. Prints {@code RECORDING <id>} once the recording runs and media is about to flow.
+ */
+public final class RecordingHostMain {
+    private RecordingHostMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path data = Path.of(args[0]);
+        int portBase = Integer.parseInt(args[1]);
+        RecordingScenario.captures(); // encode first, so the kill lands in the middle of the media
+        try (RecordingScenario call = new RecordingScenario(portBase, 99);
+             Recorder recorder = new Recorder(RecorderConfig.under(data), new RecordingListener() { })) {
+            MediaFork fork = recorder.fork(call.session);
+            recorder.start(fork, new RecordingSpec("crash-1", RecordingMode.BOTH, Side.A, "sip:alice@example.com",
+                    "sip:bob@example.com", "call-a", "call-b", false, List.of()), RecordingScenario.formats());
+            call.standardCall(Impairments.NONE);
+            System.out.println("RECORDING crash-1");
+            System.out.flush();
+            call.player.play();
+            Thread.sleep(60_000); // the test kills us long before
+        }
+    }
+}
