@@ -10,6 +10,10 @@ import io.callrec.sip.B2bua;
 import io.callrec.sip.CallPolicy;
 import io.callrec.sip.SipServer;
 import io.callrec.sip.registrar.Registrar;
+import io.callrec.record.FinishedRecording;
+import io.callrec.record.Recorder;
+import io.callrec.record.RecorderConfig;
+import io.callrec.record.RecordingListener;
 import io.callrec.storage.LocalStorageProbe;
 import io.callrec.storage.StorageStatus;
 import org.slf4j.Logger;
@@ -46,6 +50,7 @@ public final class CallrecServer implements AutoCloseable {
     private final Registrar registrar;
     private final B2bua b2bua;
     private final LocalStorageProbe storageProbe;
+    private final Recorder recorder;
     private final HttpService http;
     private volatile StorageStatus storage;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -72,7 +77,13 @@ public final class CallrecServer implements AutoCloseable {
         timers.scheduleWithFixedDelay(registrar::purgeExpired, 30, 30, TimeUnit.SECONDS);
         CallPolicy policy = new CallPolicy(config, registrar, clock, SecretFile.load(
                 config.dataDir().resolve("keys").resolve("digest.secret"), 32));
-        this.b2bua = new B2bua(sip.context(), policy, relay, config.mediaHost(), timers, clock);
+        this.recorder = new Recorder(RecorderConfig.under(config.dataDir()), new RecordingListener() { });
+        List<FinishedRecording> rebuilt = recorder.recover();
+        if (!rebuilt.isEmpty()) {
+            log.warn("{} recording(s) interrupted by the last stop were rebuilt from their journals: {}",
+                    rebuilt.size(), rebuilt.stream().map(FinishedRecording::recordingId).toList());
+        }
+        this.b2bua = new B2bua(sip.context(), policy, relay, recorder, config.mediaHost(), timers, clock);
         Path storageRoot = config.dataDir();
         this.storageProbe = new LocalStorageProbe(storageRoot, STORAGE_FLOOR_BYTES, clock);
         this.storage = storageProbe.probe();
@@ -171,6 +182,7 @@ public final class CallrecServer implements AutoCloseable {
         sleep(300);
         closeQuietly(http);
         sip.close();
+        recorder.close(); // finishes every running recording: its files and manifest reach the spool
         relay.close();
         timers.shutdownNow();
         log.info("callrec stopped");

@@ -8,6 +8,7 @@ import io.callrec.media.relay.PortsExhaustedException;
 import io.callrec.media.relay.RelaySession;
 import io.callrec.media.relay.RtpRelay;
 import io.callrec.media.relay.Side;
+import io.callrec.record.Recorder;
 import io.callrec.config.IpLiteral;
 import io.callrec.sdp.SdpParseException;
 import io.callrec.sip.registrar.Binding;
@@ -83,6 +84,7 @@ public final class B2bua implements SipListenerExt {
     private final SipContext sip;
     private final CallPolicy policy;
     private final RtpRelay relay;
+    private final Recorder recorder;
     private final String mediaHost;
     private final ScheduledExecutorService timers;
     private final Clock clock;
@@ -93,11 +95,12 @@ public final class B2bua implements SipListenerExt {
     private final AtomicLong callSequence = new AtomicLong();
     private volatile boolean draining;
 
-    public B2bua(SipContext sip, CallPolicy policy, RtpRelay relay, String mediaHost,
+    public B2bua(SipContext sip, CallPolicy policy, RtpRelay relay, Recorder recorder, String mediaHost,
                  ScheduledExecutorService timers, Clock clock) {
         this.sip = sip;
         this.policy = policy;
         this.relay = relay;
+        this.recorder = recorder;
         this.mediaHost = mediaHost;
         this.timers = timers;
         this.clock = clock;
@@ -252,6 +255,9 @@ public final class B2bua implements SipListenerExt {
             RelaySession rs = relay.openSession(call.id, (session, idle) -> end(call, "RTP inactive for "
                     + idle.toSeconds() + " s"));
             call.media = new MediaAnchor(rs, mediaHost, policy.rtpTimeout());
+            // Every call gets the recorder's tap: it keeps the senders' RTCP timing so that a recording started
+            // later syncs at once; without a recording it costs one check per packet.
+            call.fork = recorder.fork(rs);
             calls.put(call.id, call);
             callsByCallIdA.put(call.a.callId, call);
             totalCalls.incrementAndGet();

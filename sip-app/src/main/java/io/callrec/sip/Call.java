@@ -2,6 +2,7 @@ package io.callrec.sip;
 
 import io.callrec.media.MediaAnchor;
 import io.callrec.media.relay.Side;
+import io.callrec.record.MediaFork;
 
 import javax.sip.ClientTransaction;
 import javax.sip.ServerTransaction;
@@ -21,6 +22,8 @@ final class Call {
     final Leg b;
     State state = State.SETUP;
     MediaAnchor media;
+    /** The recorder's tap on this call's media. */
+    MediaFork fork;
     /** The caller's INVITE (leg A) and ours toward the callee (leg B) while the call is being set up. */
     ServerTransaction inviteA;
     ClientTransaction inviteB;
