@@ -390,6 +390,7 @@ public final class RtpPlayer implements AutoCloseable {
             s.planEpochs(plan, media, ticks, random);
             Impairments net = plan.impairments();
             long jitterNanos = Math.round(net.jitterMillis() * 1e6);
+            long delayNanos = Math.round(net.delayMillis() * 1e6);
             boolean previousReordered = false;
             int epoch = 0;
             for (int i = 0; i < n; i++) {
@@ -420,7 +421,7 @@ public final class RtpPlayer implements AutoCloseable {
                         && media[i] >= Math.round(plan.payloadTypeChangeAtMillis() * 1e6)
                         ? plan.newPayloadType() : RtpHeader.payloadType(ByteBuffer.wrap(packets.get(i)));
                 byte[] datagram = rewrite(packets.get(i), e.ssrc(), seq, timestamp, payloadType);
-                long at = s.offsetNanos + media[i] + jitter;
+                long at = s.offsetNanos + media[i] + delayNanos + jitter;
                 if (reorderNow) {
                     at += media[i + 1] - media[i] + REORDER_EXTRA_NANOS;
                     previousReordered = true;
@@ -428,8 +429,8 @@ public final class RtpPlayer implements AutoCloseable {
                 s.datagrams.add(new Planned(at, i, datagram, e.ssrc(), seq, timestamp, payloadType, media[i], false));
                 if (duplicate < net.duplicatePercent()) {
                     s.duplicated++;
-                    s.datagrams.add(new Planned(s.offsetNanos + media[i] + duplicateJitter, i, datagram, e.ssrc(),
-                            seq, timestamp, payloadType, media[i], true));
+                    s.datagrams.add(new Planned(s.offsetNanos + media[i] + delayNanos + duplicateJitter, i, datagram,
+                            e.ssrc(), seq, timestamp, payloadType, media[i], true));
                 }
             }
             s.datagrams.sort(Comparator.comparingLong(Planned::atNanos).thenComparingInt(Planned::index)

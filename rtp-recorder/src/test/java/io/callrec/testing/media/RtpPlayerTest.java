@@ -121,6 +121,19 @@ class RtpPlayerTest {
     }
 
     @Test
+    void aConstantDelayMovesThePacketsButNotTheReports() {
+        StreamPlan plan = StreamPlan.of("a", AUDIO.subList(0, 100), 8000).withStartOffsetMillis(100);
+        Schedule plain = schedule(plan, 8);
+        Schedule late = schedule(plan.with(Impairments.NONE.withDelayMillis(300)), 8);
+        for (int i = 0; i < 100; i++) {
+            assertEquals(plain.datagrams.get(i).atNanos() + 300_000_000L, late.datagrams.get(i).atNanos());
+            assertArrayEquals(plain.datagrams.get(i).datagram(), late.datagrams.get(i).datagram());
+        }
+        assertArrayEquals(plain.reportMediaNanos, late.reportMediaNanos);
+        assertEquals(plain.offsetNanos, late.offsetNanos);
+    }
+
+    @Test
     void anOutageSendsNothingInItsWindow() {
         Schedule s = schedule(StreamPlan.of("a", AUDIO.subList(0, 500), 8000)
                 .with(Impairments.NONE.withOutage(2000, 1500)), 9);

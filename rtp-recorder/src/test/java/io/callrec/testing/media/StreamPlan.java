@@ -14,7 +14,9 @@ import java.util.Objects;
  * @param name                   for reports
  * @param packets                whole RTP packets; not modified (the player sends copies)
  * @param clockRate              RTP clock rate of the packets' timestamps
- * @param startOffsetMillis      when media time 0 is sent, after the player's start
+ * @param startOffsetMillis      when the stream's media time 0 is, after the player's start. The SRs say so too: the
+ *                               stream's content is moved in time, and a correct receiver keeps the shift. (For a
+ *                               stream sent late but meant to play in sync, use {@link Impairments#delayMillis()}.)
  * @param rtcpMux                RTCP goes on the RTP port (RFC 5761) instead of its own socket
  * @param impairments            what the network does to it
  * @param ssrcChangeAtMillis     media time from which a new SSRC with new sequence and timestamp bases is used, as a
