@@ -8,7 +8,12 @@ import io.callrec.media.relay.PortsExhaustedException;
 import io.callrec.media.relay.RelaySession;
 import io.callrec.media.relay.RtpRelay;
 import io.callrec.media.relay.Side;
+import io.callrec.record.MediaFormats;
 import io.callrec.record.Recorder;
+import io.callrec.record.RecorderException;
+import io.callrec.record.RecordingMode;
+import io.callrec.record.RecordingSession;
+import io.callrec.record.RecordingSpec;
 import io.callrec.config.IpLiteral;
 import io.callrec.sdp.SdpParseException;
 import io.callrec.sip.registrar.Binding;
@@ -85,6 +90,8 @@ public final class B2bua implements SipListenerExt {
     private final CallPolicy policy;
     private final RtpRelay relay;
     private final Recorder recorder;
+    private static final String CALLREC_REQUEST = "Callrec-Request";
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private final String mediaHost;
     private final ScheduledExecutorService timers;
     private final Clock clock;
@@ -246,6 +253,10 @@ public final class B2bua implements SipListenerExt {
         call.serverRefreshesB = interval == 0 && !policy.sessionExpires().isZero();
         call.a.trusted = policy.trusted(evt);
         call.b.trusted = policy.trustedTarget(target.uri());
+        call.requestedRecording = requestedRecording(req, evt, call);
+        call.callerIdentity = ((javax.sip.header.FromHeader) req.getHeader(javax.sip.header.FromHeader.NAME))
+                .getAddress().getURI().toString();
+        call.calleeIdentity = req.getRequestURI().toString();
         synchronized (call) {
             Dialog dialogA = sip.provider().getNewDialog(st);
             dialogA.setApplicationData(call.a);
@@ -364,6 +375,7 @@ public final class B2bua implements SipListenerExt {
             if (hasSdp(src)) {
                 try {
                     ack.setContent(call.media.relay(leg.side, body(src)), sdpType());
+                    mediaChanged(call);
                 } catch (SdpParseException | PortsExhaustedException | ParseException e) {
                     pending.target().dialog.sendAck(ack);
                     end(call, "bad SDP in ACK: " + e.getMessage());
@@ -376,6 +388,7 @@ public final class B2bua implements SipListenerExt {
                 call.state = Call.State.CONFIRMED;
                 cancel(call.setupTimer);
                 logEvent(call, "confirmed");
+                startRequestedRecording(call);
             }
         }
     }
@@ -479,6 +492,7 @@ public final class B2bua implements SipListenerExt {
                 if (isSdp(req)) {
                     try {
                         out.setContent(call.media.relay(leg.side, body(req)), sdpType());
+                        mediaChanged(call);
                     } catch (SdpParseException e) {
                         respond(st, Response.NOT_ACCEPTABLE_HERE, "Bad SDP");
                         return;
@@ -685,6 +699,7 @@ public final class B2bua implements SipListenerExt {
             if (isSdp(resp)) {
                 try {
                     out.setContent(call.media.relay(target.side, body(resp)), sdpType());
+                    mediaChanged(call);
                 } catch (SdpParseException | PortsExhaustedException e) {
                     log.info("{} unusable SDP in {} answer: {}", call, pending.method(), e.getMessage());
                 }
@@ -729,6 +744,72 @@ public final class B2bua implements SipListenerExt {
                 }
             }
         }
+    }
+
+    // ------------------------------------------------------------------ recording requested at call setup
+
+    private RecordingMode requestedRecording(Request req, RequestEvent evt, Call call) {
+        Header h = req.getHeader(CALLREC_REQUEST);
+        if (h == null) {
+            return null;
+        }
+        String value = h.toString().substring(h.toString().indexOf(':') + 1).trim().toLowerCase(Locale.ROOT);
+        if (!policy.mayRequestRecording(evt)) {
+            log.info("{} Callrec-Request ignored: the caller is neither authenticated nor a trusted peer", call);
+            return null;
+        }
+        try {
+            return RecordingMode.fromWireName(value);
+        } catch (IllegalArgumentException e) {
+            log.info("{} Callrec-Request '{}' not understood; the call goes on unrecorded", call, value);
+            return null;
+        }
+    }
+
+    /**
+     * Spec §2, requests at call setup. With consent policy one-party the request itself suffices and recording
+     * starts as the call is confirmed; the consent flow that policy {@code required} needs is not built yet, so there
+     * the request is logged and the call goes on unrecorded.
+     */
+    private void startRequestedRecording(Call call) {
+        RecordingMode mode = call.requestedRecording;
+        if (mode == null) {
+            return;
+        }
+        if (policy.consent() != io.callrec.config.ConsentPolicy.ONE_PARTY) {
+            log.info("{} Callrec-Request {}: consent policy 'required' needs the peer's consent; not recording",
+                    call, mode.wireName());
+            return;
+        }
+        RecordingSpec spec = new RecordingSpec(newRecordingId(), mode, Side.A, call.callerIdentity, call.calleeIdentity,
+                call.a.callId, call.b.callId, policy.rawCapture(), List.of());
+        try {
+            MediaFormats formats = MediaFormats.of(call.media.lastFrom(Side.A).orElse(null),
+                    call.media.lastFrom(Side.B).orElse(null));
+            call.recordings.add(recorder.start(call.fork, spec, formats));
+            logEvent(call, "recording " + spec.recordingId() + " started (mode " + mode.wireName()
+                    + ", requested at call setup)");
+        } catch (RecorderException e) {
+            logEvent(call, "recording not started: " + e.code() + ": " + e.getMessage());
+        }
+    }
+
+    /** Keeps running recordings informed of new payload types after a re-INVITE or UPDATE. */
+    private void mediaChanged(Call call) {
+        if (call.recordings.isEmpty()) {
+            return;
+        }
+        MediaFormats formats = MediaFormats.of(call.media.lastFrom(Side.A).orElse(null),
+                call.media.lastFrom(Side.B).orElse(null));
+        for (RecordingSession r : call.recordings) {
+            r.updateFormats(formats);
+        }
+    }
+
+    private static String newRecordingId() {
+        byte[] b = new byte[12];
+        RANDOM.nextBytes(b);
+        return "r" + java.util.HexFormat.of().formatHex(b);
     }
 
     // ------------------------------------------------------------------ ending calls
@@ -790,6 +871,9 @@ public final class B2bua implements SipListenerExt {
         cancel(call.setupTimer);
         cancel(call.sessionTimer);
         cancel(call.refreshTimer);
+        for (RecordingSession r : call.recordings) {
+            r.stop(); // before the ports close: what was received is written and delivered
+        }
         if (call.media != null) {
             call.media.session().close();
         }

@@ -3,6 +3,10 @@ package io.callrec.sip;
 import io.callrec.media.MediaAnchor;
 import io.callrec.media.relay.Side;
 import io.callrec.record.MediaFork;
+import io.callrec.record.RecordingMode;
+import io.callrec.record.RecordingSession;
+import java.util.ArrayList;
+import java.util.List;
 
 import javax.sip.ClientTransaction;
 import javax.sip.ServerTransaction;
@@ -24,6 +28,13 @@ final class Call {
     MediaAnchor media;
     /** The recorder's tap on this call's media. */
     MediaFork fork;
+    /** What a {@code Callrec-Request} header in the caller's INVITE asked for; null if nothing. */
+    RecordingMode requestedRecording;
+    /** The caller's From URI and the requested URI, for recording manifests. */
+    String callerIdentity;
+    String calleeIdentity;
+    /** The recordings running on this call (each party may have one). */
+    final List<RecordingSession> recordings = new ArrayList<>();
     /** The caller's INVITE (leg A) and ours toward the callee (leg B) while the call is being set up. */
     ServerTransaction inviteA;
     ClientTransaction inviteB;

@@ -141,6 +141,22 @@ public final class CallPolicy {
         return isTrusted(sourceOf(evt.getRequest()).getAddress());
     }
 
+    /**
+     * Whether {@code Callrec-*} headers of this request are honoured (spec §2): from trusted peers and from users who
+     * passed digest authentication, never from anyone else.
+     */
+    boolean mayRequestRecording(RequestEvent evt) {
+        return trusted(evt) || authenticator != null;
+    }
+
+    io.callrec.config.ConsentPolicy consent() {
+        return config.consent();
+    }
+
+    boolean rawCapture() {
+        return config.rawCapture();
+    }
+
     boolean trustedTarget(String uri) {
         return hostOf(uri).flatMap(IpLiteral::parse).map(this::isTrusted).orElse(false);
     }
