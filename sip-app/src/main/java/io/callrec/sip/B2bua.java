@@ -59,6 +59,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,6 +92,7 @@ public final class B2bua implements SipListenerExt {
     private final RtpRelay relay;
     private final Recorder recorder;
     private static final String CALLREC_REQUEST = "Callrec-Request";
+    private static final String INFO_PACKAGE = "Info-Package";
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private final String mediaHost;
     private final ScheduledExecutorService timers;
@@ -252,6 +254,7 @@ public final class B2bua implements SipListenerExt {
         call.callerRequires100rel = headerListContains(req, RequireHeader.NAME, "100rel");
         call.serverRefreshesB = interval == 0 && !policy.sessionExpires().isZero();
         call.a.trusted = policy.trusted(evt);
+        RecvInfo.learn(call.a, req);
         call.b.trusted = policy.trustedTarget(target.uri());
         call.requestedRecording = requestedRecording(req, evt, call);
         call.callerIdentity = ((javax.sip.header.FromHeader) req.getHeader(javax.sip.header.FromHeader.NAME))
@@ -329,6 +332,7 @@ public final class B2bua implements SipListenerExt {
                 sip.headers().createMaxForwardsHeader(hops));
         invite.addHeader(sip.contact(transport));
         HeaderRelay.copy(src, invite, trusted);
+        RecvInfo.declare(invite, RecvInfo.declared(src).orElse(Set.of()));
         if (sdp != null) {
             invite.setContent(sdp, sdpType());
         }
@@ -481,6 +485,17 @@ public final class B2bua implements SipListenerExt {
                 st.sendResponse(ok);
                 return;
             }
+            if (Request.INFO.equals(method) && req.getHeader(INFO_PACKAGE) != null) {
+                String pkg = infoPackage(req);
+                if (!RecvInfo.CALLREC.equals(pkg) && !other.recvInfo.contains(pkg)) {
+                    // RFC 6086 §5.2.5: neither we nor the other UA take this package.
+                    Response r = sip.messages().createResponse(469, req);
+                    r.setReasonPhrase("Bad Info Package");
+                    RecvInfo.declare(r, other.recvInfo);
+                    st.sendResponse(r);
+                    return;
+                }
+            }
             if (other.dialog.getState() == DialogState.EARLY && !Request.UPDATE.equals(method)
                     && !Request.INFO.equals(method) && !Request.MESSAGE.equals(method)) {
                 respond(st, Response.REQUEST_PENDING, null);
@@ -506,6 +521,8 @@ public final class B2bua implements SipListenerExt {
             }
             if (invite || Request.UPDATE.equals(method)) {
                 out.setHeader(sip.contact(transportOf(other.dialog.getRemoteTarget().getURI())));
+                RecvInfo.learn(leg, req);
+                RecvInfo.declare(out, leg.recvInfo);
             }
             ClientTransaction ct = sip.provider().getNewClientTransaction(out);
             ct.setApplicationData(new Pending(call, leg, st, method));
@@ -580,6 +597,7 @@ public final class B2bua implements SipListenerExt {
                 Request prack = dialog.createPrack(resp);
                 dialog.sendRequest(sip.provider().getNewClientTransaction(prack));
             }
+            RecvInfo.learn(call.b, resp);
             relayProvisionalToA(call, resp);
             return;
         }
@@ -607,6 +625,8 @@ public final class B2bua implements SipListenerExt {
             Response ok = sip.messages().createResponse(code, call.inviteA.getRequest());
             ok.setReasonPhrase(resp.getReasonPhrase());
             prepareForA(call, resp, ok);
+            RecvInfo.learn(call.b, resp);
+            RecvInfo.declare(ok, call.b.recvInfo);
             if (sdpForA != null) {
                 ok.setContent(sdpForA, sdpType());
             }
@@ -660,6 +680,7 @@ public final class B2bua implements SipListenerExt {
         out.removeHeader(RequireHeader.NAME);
         if (reliable) {
             out.addHeader(sip.headers().createRequireHeader("100rel"));
+            RecvInfo.declare(out, call.b.recvInfo);
         }
         if (sdpForA != null) {
             out.setContent(sdpForA, sdpType());
@@ -709,6 +730,8 @@ public final class B2bua implements SipListenerExt {
         }
         if (code / 100 == 2 && (invite || Request.UPDATE.equals(pending.method()))) {
             out.setHeader(sip.contact(transportOf(pending.origin().getRequest())));
+            RecvInfo.learn(target, resp);
+            RecvInfo.declare(out, target.recvInfo);
         }
         if (invite && code / 100 == 2) {
             origin.pendingAck = new Leg.PendingAck(target, cseqOf(resp), !hasSdp(pending.origin().getRequest()));
@@ -804,6 +827,13 @@ public final class B2bua implements SipListenerExt {
         for (RecordingSession r : call.recordings) {
             r.updateFormats(formats);
         }
+    }
+
+    private static String infoPackage(Request req) {
+        String text = req.getHeader(INFO_PACKAGE).toString();
+        String value = text.substring(text.indexOf(':') + 1).trim();
+        int semi = value.indexOf(';');
+        return (semi >= 0 ? value.substring(0, semi) : value).trim().toLowerCase(Locale.ROOT);
     }
 
     private static String newRecordingId() {

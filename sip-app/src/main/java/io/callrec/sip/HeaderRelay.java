@@ -33,7 +33,8 @@ final class HeaderRelay {
         for (Iterator<?> names = from.getHeaderNames(); names.hasNext(); ) {
             String name = (String) names.next();
             String lower = name.toLowerCase(Locale.ROOT);
-            if (PER_LEG.contains(lower) || lower.startsWith(CALLREC_PREFIX)) {
+            // Recv-Info is per leg too: the server declares its own package there (RecvInfo).
+            if (PER_LEG.contains(lower) || lower.startsWith(CALLREC_PREFIX) || lower.equals("recv-info")) {
                 continue;
             }
             if (!trustedSource && (lower.equals("p-asserted-identity") || lower.equals("p-preferred-identity"))) {

@@ -24,11 +24,18 @@ final class Leg {
     boolean inviteInProgress;
     /** The party on this leg is a trusted peer: its P-Asserted-Identity may cross to the other leg. */
     boolean trusted;
+    /** The info packages the UA on this leg declared last (RFC 6086), lower-case. */
+    java.util.Set<String> recvInfo = java.util.Set.of();
 
     Leg(Call call, Side side, String localTag) {
         this.call = call;
         this.side = side;
         this.localTag = localTag;
+    }
+
+    /** The UA on this leg takes callrec INFOs; otherwise it gets the plain-text fallback (spec §3). */
+    boolean takesCallrecInfo() {
+        return recvInfo.contains(RecvInfo.CALLREC);
     }
 
     Leg other() {

@@ -184,6 +184,23 @@ class B2buaCallIT {
     }
 
     @Test
+    void infoPackagesAreNegotiatedPerLegWithCallrecAsTheServersOwn(TestInfo test) {
+        Path dir = ItDirs.logDir(test);
+        try (Sipp uas = Sipp.scenario("uas_info_packages.xml").logDir(dir).start();
+             Sipp uac = Sipp.scenario("uac_info_packages.xml").logDir(dir).outboundProxy(callrec.sipPort())
+                     .remote(uas.localPort()).run()) {
+            assertEquals(0, uac.exitCode(), uac.report() + callrec.logTail());
+            assertEquals(0, uas.exitCode(), uas.report() + callrec.logTail());
+            String callee = uas.logs().replaceAll("[ \\t]+", " ");
+            String caller = uac.logs().replaceAll("[ \\t]+", " ");
+            assertTrue(callee.contains("OFFER_RECV_INFO callrec, foo"), callee);
+            assertTrue(callee.contains("INFO bar hello bar"), callee);
+            assertTrue(caller.contains("ANSWER_RECV_INFO callrec, bar"), caller);
+            assertTrue(caller.contains("BAD_INFO_RECV_INFO callrec, bar"), caller);
+        }
+    }
+
+    @Test
     void infoMessageUpdateAndAddedVideoAreRelayedInsideTheDialog(TestInfo test) {
         Path dir = ItDirs.logDir(test);
         try (Sipp uas = Sipp.scenario("uas_in_dialog.xml").logDir(dir).start();
