@@ -545,6 +545,12 @@ public final class B2bua implements SipListenerExt {
         Response resp = evt.getResponse();
         ClientTransaction ct = evt.getClientTransaction();
         try {
+            if (ct != null && ct.getApplicationData() instanceof OwnRequest own) {
+                if (resp.getStatusCode() >= 200) {
+                    onOwnAnswer(own, resp.getStatusCode());
+                }
+                return;
+            }
             if (ct == null || !(ct.getApplicationData() instanceof Pending pending)) {
                 onStrayResponse(evt);
                 return;
@@ -1082,6 +1088,10 @@ public final class B2bua implements SipListenerExt {
             return;
         }
         ClientTransaction ct = evt.getClientTransaction();
+        if (ct != null && ct.getApplicationData() instanceof OwnRequest own) {
+            onOwnAnswer(own, Response.REQUEST_TIMEOUT);
+            return;
+        }
         if (ct == null || !(ct.getApplicationData() instanceof Pending pending)) {
             return;
         }
@@ -1264,4 +1274,50 @@ public final class B2bua implements SipListenerExt {
 
     /** What a client transaction of ours is for: the request on {@code originLeg} that it relays. */
     record Pending(Call call, Leg originLeg, ServerTransaction origin, String method) { }
+
+    /** A request the server itself sends inside a call's dialog (callrec INFO, text MESSAGE): nothing to relay. */
+    record OwnRequest(Call call, Leg leg, String method, java.util.function.IntConsumer onAnswer) { }
+
+    /**
+     * Sends a request of the server's own in {@code leg}'s dialog; {@code onAnswer} gets the final status (408 on a
+     * timeout), on a stack thread, with the call's monitor held. Returns false if the dialog cannot take it now.
+     * Call with the call's monitor held.
+     */
+    boolean sendOwn(Call call, Leg leg, String method, String contentType, byte[] body,
+                    java.util.Map<String, String> headers, java.util.function.IntConsumer onAnswer) {
+        if (call.ended() || leg.dialog == null || leg.dialog.getState() != DialogState.CONFIRMED) {
+            return false;
+        }
+        try {
+            Request req = leg.dialog.createRequest(method);
+            for (java.util.Map.Entry<String, String> h : headers.entrySet()) {
+                req.setHeader(sip.headers().createHeader(h.getKey(), h.getValue()));
+            }
+            int slash = contentType.indexOf('/');
+            req.setContent(body, sip.headers().createContentTypeHeader(contentType.substring(0, slash),
+                    contentType.substring(slash + 1)));
+            ClientTransaction ct = sip.provider().getNewClientTransaction(req);
+            ct.setApplicationData(new OwnRequest(call, leg, method, onAnswer));
+            leg.dialog.sendRequest(ct);
+            return true;
+        } catch (ParseException | SipException e) {
+            log.info("{} could not send {} to the {}: {}", call, method, leg.side == Side.A ? "caller" : "callee",
+                    e.getMessage());
+            return false;
+        }
+    }
+
+    private void onOwnAnswer(OwnRequest own, int code) {
+        Call call = own.call();
+        synchronized (call) {
+            try {
+                own.onAnswer().accept(code);
+            } catch (RuntimeException e) {
+                log.warn("{} handling the answer {} to our {} failed", call, code, own.method(), e);
+            }
+            if (code == Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST) {
+                end(call, own.method() + " answered 481 by the " + (own.leg().side == Side.A ? "caller" : "callee"));
+            }
+        }
+    }
 }
