@@ -4,6 +4,7 @@ import io.callrec.media.relay.RecordingTap;
 import io.callrec.media.relay.RelaySession;
 import io.callrec.media.relay.RelayStream;
 import io.callrec.media.relay.Side;
+import io.callrec.media.rtp.RtpHeader;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +22,11 @@ public final class MediaFork implements RecordingTap {
     private final long baseWallMicros;
     private final ConcurrentHashMap<Integer, RememberedReport> lastReports = new ConcurrentHashMap<>();
     private volatile ActiveRecording[] recordings = NONE;
+    private volatile DtmfWatch dtmf;
+
+    /** Telephone-event payload type per stream (index) and sending side (0 = A, 1 = B); -1 = none. */
+    private record DtmfWatch(DtmfListener listener, int[][] payloadTypes, long[][] lastEvent) {
+    }
 
     private record RememberedReport(long arrivalMicros, int flags, int stream, byte[] packet) {
     }
@@ -46,6 +52,10 @@ public final class MediaFork implements RecordingTap {
             lastReports.put(stream.index() * 2 + from.ordinal(),
                     new RememberedReport(micros(receivedNanos), flags, stream.index(), copy));
         }
+        DtmfWatch watch = dtmf;
+        if (watch != null && !rtcp) {
+            watchDtmf(watch, stream.index(), from, packet);
+        }
         if (active.length == 0) {
             return;
         }
@@ -54,6 +64,62 @@ public final class MediaFork implements RecordingTap {
             if (recording.accepts(from)) {
                 recording.offer(packet, micros, flags, stream.index());
             }
+        }
+    }
+
+    /**
+     * Reports key presses (RFC 4733) to {@code listener}; {@code formats} says which payload type carries them on
+     * which stream and side. Call again after a re-INVITE; null stops it.
+     */
+    public void watchDtmf(DtmfListener listener, MediaFormats formats) {
+        if (listener == null) {
+            dtmf = null;
+            return;
+        }
+        int streams = 0;
+        for (int index : formats.streams().keySet()) {
+            streams = Math.max(streams, index + 1);
+        }
+        int[][] types = new int[streams][2];
+        long[][] last = new long[streams][2];
+        for (int i = 0; i < streams; i++) {
+            for (Side side : Side.values()) {
+                types[i][side.ordinal()] = -1;
+                last[i][side.ordinal()] = -1;
+                MediaFormats.StreamFormats f = formats.streams().get(i);
+                if (f != null) {
+                    for (PayloadFormat p : f.sentBy(side).values()) {
+                        if (p.isTelephoneEvent() && p.clockRate() == 8000) {
+                            types[i][side.ordinal()] = p.payloadType();
+                        }
+                    }
+                }
+            }
+        }
+        dtmf = new DtmfWatch(listener, types, last);
+    }
+
+    private static final String EVENTS = "0123456789*#ABCD";
+
+    /** Relay thread; the stream's packets come on one thread, so last-event bookkeeping needs no lock. */
+    private static void watchDtmf(DtmfWatch watch, int stream, Side from, ByteBuffer packet) {
+        if (stream >= watch.payloadTypes.length || !RtpHeader.isValid(packet)) {
+            return;
+        }
+        int pt = watch.payloadTypes[stream][from.ordinal()];
+        if (pt < 0 || RtpHeader.payloadType(packet) != pt || RtpHeader.payloadLength(packet) < 4) {
+            return;
+        }
+        int event = packet.get(packet.position() + RtpHeader.payloadOffset(packet)) & 0xff;
+        long timestamp = RtpHeader.timestamp(packet);
+        if (event >= EVENTS.length() || watch.lastEvent[stream][from.ordinal()] == timestamp) {
+            return; // not a key (flash, tones) or a repeat of the event already reported
+        }
+        watch.lastEvent[stream][from.ordinal()] = timestamp;
+        try {
+            watch.listener.onDigit(from, EVENTS.charAt(event), timestamp);
+        } catch (RuntimeException e) {
+            // the listener's problem must not reach the relay's packet path
         }
     }
 
