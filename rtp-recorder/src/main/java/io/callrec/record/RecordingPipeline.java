@@ -516,6 +516,8 @@ final class RecordingPipeline {
         TrackStats stats;
         /** Bytes of this track's frames held in {@link Source#pending}. */
         int pendingBytes;
+        /** Frames dropped while waiting for the first keyframe; the output track does not exist yet to count them. */
+        long framesBeforeKeyframe;
 
         Track(Source source, PayloadFormat payload, Depacketizer depacketizer, long now) {
             this.source = source;
@@ -533,9 +535,7 @@ final class RecordingPipeline {
         public void frame(long timestamp, boolean keyframe, ByteBuffer data) {
             if (video && !keyframeSeen) {
                 if (!keyframe || depacketizer.format() == null) {
-                    if (stats != null) {
-                        stats.framesBeforeKeyframe++;
-                    }
+                    framesBeforeKeyframe++;
                     if (now - lastRequestMicros >= 1_000_000 && keyframeRequests < 5) {
                         requestKeyframe();
                     }
@@ -560,6 +560,8 @@ final class RecordingPipeline {
                 if (stats == null || !stats.format.equals(format)) {
                     stats = outputs.bind(spec.partyOn(source.side), source.stream, payload, format, codecChanges,
                             at);
+                    stats.framesBeforeKeyframe += framesBeforeKeyframe;
+                    framesBeforeKeyframe = 0;
                 }
                 if (!stats.ssrcs.contains(source.ssrc)) {
                     stats.ssrcs.add(source.ssrc);

@@ -172,4 +172,26 @@ class RecordingPipelineTest {
         assertEquals(2, peer.streamCount());
         assertEquals("", Ffprobe.decodeErrors(dir.resolve("peer.mkv")));
     }
+
+    @Test
+    void videoFramesDroppedBeforeTheFirstKeyframeAreCountedInTheTrack() throws IOException {
+        // SPS and PPS of a 320x240 baseline stream, as ffmpeg's SDP gives them.
+        Map<Integer, PayloadFormat> h264 = Map.of(96, new PayloadFormat(96, "H264", 90000, 1, Map.of(
+                "packetization-mode", "1", "sprop-parameter-sets", "Z0LADNoFB+wEQAAAAwBAAAAHo8UKqA==,aM4PyA==")));
+        MediaFormats formats = new MediaFormats(Map.of(1, new MediaFormats.StreamFormats(1, "video", h264, h264,
+                false, false)));
+        RecordingPipeline p = new RecordingPipeline(spec(RecordingMode.PEER), formats, T0, dir,
+                RecordingPipeline.Config.defaults(), KeyframeRequester.NONE);
+        for (int i = 0; i < 8; i++) {
+            // One single-NAL-unit packet per frame: P slices, the IDR slice at frame 3 (first_mb_in_slice 0 both).
+            ByteBuffer b = ByteBuffer.allocate(12 + 4);
+            b.put((byte) 0x80).put((byte) (0x80 | 96)).putShort((short) i).putInt(i * 6000).putInt(7);
+            b.put(i == 3 ? (byte) 0x65 : (byte) 0x41).put((byte) 0x88).putShort((short) 0);
+            p.onPacket(T0 + i * 66_000L, PacketRing.FLAG_SIDE_B, 1, b.flip());
+        }
+        p.finish();
+        assertEquals(1, p.tracks().size());
+        assertEquals(5, p.tracks().get(0).frames);
+        assertEquals(3, p.tracks().get(0).framesBeforeKeyframe, "the P frames before the IDR");
+    }
 }
