@@ -112,7 +112,15 @@ public final class Ffprobe {
 
     /** Decodes the streams {@code map} selects ({@code 0:a}, {@code 0:v:1}...); returns what ffmpeg printed. */
     public static String decodeErrors(Path file, String map) {
-        CommandResult r = ExternalCommand.run(TIMEOUT, "ffmpeg", "-v", "error", "-nostdin", "-i", file.toString(),
+        return decodeMessages(file, map, "error");
+    }
+
+    /**
+     * Decodes the streams {@code map} selects and returns what ffmpeg printed at {@code logLevel} ({@code error},
+     * {@code warning}...), and its exit code if it failed.
+     */
+    public static String decodeMessages(Path file, String map, String logLevel) {
+        CommandResult r = ExternalCommand.run(TIMEOUT, "ffmpeg", "-v", logLevel, "-nostdin", "-i", file.toString(),
                 "-map", map, "-f", "null", "-");
         return r.stdout() + r.stderr() + (r.succeeded() ? "" : "[exit " + r.exitCode() + "]");
     }
