@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * The files of one recording: {@code peer.mkv}, and in mode both {@code requester.mkv} and {@code combined.mkv}.
- * Tracks are declared as their first frame arrives; a source that changes SSRC but keeps its format continues the
- * same track, a new codec or format starts a new one (noted as a codec change).
+ * Tracks are declared as their first frame arrives; a source that changes SSRC but keeps its codec and format
+ * continues the same track, a new codec or format starts a new one (noted as a codec change).
  */
 final class Outputs {
     private final RecordingSpec spec;
@@ -45,13 +45,17 @@ final class Outputs {
         }
     }
 
-    /** The track for a party's stream in this format: the existing one if the format is unchanged, else a new one. */
+    /**
+     * The track for a party's stream in this codec and format: the existing one if both are unchanged, else a new
+     * one. The codec counts even when the stored format is the same (PCMA and PCMU both become 16-bit PCM): the
+     * manifest names each track's codec.
+     */
     TrackStats bind(Party party, int stream, PayloadFormat payload, TrackFormat format,
                     List<Map<String, Object>> codecChanges, long atMicros) throws IOException {
         TrackStats previous = null;
         for (Binding b : bindings) {
             if (b.stats.party == party && b.stats.stream == stream) {
-                if (b.stats.format.equals(format)) {
+                if (b.stats.format.equals(format) && b.stats.encoding.equalsIgnoreCase(payload.encoding())) {
                     return b.stats;
                 }
                 previous = b.stats;

@@ -393,6 +393,8 @@ final class RecordingPipeline {
         final SenderClock clock;
         final ReorderBuffer reorder;
         final Track[] tracks = new Track[128];
+        /** Frames held until the clock is placed, of every track, in arrival order: {track, timestamp, key, bytes}. */
+        final ArrayList<Object[]> pending = new ArrayList<>();
         long lastDtmfTimestamp = -1;
         final int telephoneEventType;
 
@@ -440,11 +442,32 @@ final class RecordingPipeline {
             clock.late += reorder.late();
         }
 
+        /**
+         * Writes the frames held while the clock was not placed, in the order they came: with a codec switch in that
+         * time (two payload types of one SSRC) the first codec's frames, and so its track, must come first.
+         */
         void flushPending() {
-            for (Track t : tracks) {
-                if (t != null) {
-                    t.flushPending();
-                }
+            if (pending.isEmpty() || !clock.mapped()) {
+                return;
+            }
+            for (Object[] f : pending) {
+                Track track = (Track) f[0];
+                track.pendingBytes = 0;
+                track.write((Long) f[1], (Boolean) f[2], ByteBuffer.wrap((byte[]) f[3]));
+            }
+            pending.clear();
+        }
+
+        /** Keeps a copy of a frame until the clock is placed; past the byte limit, places it by arrival. */
+        void hold(Track track, long timestamp, boolean keyframe, ByteBuffer data) {
+            byte[] copy = new byte[data.remaining()];
+            data.duplicate().get(copy);
+            pending.add(new Object[] {track, timestamp, keyframe, copy});
+            track.pendingBytes += copy.length;
+            if (track.pendingBytes > config.pendingBytes()) {
+                clock.mapByArrival();
+                sync.get(side).unmapped--;
+                flushPending();
             }
         }
 
@@ -491,8 +514,10 @@ final class RecordingPipeline {
         long lastRequestMicros;
         long now;
         TrackStats stats;
-        final ArrayList<Object[]> pending = new ArrayList<>();
+        /** Bytes of this track's frames held in {@link Source#pending}. */
         int pendingBytes;
+        /** Frames dropped while waiting for the first keyframe; the output track does not exist yet to count them. */
+        long framesBeforeKeyframe;
 
         Track(Source source, PayloadFormat payload, Depacketizer depacketizer, long now) {
             this.source = source;
@@ -510,9 +535,7 @@ final class RecordingPipeline {
         public void frame(long timestamp, boolean keyframe, ByteBuffer data) {
             if (video && !keyframeSeen) {
                 if (!keyframe || depacketizer.format() == null) {
-                    if (stats != null) {
-                        stats.framesBeforeKeyframe++;
-                    }
+                    framesBeforeKeyframe++;
                     if (now - lastRequestMicros >= 1_000_000 && keyframeRequests < 5) {
                         requestKeyframe();
                     }
@@ -521,29 +544,10 @@ final class RecordingPipeline {
                 keyframeSeen = true;
             }
             if (!source.clock.mapped()) {
-                byte[] copy = new byte[data.remaining()];
-                data.duplicate().get(copy);
-                pending.add(new Object[] {timestamp, keyframe, copy});
-                pendingBytes += copy.length;
-                if (pendingBytes > config.pendingBytes()) {
-                    source.clock.mapByArrival();
-                    sync.get(source.side).unmapped--;
-                    flushPending();
-                }
+                source.hold(this, timestamp, keyframe, data);
                 return;
             }
             write(timestamp, keyframe, data);
-        }
-
-        void flushPending() {
-            if (pending.isEmpty() || !source.clock.mapped()) {
-                return;
-            }
-            for (Object[] f : pending) {
-                write((Long) f[0], (Boolean) f[1], ByteBuffer.wrap((byte[]) f[2]));
-            }
-            pending.clear();
-            pendingBytes = 0;
         }
 
         private void write(long timestamp, boolean keyframe, ByteBuffer data) {
@@ -556,6 +560,8 @@ final class RecordingPipeline {
                 if (stats == null || !stats.format.equals(format)) {
                     stats = outputs.bind(spec.partyOn(source.side), source.stream, payload, format, codecChanges,
                             at);
+                    stats.framesBeforeKeyframe += framesBeforeKeyframe;
+                    framesBeforeKeyframe = 0;
                 }
                 if (!stats.ssrcs.contains(source.ssrc)) {
                     stats.ssrcs.add(source.ssrc);

@@ -148,4 +148,53 @@ class RecordingPipelineTest {
         assertEquals(1, p.malformed());
         assertTrue(p.tracks().isEmpty());
     }
+
+    @Test
+    void aSwitchFromPcmaToPcmuStartsASecondTrackAndIsNotedAsACodecChange() throws IOException {
+        Map<Integer, PayloadFormat> pts = Map.of(
+                8, new PayloadFormat(8, "PCMA", 8000, 1, Map.of()),
+                0, new PayloadFormat(0, "PCMU", 8000, 1, Map.of()));
+        MediaFormats formats = new MediaFormats(Map.of(0, new MediaFormats.StreamFormats(0, "audio", pts, pts, false,
+                false)));
+        RecordingPipeline p = new RecordingPipeline(spec(RecordingMode.PEER), formats, T0, dir,
+                RecordingPipeline.Config.defaults(), KeyframeRequester.NONE);
+        for (int i = 0; i < 100; i++) {
+            ByteBuffer packet = pcma(i, i * 160L, 5, i);
+            if (i >= 50) {
+                packet.put(1, (byte) 0); // PCMU from 1 s on (the bytes stay A-law: any byte is a valid sample)
+            }
+            p.onPacket(T0 + i * 20_000L, PacketRing.FLAG_SIDE_B, 0, packet);
+        }
+        p.finish();
+        // Both decode to the same 16-bit PCM, but the manifest must not call PCMU audio PCMA.
+        assertEquals(List.of("PCMA", "PCMU"), p.tracks().stream().map(t -> t.encoding).toList());
+        assertEquals(List.of(50L, 50L), p.tracks().stream().map(t -> t.frames).toList());
+        assertEquals(1, p.codecChanges().size());
+        assertEquals(1000.0, (Double) p.codecChanges().get(0).get("atMs"), 1.0);
+        Ffprobe peer = Ffprobe.probe(dir.resolve("peer.mkv"));
+        assertEquals(2, peer.streamCount());
+        assertEquals("", Ffprobe.decodeErrors(dir.resolve("peer.mkv")));
+    }
+
+    @Test
+    void videoFramesDroppedBeforeTheFirstKeyframeAreCountedInTheTrack() throws IOException {
+        // SPS and PPS of a 320x240 baseline stream, as ffmpeg's SDP gives them.
+        Map<Integer, PayloadFormat> h264 = Map.of(96, new PayloadFormat(96, "H264", 90000, 1, Map.of(
+                "packetization-mode", "1", "sprop-parameter-sets", "Z0LADNoFB+wEQAAAAwBAAAAHo8UKqA==,aM4PyA==")));
+        MediaFormats formats = new MediaFormats(Map.of(1, new MediaFormats.StreamFormats(1, "video", h264, h264,
+                false, false)));
+        RecordingPipeline p = new RecordingPipeline(spec(RecordingMode.PEER), formats, T0, dir,
+                RecordingPipeline.Config.defaults(), KeyframeRequester.NONE);
+        for (int i = 0; i < 8; i++) {
+            // One single-NAL-unit packet per frame: P slices, the IDR slice at frame 3 (first_mb_in_slice 0 both).
+            ByteBuffer b = ByteBuffer.allocate(12 + 4);
+            b.put((byte) 0x80).put((byte) (0x80 | 96)).putShort((short) i).putInt(i * 6000).putInt(7);
+            b.put(i == 3 ? (byte) 0x65 : (byte) 0x41).put((byte) 0x88).putShort((short) 0);
+            p.onPacket(T0 + i * 66_000L, PacketRing.FLAG_SIDE_B, 1, b.flip());
+        }
+        p.finish();
+        assertEquals(1, p.tracks().size());
+        assertEquals(5, p.tracks().get(0).frames);
+        assertEquals(3, p.tracks().get(0).framesBeforeKeyframe, "the P frames before the IDR");
+    }
 }

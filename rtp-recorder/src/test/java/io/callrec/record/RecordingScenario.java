@@ -18,8 +18,10 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A two-party audio+video call through a real relay, played from ffmpeg-made RTP (flash + beep test media), for the
@@ -51,16 +53,22 @@ final class RecordingScenario implements AutoCloseable {
                     "vp8", FfmpegRtp.send(WORK, SOURCE_48K.videoInput(), List.of("-c:v", "libvpx", "-deadline",
                             "realtime", "-b:v", "300k", "-g", "15", "-payload_type", "97", "-pkt_size", "1200")),
                     "opus", FfmpegRtp.send(WORK, SOURCE_48K.audioInput(), List.of("-c:a", "libopus", "-b:a", "32k",
-                            "-payload_type", "111")));
+                            "-payload_type", "111")),
+                    "pcmu", FfmpegRtp.send(WORK, SOURCE_8K.audioInput(), List.of("-c:a", "pcm_mulaw",
+                            "-payload_type", "0")));
         }
         return captures;
     }
 
     static MediaFormats formats() {
+        return formats(Map.of(111, new PayloadFormat(111, "opus", 48000, 2, Map.of())));
+    }
+
+    /** The standard call's formats, but the peer sends these on the audio stream. */
+    static MediaFormats formats(Map<Integer, PayloadFormat> peerAudio) {
         return new MediaFormats(Map.of(
                 0, new MediaFormats.StreamFormats(0, "audio",
-                        Map.of(8, new PayloadFormat(8, "PCMA", 8000, 1, Map.of())),
-                        Map.of(111, new PayloadFormat(111, "opus", 48000, 2, Map.of())), false, false),
+                        Map.of(8, new PayloadFormat(8, "PCMA", 8000, 1, Map.of())), peerAudio, false, false),
                 1, new MediaFormats.StreamFormats(1, "video",
                         Map.of(96, new PayloadFormat(96, "H264", 90000, 1, Map.of("packetization-mode", "1"))),
                         Map.of(97, new PayloadFormat(97, "VP8", 90000, 1, Map.of())), false, false)));
@@ -93,6 +101,31 @@ final class RecordingScenario implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The packets of capture {@code before} up to {@code atMillis} of media, then those of {@code after} from there on
+     * with timestamps continuing the first one's: one sender switching codec (and payload type) in mid-stream. Both
+     * captures must be of the same source at the same clock rate.
+     */
+    static List<byte[]> switched(String before, String after, int atMillis, int clockRate) {
+        List<byte[]> out = new ArrayList<>();
+        long firstBefore = captures().get(before).rtp().get(0).timestamp();
+        for (FfmpegRtp.Packet p : captures().get(before).rtp()) {
+            if ((p.timestamp() - firstBefore) * 1000 / clockRate < atMillis) {
+                out.add(p.datagram());
+            }
+        }
+        long firstAfter = captures().get(after).rtp().get(0).timestamp();
+        for (FfmpegRtp.Packet p : captures().get(after).rtp()) {
+            long ticks = p.timestamp() - firstAfter;
+            if (ticks * 1000 / clockRate >= atMillis) {
+                byte[] copy = p.datagram().clone();
+                ByteBuffer.wrap(copy).putInt(4, (int) (firstBefore + ticks));
+                out.add(copy);
+            }
+        }
+        return out;
+    }
+
     /** Adds a stream sent by {@code side}'s party; the relay forwards to the player's socket of it. */
     RtpPlayer.Stream add(Side side, RelayStream stream, StreamPlan plan) throws IOException {
         RtpPlayer.Stream s = player.add(plan);
@@ -104,12 +137,18 @@ final class RecordingScenario implements AutoCloseable {
 
     /** The standard call: every stream with {@code network} impairments, audio starting 300 ms after video. */
     void standardCall(Impairments network) throws IOException {
-        add(Side.A, video, StreamPlan.of("requester-video", packets("h264", 0, 90000), 90000).with(network));
-        add(Side.A, audio, StreamPlan.of("requester-audio", packets("pcma", 300, 8000), 8000)
-                .withStartOffsetMillis(300).with(network));
-        add(Side.B, video, StreamPlan.of("peer-video", packets("vp8", 0, 90000), 90000).with(network));
-        add(Side.B, audio, StreamPlan.of("peer-audio", packets("opus", 300, 48000), 48000)
-                .withStartOffsetMillis(300).with(network));
+        standardCall(plan -> plan.with(network));
+    }
+
+    /** The standard call, each stream's plan (named requester-video, requester-audio, peer-video, peer-audio)
+     * first passed through {@code adjust}: impairments, an SSRC change, another stream in its place. */
+    void standardCall(UnaryOperator<StreamPlan> adjust) throws IOException {
+        add(Side.A, video, adjust.apply(StreamPlan.of("requester-video", packets("h264", 0, 90000), 90000)));
+        add(Side.A, audio, adjust.apply(StreamPlan.of("requester-audio", packets("pcma", 300, 8000), 8000)
+                .withStartOffsetMillis(300)));
+        add(Side.B, video, adjust.apply(StreamPlan.of("peer-video", packets("vp8", 0, 90000), 90000)));
+        add(Side.B, audio, adjust.apply(StreamPlan.of("peer-audio", packets("opus", 300, 48000), 48000)
+                .withStartOffsetMillis(300)));
     }
 
     /** Index among the file's streams of one kind ({@code 0:v:N}) of the track whose title starts with a prefix. */
@@ -125,6 +164,28 @@ final class RecordingScenario implements AutoCloseable {
             }
         }
         throw new AssertionError("no " + codecType + " stream titled " + titlePrefix + "…");
+    }
+
+    /** Absolute indices of the file's streams whose title starts with a prefix ("peer audio"), in file order. */
+    static List<Integer> streamsTitled(Ffprobe probe, String titlePrefix) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < probe.streamCount(); i++) {
+            String title = probe.stream(i, "tags.title");
+            if (title != null && title.startsWith(titlePrefix)) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    /** The times of the first and the last packet of one stream (absolute index) of a file. */
+    static SentMedia.Span fileSpan(Path file, int streamIndex) {
+        DoubleSummaryStatistics pts = Ffprobe.packets(file).stream().filter(p -> p.stream() == streamIndex)
+                .mapToDouble(Ffprobe.Packet::ptsSeconds).summaryStatistics();
+        if (pts.getCount() == 0) {
+            throw new AssertionError("stream " + streamIndex + " of " + file + " has no packets");
+        }
+        return new SentMedia.Span(pts.getMin(), pts.getMax());
     }
 
     /** Absolute stream index of the first stream of a kind. */

@@ -99,9 +99,13 @@ public final class MatroskaWriter implements Closeable {
         final FrameQueue pending = new FrameQueue(16 * 1024);
         /** Last accepted time: later frames are clamped up to it. */
         long lastMicros;
-        /** Time of the last block written, and the step before it (the last frame's duration, for Duration). */
+        /** Time of the last block written. */
         long lastWrittenMs = -1;
-        long lastStepMs;
+        /**
+         * The shortest step between two of its blocks: the last frame's duration, for Duration. Not the step right
+         * before the last block, which spans any gap (lost packets, a muted camera) and would stretch Duration by it.
+         */
+        long frameStepMs;
 
         Track(TrackEntry entry) {
             this.entry = entry;
@@ -328,8 +332,9 @@ public final class MatroskaWriter implements Closeable {
         if (track.video && keyframe) {
             cues.note(CueIndex.KEYFRAME, number, timeMs, position);
         }
-        if (track.lastWrittenMs >= 0) {
-            track.lastStepMs = timeMs - track.lastWrittenMs;
+        long step = timeMs - track.lastWrittenMs;
+        if (track.lastWrittenMs >= 0 && step > 0 && (track.frameStepMs == 0 || step < track.frameStepMs)) {
+            track.frameStepMs = step;
         }
         track.lastWrittenMs = timeMs;
         queue.removeHead();
@@ -460,12 +465,12 @@ public final class MatroskaWriter implements Closeable {
         }
     }
 
-    /** The end of the last frame of the longest track: its last timestamp plus its last frame step. */
+    /** The end of the last frame of the longest track: its last timestamp plus its frame step. */
     private double durationMs() {
         long end = 0;
         for (Track t : tracks) {
             if (t.lastWrittenMs >= 0) {
-                end = Math.max(end, t.lastWrittenMs + t.lastStepMs);
+                end = Math.max(end, t.lastWrittenMs + t.frameStepMs);
             }
         }
         return end;

@@ -115,6 +115,16 @@ class MatroskaWriterTest {
     }
 
     @Test
+    void durationEndsOneFrameAfterTheLastEvenAfterAGap() throws IOException {
+        MatroskaWriter w = audioOnly();
+        writeAudio(w, 1, 0, 1000);
+        write(w, 1, 3000, true); // lost packets, or a muted sender, then one last frame
+        w.close();
+        assertEquals(3020.0, segment().child(MatroskaIds.INFO).child(MatroskaIds.DURATION).floatValue(),
+                "the last frame lasts a frame step (20 ms), not the 2 s gap before it");
+    }
+
+    @Test
     void infoCarriesScaleAppsTitleDateAndDurationAtClose() throws IOException {
         MatroskaWriter w = writer(options().withTitle("call 42: alice"));
         int audio = w.addTrack(AUDIO, "alice");

@@ -102,10 +102,26 @@ public final class Ffprobe {
         return packets;
     }
 
-    /** Decodes every stream ({@code ffmpeg -v error -i F -f null -}); returns what it printed (nothing if clean). */
+    /**
+     * Decodes every stream ({@code ffmpeg -v error -i F -map 0 -f null -}); returns what it printed (nothing if
+     * clean). Without {@code -map} ffmpeg would decode only one video and one audio stream of the file.
+     */
     public static String decodeErrors(Path file) {
-        CommandResult r = ExternalCommand.run(TIMEOUT, "ffmpeg", "-v", "error", "-nostdin", "-i", file.toString(),
-                "-f", "null", "-");
+        return decodeErrors(file, "0");
+    }
+
+    /** Decodes the streams {@code map} selects ({@code 0:a}, {@code 0:v:1}...); returns what ffmpeg printed. */
+    public static String decodeErrors(Path file, String map) {
+        return decodeMessages(file, map, "error");
+    }
+
+    /**
+     * Decodes the streams {@code map} selects and returns what ffmpeg printed at {@code logLevel} ({@code error},
+     * {@code warning}...), and its exit code if it failed.
+     */
+    public static String decodeMessages(Path file, String map, String logLevel) {
+        CommandResult r = ExternalCommand.run(TIMEOUT, "ffmpeg", "-v", logLevel, "-nostdin", "-i", file.toString(),
+                "-map", map, "-f", "null", "-");
         return r.stdout() + r.stderr() + (r.succeeded() ? "" : "[exit " + r.exitCode() + "]");
     }
 
