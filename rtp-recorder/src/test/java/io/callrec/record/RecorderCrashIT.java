@@ -27,7 +27,7 @@ class RecorderCrashIT {
         Files.writeString(log, "");
         Process host = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), RecordingHostMain.class.getName(),
-                data.toString(), "26400")
+                data.toString(), "27400")
                 .redirectErrorStream(true).start();
         long killedAtMicros;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(host.getInputStream(),

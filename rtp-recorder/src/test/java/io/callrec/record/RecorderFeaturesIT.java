@@ -28,7 +28,7 @@ class RecorderFeaturesIT {
 
     @Test
     void aPauseWritesNothingRawCaptureIncludedAndTheTimelineKeepsTheGap() throws Exception {
-        try (RecordingScenario call = new RecordingScenario(26600, 5);
+        try (RecordingScenario call = new RecordingScenario(27000, 5);
              Recorder recorder = new Recorder(RecorderConfig.under(data), new RecordingListener() { })) {
             MediaFork fork = recorder.fork(call.session);
             RecordingSession rec = recorder.start(fork, new RecordingSpec("paused", RecordingMode.BOTH, Side.A,
@@ -84,7 +84,7 @@ class RecorderFeaturesIT {
         List<String> errors = new CopyOnWriteArrayList<>();
         RecorderConfig small = new RecorderConfig(data.resolve("recording"), data.resolve("spool"), 1, 16 * 1024,
                 10, Duration.ofSeconds(1));
-        try (RecordingScenario call = new RecordingScenario(26800, 6);
+        try (RecordingScenario call = new RecordingScenario(27200, 6);
              Recorder recorder = new Recorder(small, new RecordingListener() {
                  @Override
                  public void onError(String id, String code, String message) {
