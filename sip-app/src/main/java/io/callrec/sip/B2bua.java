@@ -91,6 +91,8 @@ public final class B2bua implements SipListenerExt {
     private final CallPolicy policy;
     private final RtpRelay relay;
     private final Recorder recorder;
+    /** Calls by the ids of the recordings running on them, for in-dialog link delivery. */
+    private final Map<String, Call> callsByRecording = new ConcurrentHashMap<>();
     private static final String CALLREC_REQUEST = "Callrec-Request";
     private static final String INFO_PACKAGE = "Info-Package";
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
@@ -297,7 +299,7 @@ public final class B2bua implements SipListenerExt {
                 invite.addHeader(sip.headers().createSupportedHeader("timer"));
             }
             if (target.binding().isPresent()) {
-                routeThroughRegistrationFlow(invite, target.binding().get());
+                RegistrationFlow.route(sip, invite, target.binding().get());
             }
             call.b.callId = callIdOf(invite);
             ClientTransaction ct = sip.provider().getNewClientTransaction(invite);
@@ -337,29 +339,6 @@ public final class B2bua implements SipListenerExt {
             invite.setContent(sdp, sdpType());
         }
         return invite;
-    }
-
-    /**
-     * A UA behind NAT registers a Contact it cannot be reached at; the REGISTER's source address is the flow that
-     * reaches it. A loose Route to that address makes the stack send there while the Request-URI stays the Contact.
-     * NAT is assumed when the Contact names another host than the REGISTER came from (typically a private address),
-     * or when the UA asks for its flow to be used ({@code ;ob}, RFC 5626). A Contact on the same host but another
-     * port is taken at its word: that is a UA registering for a process beside it, not a NAT.
-     */
-    private void routeThroughRegistrationFlow(Request invite, Binding binding) throws ParseException, SipException {
-        InetSocketAddress source = binding.source();
-        if (!(invite.getRequestURI() instanceof SipURI contact)) {
-            return;
-        }
-        boolean sameHost = IpLiteral.parse(contact.getHost()).map(a -> a.equals(source.getAddress())).orElse(false);
-        if (sameHost && contact.getParameter("ob") == null) {
-            return;
-        }
-        SipURI hop = sip.addresses().createSipURI(null, IpLiteral.forUri(IpLiteral.format(source.getAddress())));
-        hop.setPort(source.getPort());
-        hop.setTransportParam(binding.transport().toLowerCase(Locale.ROOT));
-        hop.setLrParam();
-        invite.addFirst(sip.headers().createRouteHeader(sip.addresses().createAddress(hop)));
     }
 
     private void onAck(RequestEvent evt) throws SipException, InvalidArgumentException {
@@ -548,6 +527,12 @@ public final class B2bua implements SipListenerExt {
             if (ct != null && ct.getApplicationData() instanceof OwnRequest own) {
                 if (resp.getStatusCode() >= 200) {
                     onOwnAnswer(own, resp.getStatusCode());
+                }
+                return;
+            }
+            if (ct != null && ct.getApplicationData() instanceof LinkCourier.Attempt attempt) {
+                if (resp.getStatusCode() >= 200) {
+                    attempt.courier().onAnswer(attempt, resp.getStatusCode());
                 }
                 return;
             }
@@ -816,6 +801,7 @@ public final class B2bua implements SipListenerExt {
             MediaFormats formats = MediaFormats.of(call.media.lastFrom(Side.A).orElse(null),
                     call.media.lastFrom(Side.B).orElse(null));
             call.recordings.add(recorder.start(call.fork, spec, formats));
+            callsByRecording.put(spec.recordingId(), call);
             logEvent(call, "recording " + spec.recordingId() + " started (mode " + mode.wireName()
                     + ", requested at call setup)");
         } catch (RecorderException e) {
@@ -833,6 +819,28 @@ public final class B2bua implements SipListenerExt {
         for (RecordingSession r : call.recordings) {
             r.updateFormats(formats);
         }
+    }
+
+    /**
+     * Link delivery inside the requester's dialog while it is established (spec §4): the route the courier tries
+     * first.
+     */
+    LinkCourier.DialogRoute dialogRoute() {
+        return (recordingId, contentType, body, onAnswer) -> {
+            Call call = callsByRecording.get(recordingId);
+            if (call == null) {
+                return false;
+            }
+            synchronized (call) {
+                for (RecordingSession r : call.recordings) {
+                    if (r.recordingId().equals(recordingId)) {
+                        Leg requester = call.leg(r.spec().requesterSide());
+                        return sendOwn(call, requester, Request.MESSAGE, contentType, body, Map.of(), onAnswer);
+                    }
+                }
+                return false;
+            }
+        };
     }
 
     private static String infoPackage(Request req) {
@@ -909,6 +917,7 @@ public final class B2bua implements SipListenerExt {
         cancel(call.refreshTimer);
         for (RecordingSession r : call.recordings) {
             r.stop(); // before the ports close: what was received is written and delivered
+            callsByRecording.remove(r.recordingId(), call);
         }
         if (call.media != null) {
             call.media.session().close();
@@ -1090,6 +1099,10 @@ public final class B2bua implements SipListenerExt {
         ClientTransaction ct = evt.getClientTransaction();
         if (ct != null && ct.getApplicationData() instanceof OwnRequest own) {
             onOwnAnswer(own, Response.REQUEST_TIMEOUT);
+            return;
+        }
+        if (ct != null && ct.getApplicationData() instanceof LinkCourier.Attempt attempt) {
+            attempt.courier().onAnswer(attempt, Response.REQUEST_TIMEOUT);
             return;
         }
         if (ct == null || !(ct.getApplicationData() instanceof Pending pending)) {
@@ -1280,8 +1293,7 @@ public final class B2bua implements SipListenerExt {
 
     /**
      * Sends a request of the server's own in {@code leg}'s dialog; {@code onAnswer} gets the final status (408 on a
-     * timeout), on a stack thread, with the call's monitor held. Returns false if the dialog cannot take it now.
-     * Call with the call's monitor held.
+     * timeout), on a stack thread, without the call's monitor. Returns false if the dialog cannot take it now.
      */
     boolean sendOwn(Call call, Leg leg, String method, String contentType, byte[] body,
                     java.util.Map<String, String> headers, java.util.function.IntConsumer onAnswer) {
@@ -1307,17 +1319,16 @@ public final class B2bua implements SipListenerExt {
         }
     }
 
+    /** The callback runs without the call's monitor (it may take its own locks, which must not nest inside it). */
     private void onOwnAnswer(OwnRequest own, int code) {
         Call call = own.call();
-        synchronized (call) {
-            try {
-                own.onAnswer().accept(code);
-            } catch (RuntimeException e) {
-                log.warn("{} handling the answer {} to our {} failed", call, code, own.method(), e);
-            }
-            if (code == Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST) {
-                end(call, own.method() + " answered 481 by the " + (own.leg().side == Side.A ? "caller" : "callee"));
-            }
+        try {
+            own.onAnswer().accept(code);
+        } catch (RuntimeException e) {
+            log.warn("{} handling the answer {} to our {} failed", call, code, own.method(), e);
+        }
+        if (code == Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST) {
+            end(call, own.method() + " answered 481 by the " + (own.leg().side == Side.A ? "caller" : "callee"));
         }
     }
 }

@@ -24,12 +24,14 @@ public record LinkDelivery(String recordingId, String url, Instant expires, Stri
         Objects.requireNonNull(requesterAor, "requesterAor");
     }
 
-    LinkDelivery failedOnce() {
+    /** The same delivery after one more failed attempt. */
+    public LinkDelivery failedOnceForRetry() {
         return new LinkDelivery(recordingId, url, expires, requesterUser, requesterAor, lastTarget, json,
                 attempts + 1);
     }
 
-    LinkDelivery asText() {
+    /** The same delivery with a text body (after a 415 to JSON). */
+    public LinkDelivery asText() {
         return new LinkDelivery(recordingId, url, expires, requesterUser, requesterAor, lastTarget, false, attempts);
     }
 }
