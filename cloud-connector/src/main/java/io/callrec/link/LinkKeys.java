@@ -28,13 +28,13 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * The secret keys that sign recording links, kept in one directory of the data directory so that links survive
- * restarts:
+ * The secret keys that sign recording links, kept in the data directory's {@code keys/} (which holds other secrets
+ * too, hence the prefix) so that links survive restarts:
  *
  * <pre>
- * keys/            mode 0700
- *   current        the key id that signs new links (text, one line)
- *   {kid}.key      32 random bytes, mode 0600
+ * keys/                 mode 0700 when created here
+ *   link-current        the key id that signs new links (text, one line), mode 0600
+ *   link-{kid}.key      32 random bytes, mode 0600
  * </pre>
  *
  * The first key is generated when the directory holds none. {@link #rotate()} adds a key and makes it current;
@@ -49,7 +49,8 @@ public final class LinkKeys {
     public static final int KEY_BYTES = 32;
 
     private static final Logger log = LoggerFactory.getLogger(LinkKeys.class);
-    private static final String CURRENT = "current";
+    private static final String CURRENT = "link-current";
+    private static final String PREFIX = "link-";
     private static final String SUFFIX = ".key";
     private static final Set<PosixFilePermission> OWNER_RW = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> OWNER_RWX = PosixFilePermissions.fromString("rwx------");
@@ -135,7 +136,7 @@ public final class LinkKeys {
         if (kid.equals(s.currentKid())) {
             throw new IllegalArgumentException("key " + kid + " is the current key; rotate before removing it");
         }
-        Files.deleteIfExists(dir.resolve(kid + SUFFIX));
+        Files.deleteIfExists(keyFile(kid));
         Map<String, byte[]> rest = new LinkedHashMap<>(s.keys());
         rest.remove(kid);
         snapshot = new Snapshot(s.currentKid(), Collections.unmodifiableMap(rest));
@@ -147,7 +148,7 @@ public final class LinkKeys {
         byte[] key = new byte[KEY_BYTES];
         random.nextBytes(key);
         String kid = newKid();
-        writePrivate(dir.resolve(kid + SUFFIX), key);
+        writePrivate(keyFile(kid), key);
         writePrivate(dir.resolve(CURRENT), (kid + "\n").getBytes(StandardCharsets.US_ASCII));
         Map<String, byte[]> keys = new LinkedHashMap<>(snapshot == null ? Map.of() : snapshot.keys());
         keys.put(kid, key);
@@ -170,10 +171,10 @@ public final class LinkKeys {
     private Snapshot load() throws IOException {
         Map<String, byte[]> keys = new TreeMap<>();
         Map<String, FileTime> modified = new TreeMap<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, PREFIX + "*" + SUFFIX)) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
-                String kid = name.substring(0, name.length() - SUFFIX.length());
+                String kid = name.substring(PREFIX.length(), name.length() - SUFFIX.length());
                 if (!KID.matcher(kid).matches()) {
                     continue; // leftovers of an interrupted write start with a dot; anything else is not ours
                 }
@@ -204,6 +205,10 @@ public final class LinkKeys {
             log.warn("{} was missing; the newest key {} signs new links", currentFile, current);
         }
         return new Snapshot(current, Collections.unmodifiableMap(new LinkedHashMap<>(keys)));
+    }
+
+    private Path keyFile(String kid) {
+        return dir.resolve(PREFIX + kid + SUFFIX);
     }
 
     private static void tightenPermissions(Path file) throws IOException {

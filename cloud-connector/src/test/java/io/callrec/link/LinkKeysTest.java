@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,14 +45,14 @@ class LinkKeysTest {
         LinkKeys keys = LinkKeys.open(dir);
         assertEquals(Set.of(keys.currentKid()), keys.kids());
         assertTrue(LinkKeys.KID.matcher(keys.currentKid()).matches(), keys.currentKid());
-        Path keyFile = dir.resolve(keys.currentKid() + ".key");
+        Path keyFile = dir.resolve("link-" + keys.currentKid() + ".key");
         assertEquals(32, Files.size(keyFile));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("current"))));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("link-current"))));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
-        assertEquals(keys.currentKid(), Files.readString(dir.resolve("current")).strip());
+        assertEquals(keys.currentKid(), Files.readString(dir.resolve("link-current")).strip());
         try (Stream<Path> files = Files.list(dir)) {
-            assertEquals(Set.of(keyFile.getFileName().toString(), "current"),
+            assertEquals(Set.of(keyFile.getFileName().toString(), "link-current"),
                     files.map(p -> p.getFileName().toString()).collect(Collectors.toSet()),
                     "no temporary files left behind");
         }
@@ -93,7 +94,7 @@ class LinkKeysTest {
         assertFalse(keys.remove(oldKid));
         assertFalse(verifies(keys, old));
         assertTrue(verifies(keys, fresh));
-        assertFalse(Files.exists(dir.resolve(oldKid + ".key")));
+        assertFalse(Files.exists(dir.resolve("link-" + oldKid + ".key")));
         assertFalse(verifies(LinkKeys.open(dir), old), "removed for good");
     }
 
@@ -101,7 +102,7 @@ class LinkKeysTest {
     void looseKeyPermissionsAreTightenedOnLoad() throws Exception {
         Path dir = data.resolve("keys");
         String kid = LinkKeys.open(dir).currentKid();
-        Path keyFile = dir.resolve(kid + ".key");
+        Path keyFile = dir.resolve("link-" + kid + ".key");
         Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-r--r--"));
         LinkKeys.open(dir);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
@@ -111,12 +112,12 @@ class LinkKeysTest {
     void aTruncatedKeyOrADanglingCurrentRefusesToStart() throws Exception {
         Path dir = data.resolve("keys");
         String kid = LinkKeys.open(dir).currentKid();
-        Files.writeString(dir.resolve("current"), "gone\n");
+        Files.writeString(dir.resolve("link-current"), "gone\n");
         IOException dangling = assertThrows(IOException.class, () -> LinkKeys.open(dir));
         assertTrue(dangling.getMessage().contains("'gone'"), dangling.getMessage());
 
-        Files.writeString(dir.resolve("current"), kid + "\n");
-        Files.write(dir.resolve(kid + ".key"), new byte[31]);
+        Files.writeString(dir.resolve("link-current"), kid + "\n");
+        Files.write(dir.resolve("link-" + kid + ".key"), new byte[31]);
         IOException truncated = assertThrows(IOException.class, () -> LinkKeys.open(dir));
         assertTrue(truncated.getMessage().contains("31 bytes"), truncated.getMessage());
     }
@@ -127,20 +128,23 @@ class LinkKeysTest {
         LinkKeys keys = LinkKeys.open(dir);
         String older = keys.currentKid();
         String newer = keys.rotate();
-        Files.setLastModifiedTime(dir.resolve(older + ".key"), java.nio.file.attribute.FileTime.fromMillis(1_000));
-        Files.delete(dir.resolve("current"));
+        Files.setLastModifiedTime(dir.resolve("link-" + older + ".key"), FileTime.fromMillis(1_000));
+        Files.delete(dir.resolve("link-current"));
         LinkKeys reopened = LinkKeys.open(dir);
         assertEquals(newer, reopened.currentKid());
-        assertEquals(newer, Files.readString(dir.resolve("current")).strip());
+        assertEquals(newer, Files.readString(dir.resolve("link-current")).strip());
         assertEquals(Set.of(older, newer), reopened.kids());
     }
 
     @Test
-    void leftoverTemporaryFilesAreIgnored() throws Exception {
+    void leftoversAndOtherSecretsAreIgnored() throws Exception {
         Path dir = data.resolve("keys");
         String kid = LinkKeys.open(dir).currentKid();
-        Files.write(dir.resolve(".abc.key.tmp"), new byte[5]);
-        Files.write(dir.resolve(".abc.key"), new byte[5]);
+        Files.write(dir.resolve(".link-abc.key.tmp"), new byte[5]);
+        Files.write(dir.resolve("link-a.b.key"), new byte[5]);
+        // keys/ is shared: sip-app's digest nonce secret lives there too.
+        Files.write(dir.resolve("digest.secret"), new byte[32]);
+        Files.write(dir.resolve("other.key"), new byte[32]);
         assertEquals(Set.of(kid), LinkKeys.open(dir).kids());
     }
 }

@@ -44,8 +44,8 @@ class SignedLinkTest {
         for (int i = 0; i < key.length; i++) {
             key[i] = (byte) i;
         }
-        Files.write(keyDir.resolve("k1.key"), key);
-        Files.writeString(keyDir.resolve("current"), "k1\n");
+        Files.write(keyDir.resolve("link-k1.key"), key);
+        Files.writeString(keyDir.resolve("link-current"), "k1\n");
         keys = LinkKeys.open(keyDir);
     }
 
