@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +46,7 @@ class SignedLinkTest {
             key[i] = (byte) i;
         }
         Files.write(keyDir.resolve("link-k1.key"), key);
+        Files.setPosixFilePermissions(keyDir.resolve("link-k1.key"), PosixFilePermissions.fromString("rw-------"));
         Files.writeString(keyDir.resolve("link-current"), "k1\n");
         keys = LinkKeys.open(keyDir);
     }
