@@ -1,0 +1,268 @@
+package io.callrec.http.download;
+
+import io.callrec.link.LinkKeys;
+import io.callrec.link.SignedLink;
+import io.callrec.testing.ExternalCommand;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The player in real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}), over the real
+ * download service: two recordings made by ffmpeg — mode {@code both} with H.264 + PCM for the requester and
+ * VP8 + Opus for the peer, and an audio-only mode {@code peer} one.
+ */
+class PlayerPageIT {
+    private static final Duration FFMPEG_LIMIT = Duration.ofSeconds(60);
+    private static final int SECONDS = 14;
+
+    private static Path dir;
+    private static DirectoryStorage storage;
+    private static SignedLink links;
+    private static Server server;
+    private static int port;
+    private static ChromeDriver driver;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dir = Files.createDirectories(Path.of("target", "player-it")).toAbsolutePath();
+        DownloadHandlerTest.deleteTree(dir);
+        storage = new DirectoryStorage(dir.resolve("storage"));
+        makeBothRecording("r-both");
+        makeAudioOnlyPeerRecording("r-peer");
+        links = new SignedLink(LinkKeys.open(dir.resolve("keys")), URI.create("http://127.0.0.1"), Clock.systemUTC());
+        server = DownloadHandlerTest.startServer(new DownloadHandler(storage, links, Clock.systemUTC(),
+                DownloadHandler.Options.defaults()));
+        port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+
+        // Debian's driver and browser, named explicitly so that Selenium Manager never tries to download one.
+        System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                "--autoplay-policy=no-user-gesture-required", "--window-size=1280,900");
+        driver = new ChromeDriver(options);
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(15));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    @Test
+    void bothPartiesPlaySideBySideInSync() throws Exception {
+        SignedLink.Link link = links.sign("r-both", Duration.ofHours(1));
+        driver.get("http://127.0.0.1:" + port + "/recordings/r-both?" + link.query());
+        waitFor("both videos have metadata", () -> state(), s -> s.size() == 2 && s.stream().allMatch(v -> num(v, "rs") >= 1));
+        assertTrue(driver.findElement(By.id("summary")).getText().contains("sip:alice@example.com"));
+        assertTrue(driver.findElement(By.id("summary")).getText().contains("sip:bob@example.com"));
+        List<String> hrefs = strings("return [...document.querySelectorAll('#files a')].map(a => a.getAttribute('href'))");
+        assertEquals(List.of("/recordings/r-both/requester.mkv?" + link.query(), "/recordings/r-both/peer.mkv?" + link.query(),
+                "/recordings/r-both/combined.mkv?" + link.query()), hrefs, "file links carry the link's query");
+
+        driver.findElement(By.id("play")).click();
+        waitFor("both videos playing", () -> state(),
+                s -> s.stream().allMatch(v -> num(v, "rs") >= 3 && num(v, "t") > 0.2 && !(Boolean) v.get("paused")));
+
+        double maxSkew = 0;
+        List<Double> masterTimes = new ArrayList<>();
+        long started = System.nanoTime();
+        while (System.nanoTime() - started < 5_000_000_000L) {
+            // Both times are read in one script run, so they describe one moment.
+            List<Map<String, Object>> s = state();
+            for (Map<String, Object> v : s) {
+                assertEquals(null, v.get("error"), "media error: " + s);
+                assertTrue(num(v, "rs") >= 2, "still has data: " + s);
+            }
+            maxSkew = Math.max(maxSkew, Math.abs(num(s.get(0), "t") - num(s.get(1), "t")));
+            masterTimes.add(num(s.get(0), "t"));
+            Thread.sleep(200);
+        }
+        double advanced = masterTimes.get(masterTimes.size() - 1) - masterTimes.get(0);
+        Files.write(dir.resolve("player-both.png"), driver.getScreenshotAs(OutputType.BYTES));
+        System.out.printf("player: both parties, master advanced %.2f s in 5 s, max |t1-t2| %.3f s, %s%n",
+                advanced, maxSkew, ((JavascriptExecutor) driver).executeScript(
+                        "return 'seeks ' + callrecPlayer.seeks + ', nudges ' + callrecPlayer.nudges"));
+        assertTrue(advanced > 4.0, "currentTime advanced " + advanced + " s in 5 s");
+        assertTrue(maxSkew < 0.100, "the two videos drifted apart by " + maxSkew + " s");
+        for (Map<String, Object> v : state()) {
+            assertTrue(num(v, "w") > 0, "a picture, not audio only: " + v);
+        }
+
+        // Push the follower off by hand: a small drift is nudged away, a large one is sought away.
+        script("callrecPlayer.videos[1].currentTime += 0.15");
+        assertTrue(correction().get("skew") > 0.1, "pushed off");
+        long nudged = waitFor("a 150 ms drift corrected by rate", () -> correction(),
+                c -> c.get("nudges") > 0 && !c.get("followerSeeking").equals(1.0) && c.get("skew") < 0.040);
+        script("callrecPlayer.videos[1].currentTime -= 1.0");
+        assertTrue(correction().get("skew") > 0.5, "pushed off");
+        long sought = waitFor("a 1 s drift corrected by a seek", () -> correction(),
+                c -> c.get("seeks") > 0 && !c.get("followerSeeking").equals(1.0) && c.get("skew") < 0.040);
+        System.out.printf("player: +150 ms drift corrected in %d ms, -1 s drift in %d ms%n", nudged, sought);
+    }
+
+    @Test
+    void anAudioOnlyPeerRecordingPlaysAlone() throws Exception {
+        SignedLink.Link link = links.sign("r-peer", Duration.ofHours(1));
+        driver.get("http://127.0.0.1:" + port + "/recordings/r-peer?" + link.query());
+        waitFor("one video with metadata", () -> state(), s -> s.size() == 1 && num(s.get(0), "rs") >= 1);
+        assertFalse(driver.findElement(By.id("views")).isDisplayed(), "no choice of party with one file");
+        driver.findElement(By.id("play")).click();
+        waitFor("playing", () -> state(), s -> num(s.get(0), "rs") >= 3 && num(s.get(0), "t") > 0.2);
+        double t0 = num(state().get(0), "t");
+        Thread.sleep(1500);
+        Map<String, Object> v = state().get(0);
+        assertTrue(num(v, "t") - t0 > 1.0, "advanced: " + t0 + " -> " + v);
+        assertEquals(0.0, num(v, "w"), "no video track");
+        assertTrue(driver.findElement(By.id("stage")).getText().contains("audio only"));
+        Files.write(dir.resolve("player-audio-only.png"), driver.getScreenshotAs(OutputType.BYTES));
+    }
+
+    // --- recordings ----------------------------------------------------------------------------------------------
+
+    private static void makeBothRecording(String id) throws Exception {
+        Path req = storage.file(id, "requester.mkv");
+        Files.createDirectories(req.getParent());
+        ffmpeg("-f", "lavfi", "-i", "testsrc=size=320x240:rate=15:duration=" + SECONDS,
+                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=8000:duration=" + SECONDS,
+                "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "15",
+                "-c:a", "pcm_s16le", "-ac", "1", req.toString());
+        ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=15:duration=" + SECONDS,
+                "-f", "lavfi", "-i", "sine=frequency=660:sample_rate=48000:duration=" + SECONDS,
+                "-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "400k", "-g", "15",
+                "-c:a", "libopus", "-b:a", "32k", storage.file(id, "peer.mkv").toString());
+        ffmpeg("-i", req.toString(), "-i", storage.file(id, "peer.mkv").toString(),
+                "-map", "0", "-map", "1", "-c", "copy", storage.file(id, "combined.mkv").toString());
+        writeManifest(id, "both", List.of("requester.mkv", "requester", "peer.mkv", "peer", "combined.mkv", "both"),
+                """
+                "tracks":[
+                 {"id":"requester-video","party":"requester","kind":"video","codec":"H264","clockRate":90000,
+                  "width":320,"height":240,"frames":150,"startMs":0.0,"endMs":10000.0,"sync":"rtcp-sr"},
+                 {"id":"requester-audio","party":"requester","kind":"audio","codec":"PCMU","clockRate":8000,
+                  "frames":500,"startMs":0.0,"endMs":10000.0,"sync":"rtcp-sr"},
+                 {"id":"peer-video","party":"peer","kind":"video","codec":"VP8","clockRate":90000,
+                  "width":320,"height":240,"frames":150,"startMs":0.0,"endMs":10000.0,"sync":"arrival"},
+                 {"id":"peer-audio","party":"peer","kind":"audio","codec":"opus","clockRate":48000,
+                  "frames":500,"startMs":0.0,"endMs":10000.0,"sync":"arrival"}],""");
+    }
+
+    private static void makeAudioOnlyPeerRecording(String id) throws Exception {
+        Path peer = storage.file(id, "peer.mkv");
+        Files.createDirectories(peer.getParent());
+        ffmpeg("-f", "lavfi", "-i", "sine=frequency=300:sample_rate=8000:duration=" + SECONDS,
+                "-c:a", "pcm_s16le", peer.toString());
+        writeManifest(id, "peer", List.of("peer.mkv", "peer"),
+                """
+                "tracks":[{"id":"peer-audio","party":"peer","kind":"audio","codec":"PCMA","clockRate":8000,
+                  "frames":500,"startMs":0.0,"endMs":10000.0,"sync":"arrival"}],""");
+    }
+
+    private static void ffmpeg(String... args) {
+        List<String> command = new ArrayList<>(List.of("ffmpeg", "-v", "error", "-y"));
+        command.addAll(List.of(args));
+        ExternalCommand.run(FFMPEG_LIMIT, command).requireSuccess();
+    }
+
+    /** @param namesAndParties name, party, name, party, ... */
+    private static void writeManifest(String id, String mode, List<String> namesAndParties, String tracks)
+            throws Exception {
+        StringBuilder files = new StringBuilder();
+        for (int i = 0; i < namesAndParties.size(); i += 2) {
+            byte[] data = Files.readAllBytes(storage.file(id, namesAndParties.get(i)));
+            files.append(i == 0 ? "" : ",").append("{\"name\":\"").append(namesAndParties.get(i))
+                    .append("\",\"party\":\"").append(namesAndParties.get(i + 1)).append("\",\"bytes\":")
+                    .append(data.length).append(",\"sha256\":\"").append(DownloadHandlerTest.sha256(data)).append("\"}");
+        }
+        String json = """
+                {"version":1,"recordingId":"%s","mode":"%s","state":"complete",
+                 "startedAt":"2026-11-25T18:20:01.125Z","endedAt":"2026-11-25T18:20:11.125Z","durationMs":10000,
+                 "parties":[{"role":"requester","identity":"sip:alice@example.com","recorded":%s},
+                            {"role":"peer","identity":"sip:bob@example.com","recorded":true}],
+                 %s
+                 "consent":[],
+                 "files":[%s]}
+                """.formatted(id, mode, mode.equals("both"), tracks, files);
+        Files.writeString(storage.file(id, "manifest.json"), json, StandardCharsets.UTF_8);
+    }
+
+    // --- browser -------------------------------------------------------------------------------------------------
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> state() {
+        Object result = ((JavascriptExecutor) driver).executeScript(
+                "return (window.callrecPlayer ? callrecPlayer.videos : []).map(v => ({rs: v.readyState,"
+                        + " t: v.currentTime, paused: v.paused, w: v.videoWidth,"
+                        + " error: v.error ? v.error.code + ' ' + v.error.message : null}))");
+        return (List<Map<String, Object>>) result;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Double> correction() {
+        Map<String, Object> raw = (Map<String, Object>) script("const [m, f] = callrecPlayer.videos;"
+                + " return {skew: Math.abs(m.currentTime - f.currentTime), nudges: callrecPlayer.nudges,"
+                + " seeks: callrecPlayer.seeks, followerSeeking: f.seeking ? 1 : 0}");
+        Map<String, Double> out = new HashMap<>();
+        raw.forEach((k, v) -> out.put(k, ((Number) v).doubleValue()));
+        return out;
+    }
+
+    private static Object script(String js) {
+        return ((JavascriptExecutor) driver).executeScript(js);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> strings(String script) {
+        return (List<String>) ((JavascriptExecutor) driver).executeScript(script);
+    }
+
+    private static double num(Map<String, Object> v, String key) {
+        return ((Number) v.get(key)).doubleValue();
+    }
+
+    /** @return how long it took, in milliseconds */
+    private static <T> long waitFor(String what, Supplier<T> probe, Predicate<T> done)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + 15_000_000_000L;
+        T last = probe.get();
+        while (!done.test(last)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what + "; last state " + last
+                        + "; page status: " + driver.findElement(By.id("status")).getText());
+            }
+            Thread.sleep(50);
+            last = probe.get();
+        }
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+}
