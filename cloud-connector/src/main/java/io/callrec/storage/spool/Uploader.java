@@ -158,27 +158,35 @@ public final class Uploader implements AutoCloseable {
         }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(spool)) {
             for (Path dir : entries) {
-                String id = dir.getFileName().toString();
-                if (id.startsWith(".") || jobs.containsKey(id) || !Files.isDirectory(dir)) {
-                    continue; // dot-names: someone's work in progress
-                }
-                if (!ObjectNames.isValidId(id)) {
-                    if (ignored.add(id)) {
-                        LOG.warn("spool entry {} is not a recording id; left alone", dir);
-                    }
-                    continue;
-                }
-                if (!Files.exists(dir.resolve(ObjectNames.MANIFEST))) {
-                    leftover(dir);
-                    continue;
-                }
-                Job job = new Job(id);
-                if (jobs.putIfAbsent(id, job) == null) {
-                    submit(job);
+                try {
+                    consider(dir);
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("cannot look at spool entry {}: {}", dir, e.toString()); // the others still go
                 }
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot scan the spool {}: {}", spool, e.toString());
+        }
+    }
+
+    private void consider(Path dir) throws IOException {
+        String id = dir.getFileName().toString();
+        if (id.startsWith(".") || jobs.containsKey(id) || !Files.isDirectory(dir)) {
+            return; // dot-names: someone's work in progress
+        }
+        if (!ObjectNames.isValidId(id)) {
+            if (ignored.add(id)) {
+                LOG.warn("spool entry {} is not a recording id; left alone", dir);
+            }
+            return;
+        }
+        if (!Files.exists(dir.resolve(ObjectNames.MANIFEST))) {
+            leftover(dir);
+            return;
+        }
+        Job job = new Job(id);
+        if (jobs.putIfAbsent(id, job) == null) {
+            submit(job);
         }
     }
 

@@ -93,6 +93,10 @@ class S3StorageBackendIT {
         assertArrayEquals(Arrays.copyOfRange(all, 999_000, all.length),
                 read(backend.open("r-small", "peer.mkv", 999_000, -1)));
         assertEquals(0, read(backend.open("r-small", "peer.mkv", 5, 0)).length);
+        assertEquals(0, read(backend.open("r-small", "peer.mkv", 1_000_003, -1)).length, "at the end, as a file");
+        StorageException beyond = assertThrows(StorageException.class,
+                () -> backend.open("r-small", "peer.mkv", 1_000_004, -1));
+        assertFalse(beyond.retryable());
         assertThrows(ObjectNotFoundException.class, () -> backend.open("r-small", "combined.mkv", 0, -1));
 
         Instant expires = Instant.now().plus(Duration.ofMinutes(10));

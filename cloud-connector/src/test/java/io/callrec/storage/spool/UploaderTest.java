@@ -111,7 +111,7 @@ class UploaderTest {
         assertEquals(reason + "\n", Files.readString(kept.resolve(Uploader.FAILURE_NOTE)));
         assertFalse(Files.exists(spool().resolve("r-bad")));
         assertFalse(Files.exists(data.resolve("recordings/r-bad/manifest.json")), "nothing claims to be complete");
-        assertThrows(TimeoutException.class, () -> listener.awaitStored("r-bad", Duration.ofMillis(300)));
+        assertThrows(TimeoutException.class, () -> listener.awaitStored("r-bad", Duration.ofMillis(100)));
     }
 
     @Test
