@@ -32,8 +32,19 @@ public interface StorageBackend extends AutoCloseable {
      *
      * @param name   the object's name inside the recording's space ({@code peer.mkv}, {@code manifest.json})
      * @param sha256 the expected lower-case hex SHA-256 of {@code file}
+     * @throws ContentMismatchException when {@code file} itself does not have that SHA-256 (retrying cannot help)
+     * @throws StorageException         when storing or verifying failed ({@link StorageException#retryable()})
      */
     void put(String recordingId, String name, Path file, String sha256) throws StorageException;
+
+    /**
+     * Like {@link #put}, but the caller gives the file up: a backend on the same file system may take it by renaming
+     * instead of copying (the local backend does; the rest copy and leave it). After a successful return the file
+     * may be gone from {@code file}; after a failure it is still there. The content is verified as with put.
+     */
+    default void moveIn(String recordingId, String name, Path file, String sha256) throws StorageException {
+        put(recordingId, name, file, sha256);
+    }
 
     /** The object's size if it exists. */
     Optional<Long> size(String recordingId, String name) throws StorageException;
@@ -42,7 +53,8 @@ public interface StorageBackend extends AutoCloseable {
      * Opens {@code length} bytes of the object from {@code offset} ({@code length < 0}: to the end). The caller
      * closes the stream.
      *
-     * @throws StorageException also when the object does not exist
+     * @throws ObjectNotFoundException when the object does not exist
+     * @throws StorageException         when {@code offset} lies beyond the end, or storage cannot be read
      */
     InputStream open(String recordingId, String name, long offset, long length) throws StorageException;
 
