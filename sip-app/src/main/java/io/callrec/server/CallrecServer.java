@@ -14,8 +14,16 @@ import io.callrec.record.FinishedRecording;
 import io.callrec.record.Recorder;
 import io.callrec.record.RecorderConfig;
 import io.callrec.record.RecordingListener;
-import io.callrec.storage.LocalStorageProbe;
+import io.callrec.http.download.DownloadHandler;
+import io.callrec.link.LinkKeys;
+import io.callrec.link.SignedLink;
+import io.callrec.sip.LinkCourier;
+import io.callrec.sip.delivery.DeliveryStore;
+import io.callrec.storage.AvailabilityMonitor;
+import io.callrec.storage.StorageBackend;
+import io.callrec.storage.StorageBackends;
 import io.callrec.storage.StorageStatus;
+import io.callrec.storage.spool.Uploader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,10 +57,13 @@ public final class CallrecServer implements AutoCloseable {
     private final SipServer sip;
     private final Registrar registrar;
     private final B2bua b2bua;
-    private final LocalStorageProbe storageProbe;
+    private final StorageBackend backend;
+    private final AvailabilityMonitor monitor;
+    private final SignedLink links;
+    private final LinkCourier courier;
+    private final Uploader uploader;
     private final Recorder recorder;
     private final HttpService http;
-    private volatile StorageStatus storage;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private CallrecServer(ServerConfig config) throws Exception {
@@ -77,21 +88,53 @@ public final class CallrecServer implements AutoCloseable {
         timers.scheduleWithFixedDelay(registrar::purgeExpired, 30, 30, TimeUnit.SECONDS);
         CallPolicy policy = new CallPolicy(config, registrar, clock, SecretFile.load(
                 config.dataDir().resolve("keys").resolve("digest.secret"), 32));
-        this.recorder = new Recorder(RecorderConfig.under(config.dataDir()), new RecordingListener() { });
+        // Storage first: recordings that finish from here on (also those rebuilt below) go to the uploader.
+        Path data = config.dataDir();
+        this.backend = StorageBackends.open(config.storage(), data, STORAGE_FLOOR_BYTES, clock);
+        this.monitor = AvailabilityMonitor.start(backend, AvailabilityMonitor.DEFAULT_INTERVAL);
+        this.links = new SignedLink(LinkKeys.open(data.resolve("keys")), config.publicUrl(), clock);
+        this.courier = new LinkCourier(sip.context(), registrar, new DeliveryStore(data.resolve("deliveries")),
+                timers, clock, config.publicUrl().getHost());
+        this.uploader = new Uploader(data.resolve("spool"), data.resolve("spool-failed"), backend,
+                new Uploader.Listener() {
+                    @Override
+                    public void onStored(String id, String manifestJson) {
+                        SignedLink.Link link = links.sign(id, config.linkTtl());
+                        courier.linkReady(id, link.url().toString(), link.expires());
+                    }
+
+                    @Override
+                    public void onFailed(String id, String reason) {
+                        log.error("recording {} could not be stored: {}; it was set aside in spool-failed/", id,
+                                reason);
+                    }
+
+                    @Override
+                    public void onRetry(String id, String reason, Duration delay) {
+                        monitor.reportFailure(reason);
+                    }
+                }, Uploader.Options.DEFAULTS);
+        monitor.addListener(this::storageChanged);
+        this.recorder = new Recorder(RecorderConfig.under(data), new RecordingListener() {
+            @Override
+            public void onFinished(FinishedRecording recording) {
+                uploader.kick();
+            }
+        });
         List<FinishedRecording> rebuilt = recorder.recover();
         if (!rebuilt.isEmpty()) {
             log.warn("{} recording(s) interrupted by the last stop were rebuilt from their journals: {}",
                     rebuilt.size(), rebuilt.stream().map(FinishedRecording::recordingId).toList());
         }
-        this.b2bua = new B2bua(sip.context(), policy, relay, recorder, config.mediaHost(), timers, clock);
-        Path storageRoot = config.dataDir();
-        this.storageProbe = new LocalStorageProbe(storageRoot, STORAGE_FLOOR_BYTES, clock);
-        this.storage = storageProbe.probe();
-        timers.scheduleWithFixedDelay(this::probeStorage, 10, 10, TimeUnit.SECONDS);
+        uploader.start();
+        courier.resume();
+        this.b2bua = new B2bua(sip.context(), policy, relay, recorder, courier, config.mediaHost(), timers, clock);
+        courier.useDialogs(b2bua);
         sip.listen(b2bua);
         try {
             this.http = HttpService.start(config.httpHost(), config.httpPort(),
-                    List.of(new JsonHandler("/health", this::health)));
+                    List.of(new JsonHandler("/health", this::health),
+                            new DownloadHandler(backend, links, clock, DownloadHandler.Options.defaults())));
         } catch (Exception e) {
             sip.close();
             relay.close();
@@ -105,7 +148,8 @@ public final class CallrecServer implements AutoCloseable {
         log.info("callrec ready: SIP {}:{} (udp, tcp), RTP {}-{} on {}, HTTP {}:{}, storage {} ({})",
                 config.sipHost(), config.sipPort(), config.rtpPortMin(), config.rtpPortMax(), config.mediaHost(),
                 config.httpHost(), server.http.port(), config.storage(),
-                server.storage.available() ? "available" : "unavailable: " + server.storage.reason());
+                server.monitor.current().available() ? "available"
+                        : "unavailable: " + server.monitor.current().reason());
         return server;
     }
 
@@ -128,13 +172,11 @@ public final class CallrecServer implements AutoCloseable {
         return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     }
 
-    private void probeStorage() {
-        StorageStatus now = storageProbe.probe();
-        StorageStatus before = storage;
-        storage = now;
-        if (before.available() != now.available()) {
-            log.warn("storage {} is now {}", config.storage(), now.available() ? "available"
-                    : "unavailable: " + now.reason());
+    private void storageChanged(StorageStatus now) {
+        log.info("storage {} is {}", backend.describe(), now.available() ? "available"
+                : "unavailable: " + now.reason());
+        if (now.available()) {
+            uploader.retryNow();
         }
     }
 
@@ -152,8 +194,11 @@ public final class CallrecServer implements AutoCloseable {
         r.put("totals", t);
         h.put("relay", r);
         h.put("registrations", registrar.count());
+        StorageStatus storage = monitor.current();
         Map<String, Object> s = new LinkedHashMap<>();
-        s.put("uri", config.storage().toString());
+        s.put("uri", backend.describe());
+        s.put("pendingUploads", uploader.pending());
+        s.put("pendingLinks", courier.pendingCount());
         s.put("available", storage.available());
         if (storage.reason() != null) {
             s.put("reason", storage.reason());
@@ -184,6 +229,9 @@ public final class CallrecServer implements AutoCloseable {
         sip.close();
         recorder.close(); // finishes every running recording: its files and manifest reach the spool
         relay.close();
+        uploader.close(); // what is not uploaded yet stays in the spool for the next start
+        monitor.close();
+        closeQuietly(backend);
         timers.shutdownNow();
         log.info("callrec stopped");
     }

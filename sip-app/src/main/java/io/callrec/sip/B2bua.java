@@ -91,6 +91,7 @@ public final class B2bua implements SipListenerExt {
     private final CallPolicy policy;
     private final RtpRelay relay;
     private final Recorder recorder;
+    private final LinkCourier courier;
     /** Calls by the ids of the recordings running on them, for in-dialog link delivery. */
     private final Map<String, Call> callsByRecording = new ConcurrentHashMap<>();
     private static final String CALLREC_REQUEST = "Callrec-Request";
@@ -106,12 +107,14 @@ public final class B2bua implements SipListenerExt {
     private final AtomicLong callSequence = new AtomicLong();
     private volatile boolean draining;
 
-    public B2bua(SipContext sip, CallPolicy policy, RtpRelay relay, Recorder recorder, String mediaHost,
+    public B2bua(SipContext sip, CallPolicy policy, RtpRelay relay, Recorder recorder, LinkCourier courier,
+                 String mediaHost,
                  ScheduledExecutorService timers, Clock clock) {
         this.sip = sip;
         this.policy = policy;
         this.relay = relay;
         this.recorder = recorder;
+        this.courier = courier;
         this.mediaHost = mediaHost;
         this.timers = timers;
         this.clock = clock;
@@ -802,6 +805,8 @@ public final class B2bua implements SipListenerExt {
                     call.media.lastFrom(Side.B).orElse(null));
             call.recordings.add(recorder.start(call.fork, spec, formats));
             callsByRecording.put(spec.recordingId(), call);
+            courier.expect(new io.callrec.sip.delivery.DeliveryStore.Intent(spec.recordingId(),
+                    userOf(call.callerIdentity), call.callerIdentity, remoteTarget(call.a), call.a.takesCallrecInfo()));
             logEvent(call, "recording " + spec.recordingId() + " started (mode " + mode.wireName()
                     + ", requested at call setup)");
         } catch (RecorderException e) {
@@ -841,6 +846,17 @@ public final class B2bua implements SipListenerExt {
                 return false;
             }
         };
+    }
+
+    private static String userOf(String uri) {
+        int colon = uri.indexOf(':');
+        int at = uri.indexOf('@');
+        return colon >= 0 && at > colon + 1 ? uri.substring(colon + 1, at) : null;
+    }
+
+    private static String remoteTarget(Leg leg) {
+        return leg.dialog == null || leg.dialog.getRemoteTarget() == null ? null
+                : leg.dialog.getRemoteTarget().getURI().toString();
     }
 
     private static String infoPackage(Request req) {

@@ -84,8 +84,34 @@ public final class LinkCourier {
         registrar.addListener((aor, bindings) -> onRegistered(aor.user()));
     }
 
-    void useDialogs(DialogRoute route) {
-        this.dialogs = route;
+    /** Connects the in-dialog route (the B2BUA, built after the courier). */
+    public void useDialogs(B2bua b2bua) {
+        this.dialogs = b2bua.dialogRoute();
+    }
+
+    /** Remembers who gets the link of a recording that just started. */
+    void expect(DeliveryStore.Intent intent) {
+        try {
+            store.saveIntent(intent);
+        } catch (IOException e) {
+            LOG.error("recording {}: who gets its link cannot be saved ({}); a restart before delivery loses it",
+                    intent.recordingId(), e.toString());
+        }
+    }
+
+    /**
+     * The recording is stored and its link made: delivery starts. A recording nobody asked a link for (or one
+     * already handed over: storage may report it twice after a crash) is logged and left alone.
+     */
+    public void linkReady(String recordingId, String url, Instant expires) {
+        java.util.Optional<DeliveryStore.Intent> intent = store.takeIntent(recordingId);
+        if (intent.isEmpty()) {
+            LOG.info("recording {}: stored; no pending requester for its link", recordingId);
+            return;
+        }
+        DeliveryStore.Intent i = intent.get();
+        deliver(new LinkDelivery(recordingId, url, expires, i.requesterUser(), i.requesterAor(), i.lastTarget(),
+                i.json(), 0));
     }
 
     /** Deliveries a previous run left pending: tried again now. */

@@ -44,7 +44,9 @@ class RecordingAtSetupIT {
             assertTrue(m.find(), started);
             String id = m.group(1);
             callrec.awaitLog("recording " + id + " finished.*", Duration.ofSeconds(10));
-            Path rec = callrec.dataDir().resolve("spool").resolve(id);
+            // Then the uploader moves it from the spool into local storage (file: backend).
+            callrec.awaitLog(".*" + id + ".*stored.*", Duration.ofSeconds(10));
+            Path rec = callrec.dataDir().resolve("recordings").resolve(id);
             JsonNode manifest = new ObjectMapper().readTree(rec.resolve("manifest.json").toFile());
             assertEquals("complete", manifest.get("state").asText(), manifest.toString());
             assertEquals("both", manifest.get("mode").asText());

@@ -58,6 +58,43 @@ public final class DeliveryStore {
         return out;
     }
 
+    /**
+     * Who gets a recording's link, remembered when the recording starts (it survives a crash and the time the
+     * upload takes); the link itself comes when the recording is stored.
+     */
+    public record Intent(String recordingId, String requesterUser, String requesterAor, String lastTarget,
+                         boolean json) {
+    }
+
+    public void saveIntent(Intent intent) throws IOException {
+        Path dir = intents();
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve(intent.recordingId() + ".json.part");
+        Files.write(tmp, json.writeValueAsBytes(intent));
+        Files.move(tmp, dir.resolve(intent.recordingId() + ".json"), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The intent of a recording, removed from the store; empty if there is none (or it was taken already). */
+    public java.util.Optional<Intent> takeIntent(String recordingId) {
+        Path f = intents().resolve(recordingId + ".json");
+        try {
+            if (!Files.exists(f)) {
+                return java.util.Optional.empty();
+            }
+            Intent intent = json.readValue(f.toFile(), Intent.class);
+            Files.deleteIfExists(f);
+            return java.util.Optional.of(intent);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("delivery intent {} is unreadable: {}", f, e.toString());
+            return java.util.Optional.empty();
+        }
+    }
+
+    private Path intents() {
+        return dir.resolve("intents");
+    }
+
     private record Stored(String recordingId, String url, String expires, String requesterUser, String requesterAor,
                           String lastTarget, boolean json, int attempts) {
     }
