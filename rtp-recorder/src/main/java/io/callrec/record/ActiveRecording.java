@@ -22,6 +22,8 @@ final class ActiveRecording {
     final Journal.Writer journal;
     final RecordingPipeline pipeline;
     final List<Map<String, Object>> pauses = new ArrayList<>();
+    /** Consent decisions made after the start, for the manifest (worker thread). */
+    final List<Map<String, Object>> consent = new ArrayList<>();
     private volatile boolean paused;
     /** Reused views over the ring's two buffers: no ByteBuffer per packet. */
     private ByteBuffer viewOne;

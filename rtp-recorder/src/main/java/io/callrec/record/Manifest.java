@@ -29,7 +29,8 @@ final class Manifest {
 
     /** The manifest of a finished recording; also hashes every file. */
     static Map<String, Object> build(RecordingSpec spec, String state, long startMicros, long endMicros,
-                                     RecordingPipeline pipeline, List<Map<String, Object>> pauses, long overflow,
+                                     RecordingPipeline pipeline, List<Map<String, Object>> pauses,
+                                     List<Map<String, Object>> laterConsent, long overflow,
                                      String interruption) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("version", 1);
@@ -92,7 +93,9 @@ final class Manifest {
         m.put("unrecordedPackets", pipeline.unrecordedPackets());
         m.put("malformedPackets", pipeline.malformed());
         m.put("overflowPackets", overflow);
-        m.put("consent", spec.consent());
+        List<Map<String, Object>> consent = new ArrayList<>(spec.consent());
+        consent.addAll(laterConsent);
+        m.put("consent", consent);
         List<Map<String, Object>> files = new ArrayList<>();
         for (Map.Entry<Path, Party> f : pipeline.files().entrySet()) {
             if (!Files.exists(f.getKey())) {

@@ -100,7 +100,9 @@ public final class Recorder implements AutoCloseable {
             Files.createDirectories(dir);
             Journal.Writer journal = new Journal.Writer(dir.resolve("journal.crj"));
             journal.json(Journal.META, Manifest.JSON.writeValueAsString(new JournalMeta(spec, formats, start)));
-            journal.sync();
+            // To the OS now, to the disk with the first periodic sync: an fsync here would hold up the call's
+            // signalling thread (and lose the media of that moment) for as long as the disk takes.
+            journal.flush();
             RecordingPipeline pipeline = new RecordingPipeline(spec, formats, start, dir, pipelineConfig,
                     keyframeRequester(fork.session()));
             recording = new ActiveRecording(spec, dir, start, fork, config.queueBytes(), journal, pipeline);
@@ -155,6 +157,15 @@ public final class Recorder implements AutoCloseable {
         });
     }
 
+    void addConsent(ActiveRecording r, Map<String, Object> entry) {
+        Map<String, Object> copy = new java.util.LinkedHashMap<>(entry);
+        onWorker(r, () -> {
+            r.journal.json(Journal.CONTROL, Manifest.JSON.writeValueAsString(Map.of("control", "consent", "at",
+                    r.fork.nowMicros(), "entry", copy)));
+            r.consent.add(copy);
+        });
+    }
+
     void stop(ActiveRecording r, CompletableFuture<FinishedRecording> done) {
         r.fork.detach(r);
         ScheduledExecutorService worker = workerOf.get(r);
@@ -187,7 +198,8 @@ public final class Recorder implements AutoCloseable {
             }
             r.journal.close();
             FinishedRecording finished = complete(r.spec, r.directory, r.startMicros, endMicros, r.pipeline,
-                    r.pauses, r.ring.overflowPackets(), reason == null ? "complete" : "interrupted", reason);
+                    r.pauses, r.consent, r.ring.overflowPackets(), reason == null ? "complete" : "interrupted",
+                    reason);
             LOG.info("recording {} finished: {} tracks, {} overflow packets, in {}", id, r.pipeline.tracks().size(),
                     r.ring.overflowPackets(), finished.directory());
             done.complete(finished);
@@ -204,16 +216,16 @@ public final class Recorder implements AutoCloseable {
 
     /** Writes the manifest last, then moves the directory into the spool in one rename. */
     private FinishedRecording complete(RecordingSpec spec, Path dir, long start, long end, RecordingPipeline pipeline,
-                                       List<Map<String, Object>> pauses, long overflow, String state,
-                                       String interruption) throws IOException {
+                                       List<Map<String, Object>> pauses, List<Map<String, Object>> laterConsent,
+                                       long overflow, String state, String interruption) throws IOException {
         for (Path f : pipeline.files().keySet()) {
             if (pipeline.tracks().stream().noneMatch(t -> t.files.contains(f.getFileName().toString()))) {
                 Files.deleteIfExists(f); // a party that sent nothing recordable: no empty file
             }
         }
         Files.deleteIfExists(dir.resolve("journal.crj"));
-        Map<String, Object> manifest = Manifest.build(spec, state, start, end, pipeline, pauses, overflow,
-                interruption);
+        Map<String, Object> manifest = Manifest.build(spec, state, start, end, pipeline, pauses, laterConsent,
+                overflow, interruption);
         Path tmp = dir.resolve("manifest.json.part");
         Files.write(tmp, Manifest.JSON.writeValueAsBytes(manifest));
         Files.move(tmp, dir.resolve("manifest.json"), StandardCopyOption.ATOMIC_MOVE);
@@ -343,6 +355,7 @@ public final class Recorder implements AutoCloseable {
         RecordingPipeline[] pipeline = new RecordingPipeline[1];
         long[] last = new long[1];
         List<Map<String, Object>> pauses = new ArrayList<>();
+        List<Map<String, Object>> laterConsent = new ArrayList<>();
         IOException[] failure = new IOException[1];
         Journal.ReadResult result = Journal.read(journalFile, new Journal.Visitor() {
             @Override
@@ -374,6 +387,10 @@ public final class Recorder implements AutoCloseable {
                         if ("pause".equals(c.get("control"))) {
                             pipeline[0].onPause();
                             pauses.add(new java.util.LinkedHashMap<>(Map.of("fromMs", (at - start) / 1000.0)));
+                        } else if ("consent".equals(c.get("control")) && c.get("entry") instanceof Map<?, ?> e) {
+                            @SuppressWarnings("unchecked")
+                            Map<String, Object> entry = (Map<String, Object>) e;
+                            laterConsent.add(entry);
                         } else if ("resume".equals(c.get("control")) && !pauses.isEmpty()) {
                             pauses.get(pauses.size() - 1).put("toMs", (at - start) / 1000.0);
                         }
@@ -394,8 +411,8 @@ public final class Recorder implements AutoCloseable {
         pipeline[0].finish();
         String why = "the server stopped while recording; rebuilt from the journal (" + result.records()
                 + " records" + (result.tail() == null ? "" : ", " + result.tail()) + ")";
-        FinishedRecording f = complete(meta[0].spec(), dir, meta[0].startMicros(), last[0], pipeline[0], pauses, 0,
-                "interrupted", why);
+        FinishedRecording f = complete(meta[0].spec(), dir, meta[0].startMicros(), last[0], pipeline[0], pauses,
+                laterConsent, 0, "interrupted", why);
         LOG.warn("recording {} was interrupted; {}", f.recordingId(), why);
         return f;
     }

@@ -51,6 +51,13 @@ public final class RecordingSession {
         }
     }
 
+    /** A consent decision made after the start (e.g. a withdrawal) that this recording's manifest must carry. */
+    public void addConsent(java.util.Map<String, Object> entry) {
+        if (state != State.STOPPED) {
+            recorder.addConsent(recording, entry);
+        }
+    }
+
     /** Ends the recording; what was received is written and delivered. Idempotent. */
     public CompletableFuture<FinishedRecording> stop() {
         if (state != State.STOPPED) {

@@ -17,7 +17,15 @@ import io.callrec.record.RecordingListener;
 import io.callrec.http.download.DownloadHandler;
 import io.callrec.link.LinkKeys;
 import io.callrec.link.SignedLink;
+import io.callrec.control.ConsentLog;
+import io.callrec.control.ControlSettings;
+import io.callrec.control.ErrorCode;
+import io.callrec.control.StartResult;
+import io.callrec.control.StorageAvailability;
 import io.callrec.sip.LinkCourier;
+import io.callrec.sip.RecordingServices;
+import io.callrec.storage.StorageException;
+import java.util.Optional;
 import io.callrec.sip.delivery.DeliveryStore;
 import io.callrec.storage.AvailabilityMonitor;
 import io.callrec.storage.StorageBackend;
@@ -56,7 +64,8 @@ public final class CallrecServer implements AutoCloseable {
     private final RtpRelay relay;
     private final SipServer sip;
     private final Registrar registrar;
-    private final B2bua b2bua;
+    private volatile B2bua b2bua;
+    private final ConsentLog consentLog;
     private final StorageBackend backend;
     private final AvailabilityMonitor monitor;
     private final SignedLink links;
@@ -120,6 +129,14 @@ public final class CallrecServer implements AutoCloseable {
             public void onFinished(FinishedRecording recording) {
                 uploader.kick();
             }
+
+            @Override
+            public void onError(String recordingId, String code, String message) {
+                B2bua calls = b2bua;
+                if (calls != null) {
+                    calls.onRecordingError(recordingId, code, message);
+                }
+            }
         });
         List<FinishedRecording> rebuilt = recorder.recover();
         if (!rebuilt.isEmpty()) {
@@ -128,7 +145,11 @@ public final class CallrecServer implements AutoCloseable {
         }
         uploader.start();
         courier.resume();
-        this.b2bua = new B2bua(sip.context(), policy, relay, recorder, courier, config.mediaHost(), timers, clock);
+        this.consentLog = ConsentLog.open(data);
+        RecordingServices services = new RecordingServices(recorder, courier,
+                ControlSettings.defaults(config.consent()), consentLog, this::storageAvailability, this::allocate,
+                config.rawCapture());
+        this.b2bua = new B2bua(sip.context(), policy, relay, services, config.mediaHost(), timers, clock);
         courier.useDialogs(b2bua);
         sip.listen(b2bua);
         try {
@@ -177,6 +198,28 @@ public final class CallrecServer implements AutoCloseable {
                 : "unavailable: " + now.reason());
         if (now.available()) {
             uploader.retryNow();
+        }
+        B2bua calls = b2bua;
+        if (calls != null) {
+            calls.onStorageStatus(storageAvailability());
+        }
+    }
+
+    private StorageAvailability storageAvailability() {
+        StorageStatus now = monitor.current();
+        return now.available() ? StorageAvailability.AVAILABLE
+                : StorageAvailability.unavailable(now.reason(), monitor.retryAfter());
+    }
+
+    /** Makes room for a recording in storage, or says why not (spec: storage-unavailable with retryAfter). */
+    private Optional<StartResult.Failed> allocate(String recordingId) {
+        try {
+            backend.allocate(recordingId);
+            return Optional.empty();
+        } catch (StorageException e) {
+            monitor.reportFailure(e.getMessage());
+            return Optional.of(new StartResult.Failed(ErrorCode.STORAGE_UNAVAILABLE, e.getMessage(),
+                    monitor.retryAfter()));
         }
     }
 
@@ -232,6 +275,7 @@ public final class CallrecServer implements AutoCloseable {
         uploader.close(); // what is not uploaded yet stays in the spool for the next start
         monitor.close();
         closeQuietly(backend);
+        closeQuietly(consentLog);
         timers.shutdownNow();
         log.info("callrec stopped");
     }

@@ -8,8 +8,8 @@ import io.callrec.media.relay.PortsExhaustedException;
 import io.callrec.media.relay.RelaySession;
 import io.callrec.media.relay.RtpRelay;
 import io.callrec.media.relay.Side;
+import io.callrec.control.CallControl;
 import io.callrec.record.MediaFormats;
-import io.callrec.record.Recorder;
 import io.callrec.record.RecorderException;
 import io.callrec.record.RecordingMode;
 import io.callrec.record.RecordingSession;
@@ -90,13 +90,11 @@ public final class B2bua implements SipListenerExt {
     private final SipContext sip;
     private final CallPolicy policy;
     private final RtpRelay relay;
-    private final Recorder recorder;
-    private final LinkCourier courier;
+    private final RecordingServices services;
     /** Calls by the ids of the recordings running on them, for in-dialog link delivery. */
     private final Map<String, Call> callsByRecording = new ConcurrentHashMap<>();
     private static final String CALLREC_REQUEST = "Callrec-Request";
     private static final String INFO_PACKAGE = "Info-Package";
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private final String mediaHost;
     private final ScheduledExecutorService timers;
     private final Clock clock;
@@ -107,14 +105,12 @@ public final class B2bua implements SipListenerExt {
     private final AtomicLong callSequence = new AtomicLong();
     private volatile boolean draining;
 
-    public B2bua(SipContext sip, CallPolicy policy, RtpRelay relay, Recorder recorder, LinkCourier courier,
-                 String mediaHost,
+    public B2bua(SipContext sip, CallPolicy policy, RtpRelay relay, RecordingServices services, String mediaHost,
                  ScheduledExecutorService timers, Clock clock) {
         this.sip = sip;
         this.policy = policy;
         this.relay = relay;
-        this.recorder = recorder;
-        this.courier = courier;
+        this.services = services;
         this.mediaHost = mediaHost;
         this.timers = timers;
         this.clock = clock;
@@ -261,10 +257,23 @@ public final class B2bua implements SipListenerExt {
         call.a.trusted = policy.trusted(evt);
         RecvInfo.learn(call.a, req);
         call.b.trusted = policy.trustedTarget(target.uri());
-        call.requestedRecording = requestedRecording(req, evt, call);
         call.callerIdentity = ((javax.sip.header.FromHeader) req.getHeader(javax.sip.header.FromHeader.NAME))
                 .getAddress().getURI().toString();
         call.calleeIdentity = req.getRequestURI().toString();
+        call.a.lastSource = String.valueOf(policy.source(req));
+        call.calleeAuthenticated = target.binding().isPresent();
+        call.port = new CallRecordingPort(this, call, services, timers);
+        call.control = new CallControl(services.settings(), call.port, clock, call.port,
+                new io.callrec.control.Party(call.a.callId, call.callerIdentity, policy.identitySource(evt)),
+                services.storage().get());
+        String setupRequest = callrecHeader(req, CALLREC_REQUEST);
+        if (setupRequest != null) {
+            if (policy.mayRequestRecording(evt)) {
+                call.control.onSetupRequest(setupRequest);
+            } else {
+                log.info("{} Callrec-Request ignored: the caller is neither authenticated nor a trusted peer", call);
+            }
+        }
         synchronized (call) {
             Dialog dialogA = sip.provider().getNewDialog(st);
             dialogA.setApplicationData(call.a);
@@ -276,7 +285,7 @@ public final class B2bua implements SipListenerExt {
             call.media = new MediaAnchor(rs, mediaHost, policy.rtpTimeout());
             // Every call gets the recorder's tap: it keeps the senders' RTCP timing so that a recording started
             // later syncs at once; without a recording it costs one check per packet.
-            call.fork = recorder.fork(rs);
+            call.fork = services.recorder().fork(rs);
             calls.put(call.id, call);
             callsByCallIdA.put(call.a.callId, call);
             totalCalls.incrementAndGet();
@@ -374,7 +383,9 @@ public final class B2bua implements SipListenerExt {
                 call.state = Call.State.CONFIRMED;
                 cancel(call.setupTimer);
                 logEvent(call, "confirmed");
-                startRequestedRecording(call);
+                call.control.onCallConfirmed(new io.callrec.control.Party(call.b.callId, call.calleeIdentity,
+                        io.callrec.control.IdentitySource.FROM), call.calleeConsent);
+                watchDtmf(call);
             }
         }
     }
@@ -467,6 +478,10 @@ public final class B2bua implements SipListenerExt {
                 st.sendResponse(ok);
                 return;
             }
+            leg.lastSource = String.valueOf(policy.source(req));
+            if (controlTakes(st, req, leg)) {
+                return;
+            }
             if (Request.INFO.equals(method) && req.getHeader(INFO_PACKAGE) != null) {
                 String pkg = infoPackage(req);
                 if (!RecvInfo.CALLREC.equals(pkg) && !other.recvInfo.contains(pkg)) {
@@ -513,6 +528,9 @@ public final class B2bua implements SipListenerExt {
                 other.inviteInProgress = true;
             }
             other.dialog.sendRequest(ct);
+            if (invite && call.control != null) {
+                call.control.onReInvite(leg.side);
+            }
             if (invite || Request.UPDATE.equals(method)) {
                 logEvent(call, (invite ? "re-INVITE" : method) + " from " + (leg.side == Side.A ? "caller" : "callee")
                         + (isSdp(req) ? " with SDP" : ""));
@@ -621,6 +639,9 @@ public final class B2bua implements SipListenerExt {
             prepareForA(call, resp, ok);
             RecvInfo.learn(call.b, resp);
             RecvInfo.declare(ok, call.b.recvInfo);
+            if (call.b.trusted || call.calleeAuthenticated) {
+                call.calleeConsent = callrecHeader(resp, "Callrec-Consent");
+            }
             if (sdpForA != null) {
                 ok.setContent(sdpForA, sdpType());
             }
@@ -763,59 +784,124 @@ public final class B2bua implements SipListenerExt {
         }
     }
 
-    // ------------------------------------------------------------------ recording requested at call setup
+    // ------------------------------------------------------------------ recording control
 
-    private RecordingMode requestedRecording(Request req, RequestEvent evt, Call call) {
-        Header h = req.getHeader(CALLREC_REQUEST);
+    /** A {@code Callrec-*} header's value, or null. */
+    private static String callrecHeader(javax.sip.message.Message m, String name) {
+        Header h = m.getHeader(name);
         if (h == null) {
             return null;
         }
-        String value = h.toString().substring(h.toString().indexOf(':') + 1).trim().toLowerCase(Locale.ROOT);
-        if (!policy.mayRequestRecording(evt)) {
-            log.info("{} Callrec-Request ignored: the caller is neither authenticated nor a trusted peer", call);
-            return null;
+        String text = h.toString();
+        return text.substring(text.indexOf(':') + 1).trim();
+    }
+
+    void recordingStarted(String recordingId, Call call) {
+        callsByRecording.put(recordingId, call);
+    }
+
+    /** A recording failed in the recorder (disk full, overload): its requester is told. */
+    public void onRecordingError(String recordingId, String code, String message) {
+        Call call = callsByRecording.get(recordingId);
+        if (call == null) {
+            return;
         }
-        try {
-            return RecordingMode.fromWireName(value);
-        } catch (IllegalArgumentException e) {
-            log.info("{} Callrec-Request '{}' not understood; the call goes on unrecorded", call, value);
-            return null;
+        synchronized (call) {
+            if (!call.ended() && call.control != null) {
+                call.control.onRecordingFailed(recordingId,
+                        io.callrec.control.ErrorCode.fromWireName(code).orElse(io.callrec.control.ErrorCode.INTERNAL),
+                        message);
+            }
         }
     }
 
+    /** Storage availability changed: every call's parties hear it (rate-limited per dialog by the control). */
+    public void onStorageStatus(io.callrec.control.StorageAvailability status) {
+        for (Call call : calls.values()) {
+            synchronized (call) {
+                if (!call.ended() && call.control != null) {
+                    call.control.onStorageStatus(status);
+                }
+            }
+        }
+    }
+
+    private static final String EVENT_DIGITS = "0123456789*#ABCD";
+
+    /** RFC 4733 key presses on the call's media feed the feature-code detectors (on a timer thread, under the lock). */
+    private void watchDtmf(Call call) {
+        if (call.fork == null || call.media == null) {
+            return;
+        }
+        MediaFormats formats = MediaFormats.of(call.media.lastFrom(Side.A).orElse(null),
+                call.media.lastFrom(Side.B).orElse(null));
+        call.fork.watchDtmf((side, digit, timestamp) -> timers.execute(() -> {
+            synchronized (call) {
+                if (!call.ended() && call.control != null) {
+                    detector(call, side).onTelephoneEvent(EVENT_DIGITS.indexOf(digit), timestamp);
+                }
+            }
+        }), formats);
+    }
+
+    private io.callrec.control.FeatureCodeDetector detector(Call call, Side side) {
+        int i = side.ordinal();
+        if (call.detectors[i] == null) {
+            call.detectors[i] = call.control.newDetector(side);
+        }
+        return call.detectors[i];
+    }
+
     /**
-     * Spec §2, requests at call setup. With consent policy one-party the request itself suffices and recording
-     * starts as the call is confirmed; the consent flow that policy {@code required} needs is not built yet, so there
-     * the request is logged and the call goes on unrecorded.
+     * An in-dialog request the recording control may take: a callrec INFO (answered here, never relayed), a DTMF
+     * INFO (digits feed the feature codes and are relayed), a MESSAGE answering a consent prompt (answered here).
+     *
+     * @return true if the request was answered here and must not be relayed
      */
-    private void startRequestedRecording(Call call) {
-        RecordingMode mode = call.requestedRecording;
-        if (mode == null) {
-            return;
+    private boolean controlTakes(ServerTransaction st, Request req, Leg leg) throws Exception {
+        Call call = leg.call;
+        String method = req.getMethod();
+        if (call.control == null) {
+            return false;
         }
-        if (policy.consent() != io.callrec.config.ConsentPolicy.ONE_PARTY) {
-            log.info("{} Callrec-Request {}: consent policy 'required' needs the peer's consent; not recording",
-                    call, mode.wireName());
-            return;
+        ContentTypeHeader ct = (ContentTypeHeader) req.getHeader(ContentTypeHeader.NAME);
+        String type = ct == null ? "" : ct.getContentType() + "/" + ct.getContentSubType();
+        byte[] body = req.getRawContent() == null ? new byte[0] : req.getRawContent();
+        if (Request.INFO.equals(method) && req.getHeader(INFO_PACKAGE) != null
+                && RecvInfo.CALLREC.equals(infoPackage(req))) {
+            call.control.onInfoBody(leg.side, body, type, answer -> {
+                try {
+                    Response r = sip.messages().createResponse(answer.status(), req);
+                    String warning = answer.warningHeader();
+                    if (warning != null) {
+                        r.addHeader(sip.headers().createHeader("Warning", warning));
+                    }
+                    if (answer.status() == 469) {
+                        RecvInfo.declare(r, leg.other().recvInfo);
+                    }
+                    st.sendResponse(r);
+                } catch (Exception e) {
+                    log.info("{} answer to a callrec INFO not sent: {}", call, e.toString());
+                }
+            });
+            return true;
         }
-        RecordingSpec spec = new RecordingSpec(newRecordingId(), mode, Side.A, call.callerIdentity, call.calleeIdentity,
-                call.a.callId, call.b.callId, policy.rawCapture(), List.of());
-        try {
-            MediaFormats formats = MediaFormats.of(call.media.lastFrom(Side.A).orElse(null),
-                    call.media.lastFrom(Side.B).orElse(null));
-            call.recordings.add(recorder.start(call.fork, spec, formats));
-            callsByRecording.put(spec.recordingId(), call);
-            courier.expect(new io.callrec.sip.delivery.DeliveryStore.Intent(spec.recordingId(),
-                    userOf(call.callerIdentity), call.callerIdentity, remoteTarget(call.a), call.a.takesCallrecInfo()));
-            logEvent(call, "recording " + spec.recordingId() + " started (mode " + mode.wireName()
-                    + ", requested at call setup)");
-        } catch (RecorderException e) {
-            logEvent(call, "recording not started: " + e.code() + ": " + e.getMessage());
+        if (Request.INFO.equals(method) && io.callrec.control.DtmfInfoBody.isDtmf(type)) {
+            io.callrec.control.DtmfInfoBody.parse(type, body).ifPresent(d -> detector(call, leg.side).onInfoDigit(d));
+            return false; // the digits are still relayed to the other party
         }
+        if (Request.MESSAGE.equals(method) && call.control.onPeerMessage(leg.side, type, body)) {
+            respond(st, Response.OK, null);
+            return true;
+        }
+        return false;
     }
 
     /** Keeps running recordings informed of new payload types after a re-INVITE or UPDATE. */
     private void mediaChanged(Call call) {
+        if (call.state == Call.State.CONFIRMED) {
+            watchDtmf(call);
+        }
         if (call.recordings.isEmpty()) {
             return;
         }
@@ -848,13 +934,13 @@ public final class B2bua implements SipListenerExt {
         };
     }
 
-    private static String userOf(String uri) {
+    static String userOf(String uri) {
         int colon = uri.indexOf(':');
         int at = uri.indexOf('@');
         return colon >= 0 && at > colon + 1 ? uri.substring(colon + 1, at) : null;
     }
 
-    private static String remoteTarget(Leg leg) {
+    static String remoteTarget(Leg leg) {
         return leg.dialog == null || leg.dialog.getRemoteTarget() == null ? null
                 : leg.dialog.getRemoteTarget().getURI().toString();
     }
@@ -866,11 +952,6 @@ public final class B2bua implements SipListenerExt {
         return (semi >= 0 ? value.substring(0, semi) : value).trim().toLowerCase(Locale.ROOT);
     }
 
-    private static String newRecordingId() {
-        byte[] b = new byte[12];
-        RANDOM.nextBytes(b);
-        return "r" + java.util.HexFormat.of().formatHex(b);
-    }
 
     // ------------------------------------------------------------------ ending calls
 
@@ -931,6 +1012,9 @@ public final class B2bua implements SipListenerExt {
         cancel(call.setupTimer);
         cancel(call.sessionTimer);
         cancel(call.refreshTimer);
+        if (call.control != null) {
+            call.control.onCallEnded(reason);
+        }
         for (RecordingSession r : call.recordings) {
             r.stop(); // before the ports close: what was received is written and delivered
             callsByRecording.remove(r.recordingId(), call);
@@ -1293,7 +1377,7 @@ public final class B2bua implements SipListenerExt {
         return "c" + Long.toString(callSequence.incrementAndGet(), 36) + "-" + SipFactories.newTag().substring(0, 6);
     }
 
-    private void logEvent(Call call, String what) {
+    void logEvent(Call call, String what) {
         if (call == null) {
             events.info("{}", what);
         } else {

@@ -3,7 +3,6 @@ package io.callrec.sip;
 import io.callrec.media.MediaAnchor;
 import io.callrec.media.relay.Side;
 import io.callrec.record.MediaFork;
-import io.callrec.record.RecordingMode;
 import io.callrec.record.RecordingSession;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +27,15 @@ final class Call {
     MediaAnchor media;
     /** The recorder's tap on this call's media. */
     MediaFork fork;
-    /** What a {@code Callrec-Request} header in the caller's INVITE asked for; null if nothing. */
-    RecordingMode requestedRecording;
+    /** The call's recording control (consent, recordings, feature codes); set at setup. */
+    io.callrec.control.CallControl control;
+    CallRecordingPort port;
+    /** Feature-code detectors per side (A, B), made on first use. */
+    final io.callrec.control.FeatureCodeDetector[] detectors = new io.callrec.control.FeatureCodeDetector[2];
+    /** {@code Callrec-Consent} of the callee's 2xx, when honoured. */
+    String calleeConsent;
+    /** The callee was reached as a registered (digest-authenticated) user. */
+    boolean calleeAuthenticated;
     /** The caller's From URI and the requested URI, for recording manifests. */
     String callerIdentity;
     String calleeIdentity;

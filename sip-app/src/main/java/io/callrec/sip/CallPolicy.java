@@ -149,6 +149,17 @@ public final class CallPolicy {
         return trusted(evt) || authenticator != null;
     }
 
+    /** The address a request came from (its transport source), for logs. */
+    java.net.InetSocketAddress source(Request req) {
+        return sourceOf(req);
+    }
+
+    /** Where the caller's identity comes from: the digest user when authenticated, else its From. */
+    io.callrec.control.IdentitySource identitySource(RequestEvent evt) {
+        return authenticator != null && !trusted(evt) ? io.callrec.control.IdentitySource.DIGEST_USER
+                : io.callrec.control.IdentitySource.FROM;
+    }
+
     io.callrec.config.ConsentPolicy consent() {
         return config.consent();
     }

@@ -26,6 +26,8 @@ final class Leg {
     boolean trusted;
     /** The info packages the UA on this leg declared last (RFC 6086), lower-case. */
     java.util.Set<String> recvInfo = java.util.Set.of();
+    /** Where this leg's last request came from, for the consent log. */
+    String lastSource;
 
     Leg(Call call, Side side, String localTag) {
         this.call = call;

@@ -31,16 +31,16 @@ class RecordingAtSetupIT {
         Path dir = ItDirs.logDir(test);
         try (CallrecProcess callrec = CallrecProcess.builder(dir)
                 .args("--consent", "one-party", "--trusted-peers", "127.0.0.0/8").start();
-             Sipp uas = Sipp.scenario("uas_echo.xml").logDir(dir).mediaPort(Ports.freeEvenUdpRange(4).low())
+             Sipp uas = Sipp.scenario("uas_echo_callrec.xml").args("-aa").logDir(dir).mediaPort(Ports.freeEvenUdpRange(4).low())
                      .rtpEcho().start();
-             Sipp uac = Sipp.scenario("uac_record_request.xml").logDir(dir)
+             Sipp uac = Sipp.scenario("uac_record_request.xml").logDir(dir).args("-aa")
                      .mediaPort(Ports.freeEvenUdpRange(4).low()).outboundProxy(callrec.sipPort())
                      .remote(uas.localPort()).key("record_mode", "both").pcapAudio(MediaFiles.shortG711a())
                      .pauseMillis(3000).run()) {
             assertEquals(0, uac.exitCode(), uac.report() + callrec.logTail());
-            String started = callrec.awaitLog("recording (r[0-9a-f]+) started .*requested at call setup.*",
+            String started = callrec.awaitLog(".*recording (r-[A-Za-z0-9_-]+) started \\(mode both, requester caller\\).*",
                     Duration.ofSeconds(5));
-            Matcher m = Pattern.compile("recording (r[0-9a-f]+) started").matcher(started);
+            Matcher m = Pattern.compile("recording (r-[A-Za-z0-9_-]+) started").matcher(started);
             assertTrue(m.find(), started);
             String id = m.group(1);
             callrec.awaitLog("recording " + id + " finished.*", Duration.ofSeconds(10));
@@ -69,9 +69,9 @@ class RecordingAtSetupIT {
         Path dir = ItDirs.logDir(test);
         try (CallrecProcess callrec = CallrecProcess.builder(dir)
                 .args("--consent", "one-party", "--trusted-peers", "192.0.2.0/24").start();
-             Sipp uas = Sipp.scenario("uas_echo.xml").logDir(dir).mediaPort(Ports.freeEvenUdpRange(4).low())
+             Sipp uas = Sipp.scenario("uas_echo_callrec.xml").args("-aa").logDir(dir).mediaPort(Ports.freeEvenUdpRange(4).low())
                      .rtpEcho().start();
-             Sipp uac = Sipp.scenario("uac_record_request.xml").logDir(dir)
+             Sipp uac = Sipp.scenario("uac_record_request.xml").logDir(dir).args("-aa")
                      .mediaPort(Ports.freeEvenUdpRange(4).low()).outboundProxy(callrec.sipPort())
                      .remote(uas.localPort()).key("record_mode", "both").pcapAudio(MediaFiles.shortG711a())
                      .pauseMillis(500).run()) {

@@ -42,9 +42,9 @@ class RecordingDeliveryIT {
                     .key("contact", "<sip:sipp@127.0.0.1:" + phone.localPort() + ">").key("expires", "120").run()) {
                 assertEquals(0, register.exitCode(), register.report() + callrec.logTail());
             }
-            try (Sipp uas = Sipp.scenario("uas_echo.xml").logDir(dir).mediaPort(Ports.freeEvenUdpRange(4).low())
+            try (Sipp uas = Sipp.scenario("uas_echo_callrec.xml").args("-aa").logDir(dir).mediaPort(Ports.freeEvenUdpRange(4).low())
                     .rtpEcho().start();
-                 Sipp uac = Sipp.scenario("uac_record_request.xml").logDir(dir)
+                 Sipp uac = Sipp.scenario("uac_record_request.xml").logDir(dir).args("-aa")
                          .mediaPort(Ports.freeEvenUdpRange(4).low()).outboundProxy(callrec.sipPort())
                          .remote(uas.localPort()).key("record_mode", "both").pcapAudio(MediaFiles.shortG711a())
                          .pauseMillis(3000).run()) {
@@ -55,8 +55,8 @@ class RecordingDeliveryIT {
             Matcher m = Pattern.compile("RECORDING_URL=(\\S+)").matcher(phone.logs());
             assertTrue(m.find(), phone.logs());
             URI link = URI.create(m.group(1));
-            assertTrue(phone.logs().contains("MESSAGE_TYPE=") && phone.logs().contains("text/plain"),
-                    "the SIPp phone declared no Recv-Info: callrec, so the link comes as text: " + phone.logs());
+            assertTrue(phone.logs().contains("application/vnd.callrec+json"),
+                    "the requester declared Recv-Info: callrec, so the link comes as JSON: " + phone.logs());
 
             HttpResponse<String> manifestResponse = HTTP.send(HttpRequest.newBuilder(link)
                     .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
