@@ -1,0 +1,69 @@
+package io.callrec.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callrec.it.support.CallrecProcess;
+import io.callrec.it.support.ItDirs;
+import io.callrec.it.support.MediaFiles;
+import io.callrec.it.support.Ports;
+import io.callrec.it.support.Sipp;
+import io.callrec.testing.media.Ffprobe;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * The structured flow of spec §2 with consent policy {@code required}: the requester asks by callrec INFO, the peer
+ * grants by callrec INFO, the recording starts, the requester stops it, and the link arrives in its dialog.
+ */
+class ConsentFlowIT {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Test
+    void consentGrantedByInfoRecordsUntilStopAndTheLinkArrivesInTheDialog(TestInfo test) throws Exception {
+        Path dir = ItDirs.logDir(test);
+        try (CallrecProcess callrec = CallrecProcess.builder(dir).start();
+             Sipp peer = Sipp.scenario("uas_consent_grant.xml").logDir(dir).mediaPort(Ports.freeEvenUdpRange(4).low())
+                     .rtpEcho().start();
+             Sipp requester = Sipp.scenario("uac_consent_both.xml").logDir(dir)
+                     .mediaPort(Ports.freeEvenUdpRange(4).low()).outboundProxy(callrec.sipPort())
+                     .remote(peer.localPort()).pcapAudio(MediaFiles.shortG711a()).pauseMillis(2500).run()) {
+            assertEquals(0, requester.exitCode(), requester.report() + callrec.logTail());
+            assertEquals(0, peer.stop(), peer.report() + callrec.logTail());
+            String log = requester.logs();
+            Matcher m = Pattern.compile("RECORDING_URL=(\\S+)").matcher(log);
+            assertTrue(m.find(), log);
+            URI link = URI.create(m.group(1));
+            assertTrue(peer.logs().contains("CONSENT_ID c-"), peer.logs());
+
+            JsonNode manifest = new ObjectMapper().readTree(HTTP.send(HttpRequest.newBuilder(link)
+                    .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString()).body());
+            assertEquals("both", manifest.get("mode").asText());
+            JsonNode consent = manifest.get("consent");
+            assertTrue(consent.size() >= 1, manifest.toString());
+            assertTrue(consent.toString().contains("granted") && consent.toString().contains("info"),
+                    "the peer's INFO grant is in the manifest: " + consent);
+            String audit = Files.readString(callrec.dataDir().resolve("consent.log"));
+            assertTrue(audit.contains("granted"), audit);
+
+            URI file = URI.create(link.getScheme() + "://" + link.getAuthority() + link.getPath() + "/peer.mkv?"
+                    + link.getRawQuery());
+            Path downloaded = dir.resolve("peer.mkv");
+            assertEquals(200, HTTP.send(HttpRequest.newBuilder(file).build(),
+                    HttpResponse.BodyHandlers.ofFile(downloaded)).statusCode());
+            Ffprobe probe = Ffprobe.probe(downloaded);
+            assertEquals("pcm_s16le", probe.stream(0, "codec_name"));
+            assertTrue(Double.parseDouble(probe.format("duration")) > 1.0, probe.format("duration"));
+        }
+    }
+}
