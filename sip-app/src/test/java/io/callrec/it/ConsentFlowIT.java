@@ -66,4 +66,29 @@ class ConsentFlowIT {
             assertTrue(Double.parseDouble(probe.format("duration")) > 1.0, probe.format("duration"));
         }
     }
+
+    @Test
+    void aDeclinedConsentRecordsNothingAndTellsTheRequester(TestInfo test) throws Exception {
+        Path dir = ItDirs.logDir(test);
+        try (CallrecProcess callrec = CallrecProcess.builder(dir).start();
+             Sipp peer = Sipp.scenario("uas_consent_decline.xml").logDir(dir)
+                     .mediaPort(Ports.freeEvenUdpRange(4).low()).start();
+             Sipp requester = Sipp.scenario("uac_consent_declined.xml").logDir(dir)
+                     .mediaPort(Ports.freeEvenUdpRange(4).low()).outboundProxy(callrec.sipPort())
+                     .remote(peer.localPort()).run()) {
+            assertEquals(0, requester.exitCode(), requester.report() + callrec.logTail());
+            assertEquals(0, peer.stop(), peer.report() + callrec.logTail());
+            callrec.awaitLog(".*ended: BYE from caller.*", java.time.Duration.ofSeconds(5));
+            for (String sub : new String[] {"recording", "spool", "recordings"}) {
+                Path d = callrec.dataDir().resolve(sub);
+                if (Files.isDirectory(d)) {
+                    try (var entries = Files.list(d)) {
+                        assertTrue(entries.findAny().isEmpty(), "nothing recorded in " + d);
+                    }
+                }
+            }
+            String audit = Files.readString(callrec.dataDir().resolve("consent.log"));
+            assertTrue(audit.contains("declined"), "a declined consent leaves its audit entry: " + audit);
+        }
+    }
 }
