@@ -29,8 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RelayLoop {
     private static final Logger LOG = LoggerFactory.getLogger(RelayLoop.class);
-    /** Only a safety net: tasks wake the selector up. */
-    private static final long SELECT_TIMEOUT_MILLIS = 1000;
     private final Selector selector;
     private final Thread thread;
     private final PacketForwarder forwarder;
@@ -172,7 +170,9 @@ final class RelayLoop {
         round++;
         try {
             if (afterSelect.isEmpty()) {
-                selector.select(onReady, SELECT_TIMEOUT_MILLIS);
+                // No timeout: every task and stop() wake the selector up, and a wakeup() that comes before the
+                // select makes it return at once. A timeout would arm and cancel a kernel timer on every sleep.
+                selector.select(onReady);
             } else {
                 selector.selectNow(onReady);
             }
