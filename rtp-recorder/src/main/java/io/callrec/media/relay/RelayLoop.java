@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 final class RelayLoop {
     private static final Logger LOG = LoggerFactory.getLogger(RelayLoop.class);
+
     private final Selector selector;
     private final Thread thread;
     private final PacketForwarder forwarder;
