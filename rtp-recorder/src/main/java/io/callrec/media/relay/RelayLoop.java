@@ -29,8 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RelayLoop {
     private static final Logger LOG = LoggerFactory.getLogger(RelayLoop.class);
-    /** Only a safety net: tasks wake the selector up. */
-    private static final long SELECT_TIMEOUT_MILLIS = 1000;
 
     private final Selector selector;
     private final Thread thread;
@@ -40,6 +38,8 @@ final class RelayLoop {
     private final List<Runnable> afterSelect = new ArrayList<>();
     private final Consumer<SelectionKey> onReady = this::onReady;
     private final RateLimitedLog loopErrorLog;
+    /** Loop thread only: counts selects, so the packet path can tell a socket that stays ready round after round. */
+    private int round;
     private volatile boolean running = true;
 
     RelayLoop(String threadName, TimeSource time) throws IOException {
@@ -152,20 +152,7 @@ final class RelayLoop {
         LOG.debug("{} started", thread.getName());
         try {
             while (running) {
-                runTasks();
-                try {
-                    if (afterSelect.isEmpty()) {
-                        selector.select(onReady, SELECT_TIMEOUT_MILLIS);
-                    } else {
-                        selector.selectNow(onReady);
-                    }
-                } catch (IOException e) {
-                    if (loopErrorLog.permit()) {
-                        LOG.error("select failed on {} ({} more suppressed)", thread.getName(),
-                                loopErrorLog.takeSuppressed(), e);
-                    }
-                }
-                runAfterSelect();
+                runOnce();
             }
         } catch (ClosedSelectorException e) {
             LOG.debug("{}: selector closed", thread.getName());
@@ -174,9 +161,34 @@ final class RelayLoop {
         }
     }
 
+    /**
+     * One round: queued tasks, one select, clean-ups. A method of its own because the JIT compiles a method after a
+     * few thousand calls, while a loop body inlined in {@link #run} would stay interpreted until on-stack replacement,
+     * tens of thousands of rounds (tens of seconds of a fresh server under load) later.
+     */
+    private void runOnce() {
+        runTasks();
+        round++;
+        try {
+            if (afterSelect.isEmpty()) {
+                // No timeout: every task and stop() wake the selector up, and a wakeup() that comes before the
+                // select makes it return at once. A timeout would arm and cancel a kernel timer on every sleep.
+                selector.select(onReady);
+            } else {
+                selector.selectNow(onReady);
+            }
+        } catch (IOException e) {
+            if (loopErrorLog.permit()) {
+                LOG.error("select failed on {} ({} more suppressed)", thread.getName(),
+                        loopErrorLog.takeSuppressed(), e);
+            }
+        }
+        runAfterSelect();
+    }
+
     private void onReady(SelectionKey key) {
         if (key.isValid() && key.isReadable()) {
-            forwarder.drain((RelaySocket) key.attachment());
+            forwarder.drain((RelaySocket) key.attachment(), round);
         }
     }
 

@@ -10,6 +10,8 @@ final class RelaySocket {
     final boolean rtcpPort;
     final DatagramChannel channel;
     final InetSocketAddress local;
+    /** Loop thread only: the last select round in which {@link PacketForwarder#drain} read this socket. */
+    int lastDrainRound;
 
     RelaySocket(RelayStream stream, PartyEndpoint party, boolean rtcpPort, DatagramChannel channel,
                 InetSocketAddress local) {

@@ -38,7 +38,8 @@ final class SourceLatch {
     boolean admit(InetSocketAddress source, boolean rtcpSocket, long nowNanos) {
         InetSocketAddress latched = rtcpSocket ? rtcpSource : rtpSource;
         if (latched != null) {
-            return latched.equals(source);
+            // Usually the very object: the JDK hands out the same address object while the sender stays the same.
+            return latched == source || latched.equals(source);
         }
         InetSocketAddress expected = rtcpSocket ? expectedRtcp : expectedRtp;
         if (source.equals(expected) || nowNanos - learnUntilNanos < 0) {

@@ -12,10 +12,13 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
@@ -196,6 +199,65 @@ class PacketForwarderTest {
                 flood.join(2000);
             }
             assertTrue(flooded.counters(Side.A).rtpPackets() > 1000);
+        }
+    }
+
+    /**
+     * The receive budget of one round, with drain called by hand on a stream no loop reads: one datagram when the
+     * socket was not read in the previous round (no receive that finds the socket empty), up to
+     * {@link PacketForwarder#MAX_DATAGRAMS_PER_WAKEUP} when it was (a queue), and nothing lost or reordered either way.
+     */
+    @Test
+    void readsOneDatagramPerRoundUnlessTheSocketWasReadInThePreviousRound() throws Exception {
+        TimeSource time = TimeSource.system();
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        PortAllocator ports = new PortAllocator(loopback, BASE + 100, BASE + 119);
+        RelayLoop neverStarted = new RelayLoop("test-unused", time);
+        RelaySession manual = new RelaySession(relay, "manual", (s, idle) -> { }, time, Duration.ofSeconds(60));
+        RelayStream stream = new RelayStream(manual, 0, "audio", ports.allocate(), ports.allocate(), loopback,
+                neverStarted, ports, time, TimeUnit.SECONDS.toNanos(3));
+        PacketForwarder forwarder = new PacketForwarder(time);
+        int sent = 100;
+        try (DatagramChannel a = openLoopback(); DatagramChannel b = openLoopback();
+             Selector readable = Selector.open()) {
+            stream.setRemote(Side.A, (InetSocketAddress) a.getLocalAddress(), null, false);
+            stream.setRemote(Side.B, (InetSocketAddress) b.getLocalAddress(), null, false);
+            RelaySocket in = stream.party(Side.A).rtpSocket;
+            ByteBuffer packet = ByteBuffer.allocate(172);
+            for (int seq = 0; seq < sent; seq++) {
+                packet.clear();
+                packet.put(0, (byte) 0x80).putShort(2, (short) seq).putInt(8, 0x5eed);
+                a.send(packet, in.local);
+            }
+            in.channel.register(readable, SelectionKey.OP_READ);
+            assertTrue(readable.select(2000) == 1, "nothing arrived");
+
+            forwarder.drain(in, 10);
+            assertEquals(1, forwarder.counters().get(LoopCounters.PACKETS), "a first round reads one datagram");
+            forwarder.drain(in, 12);
+            assertEquals(2, forwarder.counters().get(LoopCounters.PACKETS), "so does a round after a gap");
+            forwarder.drain(in, 13);
+            long afterBurst = forwarder.counters().get(LoopCounters.PACKETS);
+            assertTrue(afterBurst > 2 && afterBurst <= 2 + PacketForwarder.MAX_DATAGRAMS_PER_WAKEUP,
+                    "a consecutive round drains up to the bound: " + afterBurst);
+            int round = 14;
+            while (forwarder.counters().get(LoopCounters.PACKETS) < sent && round < 10_000) {
+                forwarder.drain(in, round++);
+            }
+            assertEquals(sent, forwarder.counters().get(LoopCounters.PACKETS));
+
+            b.configureBlocking(false);
+            ByteBuffer received = ByteBuffer.allocate(2048);
+            for (int seq = 0; seq < sent; seq++) {
+                received.clear();
+                assertTrue(b.receive(received) != null, "datagram " + seq + " forwarded but not received");
+                assertEquals(seq, received.getShort(2) & 0xffff);
+            }
+            assertEquals(sent, stream.counters(Side.A).rtpPackets());
+            assertEquals(0, stream.counters(Side.A).lost());
+        } finally {
+            stream.forceClose();
+            neverStarted.stop(0);
         }
     }
 }

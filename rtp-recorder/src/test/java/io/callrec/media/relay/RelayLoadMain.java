@@ -22,7 +22,9 @@ import java.util.concurrent.locks.LockSupport;
  * loopback for T seconds, after a warm-up. Prints packets/s, CPU per packet (relay threads alone and whole process,
  * which includes this driver's sender and receiver) and the sender-to-receiver latency through the relay.
  *
- * <p>Run: {@code java -cp <test classpath> io.callrec.media.relay.RelayLoadMain [streams=1000] [seconds=10] [threads]}
+ * <p>Run: {@code java -cp <test classpath> io.callrec.media.relay.RelayLoadMain [streams=1000] [seconds=10] [threads]
+ * [burst=1]}. With {@code burst} > 1 each stream sends that many packets back to back every {@code burst} × 20 ms (same
+ * rate, queued on the relay socket like a video keyframe), which exercises the relay's draining of a socket with a queue.
  */
 public final class RelayLoadMain {
     private static final int PACKETS_PER_SECOND = 50;
@@ -43,6 +45,7 @@ public final class RelayLoadMain {
         if (args.length > 2) {
             config = config.withThreads(Integer.parseInt(args[2]));
         }
+        int burst = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         try (RtpRelay relay = RtpRelay.start(config);
              DatagramChannel sender = open(loopback);
              DatagramChannel receiver = open(loopback)) {
@@ -54,13 +57,13 @@ public final class RelayLoadMain {
                 stream.setClockRate(Side.A, 8000);
                 targets.add(stream.localRtp(Side.A));
             }
-            System.out.printf("%d streams x %d pps = %d packets/s offered, %d relay thread(s), %d cores%n",
-                    streams, PACKETS_PER_SECOND, streams * PACKETS_PER_SECOND, config.threads(),
+            System.out.printf("%d streams x %d pps = %d packets/s offered in bursts of %d, %d relay thread(s), %d cores%n",
+                    streams, PACKETS_PER_SECOND, streams * PACKETS_PER_SECOND, burst, config.threads(),
                     Runtime.getRuntime().availableProcessors());
 
             Receiver rx = new Receiver(receiver);
             rx.start();
-            Sender tx = new Sender(sender, targets);
+            Sender tx = new Sender(sender, targets, burst);
             tx.run(TimeUnit.SECONDS.toNanos(WARM_UP_SECONDS));
 
             com.sun.management.ThreadMXBean threads =
@@ -125,24 +128,29 @@ public final class RelayLoadMain {
         return total;
     }
 
-    /** Sends every stream's packets spread evenly over each 20 ms period, with send time stamped after the header. */
+    /**
+     * Sends every stream's bursts spread evenly over each {@code burst} × 20 ms period, with send time stamped after the
+     * header.
+     */
     private static final class Sender {
         private final DatagramChannel channel;
         private final List<InetSocketAddress> targets;
+        private final int burst;
         private final int[] seq;
         private final ByteBuffer packet = ByteBuffer.allocateDirect(PACKET_BYTES);
         long sent;
 
-        Sender(DatagramChannel channel, List<InetSocketAddress> targets) {
+        Sender(DatagramChannel channel, List<InetSocketAddress> targets, int burst) {
             this.channel = channel;
             this.targets = targets;
+            this.burst = burst;
             this.seq = new int[targets.size()];
             packet.put(0, (byte) 0x80);
         }
 
         void run(long durationNanos) throws IOException {
             int n = targets.size();
-            long period = TimeUnit.SECONDS.toNanos(1) / PACKETS_PER_SECOND;
+            long period = burst * TimeUnit.SECONDS.toNanos(1) / PACKETS_PER_SECOND;
             long start = System.nanoTime();
             long end = start + durationNanos;
             long slot = 0;
@@ -156,11 +164,13 @@ public final class RelayLoadMain {
                     LockSupport.parkNanos(wait);
                 }
                 int i = (int) (slot % n);
-                int s = seq[i]++;
-                packet.clear();
-                packet.putShort(2, (short) s).putInt(4, s * 160).putInt(8, i).putLong(12, System.nanoTime());
-                channel.send(packet, targets.get(i));
-                sent++;
+                for (int k = 0; k < burst; k++) {
+                    int s = seq[i]++;
+                    packet.clear();
+                    packet.putShort(2, (short) s).putInt(4, s * 160).putInt(8, i).putLong(12, System.nanoTime());
+                    channel.send(packet, targets.get(i));
+                    sent++;
+                }
                 slot++;
             }
         }
