@@ -890,8 +890,12 @@ public final class B2bua implements SipListenerExt {
             io.callrec.control.DtmfInfoBody.parse(type, body).ifPresent(d -> detector(call, leg.side).onInfoDigit(d));
             return false; // the digits are still relayed to the other party
         }
-        if (Request.MESSAGE.equals(method) && call.control.onPeerMessage(leg.side, type, body)) {
+        if (Request.MESSAGE.equals(method) && call.control.awaitsConsentFrom(leg.side)
+                && services.settings().answers().parse(type, body)
+                        != io.callrec.control.PeerAnswerParser.Answer.NOT_AN_ANSWER) {
+            // The 200 goes first: the answer's effects (outcome and state MESSAGEs) must not overtake it.
             respond(st, Response.OK, null);
+            call.control.onPeerMessage(leg.side, type, body);
             return true;
         }
         return false;
