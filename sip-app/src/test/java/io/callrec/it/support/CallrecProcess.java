@@ -231,6 +231,7 @@ public final class CallrecProcess implements AutoCloseable {
         private boolean storageFlag = true;
         private final List<String> jvmArgs = new ArrayList<>();
         private final List<String> extraArgs = new ArrayList<>();
+        private final java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
         private Duration startTimeout = Duration.ofSeconds(20);
         private Duration stopTimeout = Duration.ofSeconds(15);
 
@@ -281,6 +282,12 @@ public final class CallrecProcess implements AutoCloseable {
             return this;
         }
 
+        /** An environment variable of the server process (e.g. AWS credentials for {@code s3:} storage). */
+        public Builder env(String name, String value) {
+            env.put(name, value);
+            return this;
+        }
+
         /** Options for the JVM, before {@code -jar}. */
         public Builder jvmArgs(String... args) {
             jvmArgs.addAll(List.of(args));
@@ -316,7 +323,9 @@ public final class CallrecProcess implements AutoCloseable {
             try {
                 Files.createDirectories(dataDir);
                 LOG.info("starting {}", String.join(" ", cmd));
-                process = new ProcessBuilder(cmd)
+                ProcessBuilder pb = new ProcessBuilder(cmd);
+                pb.environment().putAll(env);
+                process = pb
                         .directory(logDir.toFile())
                         .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                         .redirectErrorStream(true)

@@ -1,0 +1,75 @@
+package io.callrec.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.callrec.it.support.CallrecProcess;
+import io.callrec.it.support.ItDirs;
+import io.callrec.it.support.MediaFiles;
+import io.callrec.it.support.Ports;
+import io.callrec.it.support.Sipp;
+import io.callrec.storage.s3.S3ProxyProcess;
+import io.callrec.testing.media.Ffprobe;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/** The whole server on S3-compatible storage (S3Proxy on loopback): recorded, uploaded, link, streamed download. */
+class S3StorageIT {
+
+    @Test
+    void aRecordingGoesToTheBucketAndIsDownloadedThroughTheServer(TestInfo test) throws Exception {
+        Path dir = ItDirs.logDir(test);
+        Files.createDirectories(dir);
+        try (S3ProxyProcess s3 = S3ProxyProcess.start(dir.resolve("s3proxy"))) {
+            s3.createBucket("recordings-it");
+            String storage = "s3://recordings-it?endpoint=" + s3.endpoint() + "&region=us-east-1";
+            try (CallrecProcess callrec = CallrecProcess.builder(dir).withoutFileStorage()
+                    .env("AWS_ACCESS_KEY_ID", "callrec-test").env("AWS_SECRET_ACCESS_KEY", "callrec-test-secret")
+                    .args("--storage", storage, "--consent", "one-party", "--user", "sipp:sipp-secret").start();
+                 Sipp phone = Sipp.scenario("uas_message.xml").logDir(dir).args("-timeout", "60", "-timeout_error")
+                         .start()) {
+                assertTrue(callrec.healthJson().at("/storage/available").asBoolean(), callrec.health());
+                try (Sipp register = Sipp.scenario("uac_register.xml").logDir(dir).remote(callrec.sipPort())
+                        .service("sipp").args("-au", "sipp", "-ap", "sipp-secret")
+                        .key("contact", "<sip:sipp@127.0.0.1:" + phone.localPort() + ">").key("expires", "120")
+                        .run()) {
+                    assertEquals(0, register.exitCode(), register.report() + callrec.logTail());
+                }
+                try (Sipp uas = Sipp.scenario("uas_echo_callrec.xml").args("-aa").logDir(dir)
+                        .mediaPort(Ports.freeEvenUdpRange(4).low()).rtpEcho().start();
+                     Sipp uac = Sipp.scenario("uac_record_request.xml").logDir(dir).args("-aa")
+                             .mediaPort(Ports.freeEvenUdpRange(4).low()).outboundProxy(callrec.sipPort())
+                             .remote(uas.localPort()).key("record_mode", "both")
+                             .pcapAudio(MediaFiles.shortG711a()).pauseMillis(3000).run()) {
+                    assertEquals(0, uac.exitCode(), uac.report() + callrec.logTail());
+                }
+                callrec.awaitLog(".*stored in s3://recordings-it.*", Duration.ofSeconds(30));
+                callrec.awaitLog(".*link delivered to sip:sipp@.*", Duration.ofSeconds(20));
+                assertEquals(0, phone.stop(), phone.report());
+                Matcher m = Pattern.compile("RECORDING_URL=(\\S+)").matcher(phone.logs());
+                assertTrue(m.find(), phone.logs());
+                URI link = URI.create(m.group(1));
+                URI file = URI.create(link.getScheme() + "://" + link.getAuthority() + link.getPath()
+                        + "/requester.mkv?" + link.getRawQuery());
+                Path downloaded = dir.resolve("from-s3-requester.mkv");
+                HttpResponse<Path> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(file).build(),
+                        HttpResponse.BodyHandlers.ofFile(downloaded));
+                assertEquals(200, r.statusCode());
+                assertEquals("pcm_s16le", Ffprobe.probe(downloaded).stream(0, "codec_name"));
+                try (var objects = Files.walk(s3.blobs())) {
+                    assertTrue(objects.anyMatch(p -> p.toString().endsWith("manifest.json")),
+                            "the manifest is in the bucket");
+                }
+            }
+        }
+    }
+}
