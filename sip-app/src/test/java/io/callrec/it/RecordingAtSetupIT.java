@@ -85,4 +85,29 @@ class RecordingAtSetupIT {
             }
         }
     }
+
+    @Test
+    void aCalleeGrantingInItsAnswerIsNotAskedAgain(TestInfo test) throws Exception {
+        Path dir = ItDirs.logDir(test);
+        // Consent policy required (the default): the callee's Callrec-Consent in its 200 is the consent.
+        try (CallrecProcess callrec = CallrecProcess.builder(dir).start();
+             Sipp uas = Sipp.scenario("uas_consent_header.xml").args("-aa").logDir(dir)
+                     .mediaPort(Ports.freeEvenUdpRange(4).low()).rtpEcho().start();
+             Sipp uac = Sipp.scenario("uac_record_request.xml").logDir(dir).args("-aa")
+                     .mediaPort(Ports.freeEvenUdpRange(4).low()).outboundProxy(callrec.sipPort())
+                     .remote(uas.localPort()).key("record_mode", "both").pcapAudio(MediaFiles.shortG711a())
+                     .pauseMillis(3000).run()) {
+            assertEquals(0, uac.exitCode(), uac.report() + callrec.logTail());
+            String started = callrec.awaitLog(".*recording (r-[A-Za-z0-9_-]+) started \\(mode both.*",
+                    Duration.ofSeconds(5));
+            Matcher m = Pattern.compile("recording (r-[A-Za-z0-9_-]+) started").matcher(started);
+            assertTrue(m.find(), started);
+            callrec.awaitLog(".*" + m.group(1) + ".*stored.*", Duration.ofSeconds(15));
+            JsonNode manifest = new ObjectMapper().readTree(callrec.dataDir().resolve("recordings")
+                    .resolve(m.group(1)).resolve("manifest.json").toFile());
+            assertTrue(manifest.get("consent").toString().contains("\"header\""),
+                    "consent by the callee's header: " + manifest.get("consent"));
+            assertFalse(uas.messages().contains("Callrec-Request"), "Callrec-* headers are never relayed");
+        }
+    }
 }
