@@ -1,0 +1,166 @@
+package io.callrec.it.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A real softphone for tests: baresip (Debian) with its own config directory, PCMU/PCMA audio from a WAV file,
+ * VP8 video from {@code fakevideo}, driven through its {@code ctrl_tcp} module (netstrings of JSON). See the field
+ * notes on what works in baresip 1.0.0.
+ */
+public final class Baresip implements AutoCloseable {
+    private final Process process;
+    private final int ctrlPort;
+    private final Path log;
+
+    private Baresip(Process process, int ctrlPort, Path log) {
+        this.process = process;
+        this.ctrlPort = ctrlPort;
+        this.log = log;
+    }
+
+    /**
+     * @param dir      its config directory (created)
+     * @param account  the accounts line, e.g. {@code <sip:alice@127.0.0.1:5060>;auth_pass=x;regint=60}
+     * @param wav      8 kHz mono WAV it sends as audio
+     */
+    public static Baresip start(Path dir, String account, Path wav) {
+        try {
+            Files.createDirectories(dir);
+            int sip = Ports.freeUdpTcpPort();
+            int ctrl = Ports.freeUdpTcpPort();
+            PortRange rtp = Ports.freeEvenUdpRange(20);
+            String config = String.join("\n",
+                    "poll_method epoll",
+                    "sip_listen 127.0.0.1:" + sip,
+                    "net_interface 127.0.0.1",
+                    "rtp_ports " + rtp.low() + "-" + rtp.high(),
+                    "audio_source aufile," + wav.toAbsolutePath(),
+                    "audio_player aubridge,sink" + sip,
+                    "audio_alert aufile,/dev/null",
+                    "video_source fakevideo,nil",
+                    "video_display fakevideo,nil",
+                    "video_size 320x240",
+                    "video_fps 15.00",
+                    "module_path /usr/lib/baresip/modules",
+                    "module g711.so",
+                    "module aufile.so",
+                    "module aubridge.so",
+                    "module vp8.so",
+                    "module fakevideo.so",
+                    "module_tmp uuid.so",
+                    "module_tmp account.so",
+                    "module_app menu.so",
+                    "module_app ctrl_tcp.so",
+                    "ctrl_tcp_listen 127.0.0.1:" + ctrl,
+                    "");
+            Files.writeString(dir.resolve("config"), config);
+            Files.writeString(dir.resolve("accounts"), account + "\n");
+            Path log = dir.resolve("baresip.log");
+            Process p = new ProcessBuilder("baresip", "-f", dir.toString(), "-t", "120")
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Baresip b = new Baresip(p, ctrl, log);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!b.canConnect()) {
+                if (System.nanoTime() > deadline || !p.isAlive()) {
+                    b.close();
+                    throw new IllegalStateException("baresip did not start: " + b.log());
+                }
+                Polling.pause();
+            }
+            return b;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private boolean canConnect() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", ctrlPort), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Runs a ctrl_tcp command and returns the raw reply (a JSON netstring payload). */
+    public String command(String command, String params) {
+        String json = "{\"command\":\"" + command + "\",\"params\":\"" + params + "\",\"token\":\"t\"}";
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        try (Socket s = new Socket("127.0.0.1", ctrlPort)) {
+            s.setSoTimeout(5000);
+            OutputStream out = s.getOutputStream();
+            out.write((body.length + ":").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.write(',');
+            out.flush();
+            InputStream in = s.getInputStream();
+            List<String> replies = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (System.nanoTime() < deadline) {
+                String msg = readNetstring(in);
+                if (msg == null) {
+                    break;
+                }
+                replies.add(msg);
+                if (msg.contains("\"response\":true")) {
+                    return msg;
+                }
+            }
+            return String.join("\n", replies);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String readNetstring(InputStream in) throws IOException {
+        StringBuilder len = new StringBuilder();
+        int c;
+        while ((c = in.read()) != ':') {
+            if (c < 0) {
+                return null;
+            }
+            len.append((char) c);
+        }
+        byte[] b = in.readNBytes(Integer.parseInt(len.toString().trim()));
+        in.read(); // ','
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    public String log() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            command("quit", "");
+        } catch (RuntimeException e) {
+            // already gone
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
