@@ -3,9 +3,12 @@ package io.callrec.record;
 import java.nio.ByteBuffer;
 
 /**
- * The hand-over from relay threads (many producers) to one recorder worker: two fixed buffers, producers append to
- * the front one under a short lock, the worker swaps them and reads the back one without holding the lock. Nothing is
- * allocated per packet; when the front buffer is full the packet is dropped and counted (the relay never waits).
+ * The hand-over from relay threads (many producers) to one recorder worker: two buffers, producers append to the
+ * front one under a short lock, the worker swaps them and reads the back one without holding the lock. Buffers start
+ * small and double when a burst needs it, up to half the configured capacity each, so an audio recording holds a few
+ * KiB rather than the room a video burst needs (hundreds of recordings share one heap). Nothing is allocated per
+ * packet in steady state; when the front buffer is full at its largest the packet is dropped and counted (the relay
+ * never waits).
  *
  * <p>Entry layout: {@code int length, long arrivalMicros, byte flags, short stream, byte[length] packet}.
  */
@@ -14,15 +17,18 @@ final class PacketRing {
     static final int FLAG_SIDE_B = 1;
     static final int FLAG_RTCP = 2;
 
+    static final int INITIAL_BYTES = 8 * 1024;
+    private final int maxHalf;
     private ByteBuffer front;
     private ByteBuffer back;
     private long overflowPackets; // guarded by this
     private long overflowBytes;   // guarded by this
 
     PacketRing(int capacityBytes) {
-        int half = Math.max(ENTRY_HEADER + 2048, capacityBytes / 2);
-        this.front = ByteBuffer.allocate(half);
-        this.back = ByteBuffer.allocate(half);
+        this.maxHalf = Math.max(ENTRY_HEADER + 2048, capacityBytes / 2);
+        int initial = Math.min(INITIAL_BYTES, maxHalf);
+        this.front = ByteBuffer.allocate(initial);
+        this.back = ByteBuffer.allocate(initial);
     }
 
     /**
@@ -33,7 +39,7 @@ final class PacketRing {
     boolean offer(ByteBuffer packet, long arrivalMicros, int flags, int stream) {
         int length = packet.remaining();
         synchronized (this) {
-            if (front.remaining() < ENTRY_HEADER + length) {
+            if (front.remaining() < ENTRY_HEADER + length && !grow(ENTRY_HEADER + length)) {
                 overflowPackets++;
                 overflowBytes += length;
                 return false;
@@ -44,6 +50,27 @@ final class PacketRing {
             packet.position(p);
         }
         return true;
+    }
+
+    /** Doubles the front buffer (rare: a burst bigger than anything before); false if it is at its largest. */
+    private boolean grow(int needed) {
+        int size = front.capacity();
+        while (size - front.position() < needed && size < maxHalf) {
+            size = Math.min(maxHalf, size * 2);
+        }
+        if (size - front.position() < needed) {
+            return false;
+        }
+        ByteBuffer bigger = ByteBuffer.allocate(size);
+        front.flip();
+        bigger.put(front);
+        front = bigger;
+        return true;
+    }
+
+    /** Bytes held by the two buffers now (for memory accounting). */
+    synchronized int allocatedBytes() {
+        return front.capacity() + back.capacity();
     }
 
     /**

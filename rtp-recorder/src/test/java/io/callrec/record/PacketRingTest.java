@@ -89,4 +89,27 @@ class PacketRingTest {
         done.await();
         assertEquals(producers * perProducer, total);
     }
+
+    @Test
+    void buffersStartSmallAndGrowOnlyForABurstKeepingOrder() {
+        PacketRing ring = new PacketRing(512 * 1024);
+        assertEquals(2 * PacketRing.INITIAL_BYTES, ring.allocatedBytes(), "an idle or audio-only ring stays small");
+        byte[] p = new byte[1200];
+        for (int i = 0; i < 100; i++) { // 120 KB at once: a video burst
+            p[0] = (byte) i;
+            assertTrue(ring.offer(ByteBuffer.wrap(p), i, 0, 1));
+        }
+        assertTrue(ring.allocatedBytes() > 120_000 && ring.allocatedBytes() <= 512 * 1024, "" + ring.allocatedBytes());
+        ByteBuffer taken = ring.take();
+        for (int i = 0; i < 100; i++) {
+            assertEquals(1200, taken.getInt());
+            assertEquals(i, taken.getLong());
+            taken.get();
+            taken.getShort();
+            assertEquals((byte) i, taken.get());
+            taken.position(taken.position() + 1199);
+        }
+        assertFalse(taken.hasRemaining());
+        assertEquals(0, ring.overflowPackets());
+    }
 }
