@@ -94,6 +94,10 @@ run_rec() {  # run_rec N MEDIA(audio|av) SYSTEM(callrec|peer) MODE(rec|norec)
   python3 -c 'import json, sys; a, b = sys.argv[1].split(), sys.argv[2].split()
 print(json.dumps({"wchar": int(b[0]) - int(a[0]), "write_bytes": int(b[1]) - int(a[1]), "window_s": float(sys.argv[4]) - float(sys.argv[3])}))' \
     "$io0" "$io1" "$tw0" "$tw1" > "$d/io.json"
+  if [ "$LIVE_HEAP" = 1 ] && [ "$sys" = callrec ]; then
+    # after the window: the live set (a class histogram forces a full collection, so not during the window)
+    { timeout 20 jcmd $SUT_PID GC.class_histogram | head -25; timeout 10 jcmd $SUT_PID GC.heap_info; } > "$d/live_heap.txt" 2>&1
+  fi
   wait $uac; uac_rc=$?; untrack $uac
   t1=$(date +%s.%N)
   local uas_alive=1 sut_alive=1
@@ -117,7 +121,7 @@ print(json.dumps({"wchar": int(b[0]) - int(a[0]), "write_bytes": int(b[1]) - int
       sleep 1
       log "  $have manifests after $((i / 10)) s; checking $CHECK_CALLS recordings with ffprobe"
     fi
-    curl -s "http://127.0.0.1:$CR_HTTP/health" > "$d/health_end.json"
+    curl -s -m 10 "http://127.0.0.1:$CR_HTTP/health" > "$d/health_end.json"   # bounded: a server out of memory may not answer
     stop $SUT_PID 15
     [ "$mode" = rec ] && python3 "$TOOLS/rec_report.py" recordings "$d/data" "$CHECK_CALLS" "$d/recordings.json"
   else
@@ -144,6 +148,7 @@ PY
 }
 
 KEEP_FILES=${KEEP_FILES:-0}
+LIVE_HEAP=${LIVE_HEAP:-0}   # 1: jcmd class histogram and heap info of callrec after the window (full GC)
 mkdir -p "$OUT/bin"
 VIDEO_PCAP=$OUT/bin/h264_320x240_15fps.pcap
 AUDIO_PCAP=$OUT/bin/g711a_28s.pcap

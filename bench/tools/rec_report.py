@@ -10,6 +10,7 @@ A row is collect.py's relay row plus disk writes, recordings and the video sende
 import glob
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -88,7 +89,14 @@ def row(d, m):
         r.pop('loss_to_callee_pct', None)
         r.pop('callee_lost_pkts', None)
     rec = r['recordings'] or {}
-    r['dropped_pkts'] = (r.get('relay_lost_pkts') or 0) + (rec.get('overflow_packets') or 0)
+    # the recorder also logs what it could not queue; a recording that never finished has no manifest to say so
+    log = os.path.join(d, 'callrec.log')
+    text = open(log, errors='replace').read() if os.path.exists(log) else ''
+    r['overflow_logged'] = sum(int(x) for x in re.findall(r'(\d+) packets could not be queued', text))
+    r['out_of_memory'] = text.count('OutOfMemoryError')
+    r['dropped_pkts'] = ((r.get('relay_lost_pkts') or 0) + max(rec.get('overflow_packets') or 0, r['overflow_logged']))
+    if os.path.exists(os.path.join(d, 'live_heap.txt')):
+        r['live_heap'] = open(os.path.join(d, 'live_heap.txt'), errors='replace').read()[:4000]
     return r
 
 
@@ -99,6 +107,8 @@ def label(r):
         s = 'rtpengine (pcap) + kamailio'
     if not (r.get('uas_alive', 1) and r.get('sut_alive', 1)):
         s += ' ⚠ INVALID: a process died'
+    if r.get('out_of_memory'):
+        s += ' ⚠ OutOfMemoryError'
     return s
 
 
@@ -128,7 +138,7 @@ def report(path):
                    f"{fmt(r.get('relayed_pps'), 0)} | {cpu} | {fmt(r.get('cpu_us_per_pkt'), 2)} | "
                    f"{fmt(r.get('relay_rss_peak_mb'))} | {fmt(r.get('disk_write_mb_s'), 3)} / "
                    f"{fmt(r.get('wchar_mb_s'), 3)} | {recs(r)} | "
-                   f"{rec.get('overflow_packets', '–') if r['system'] == 'callrec' and r['mode'] == 'rec' else '–'} | "
+                   f"{max(rec.get('overflow_packets') or 0, r.get('overflow_logged') or 0) if r['system'] == 'callrec' and r['mode'] == 'rec' else '–'} | "
                    f"{fmt(r.get('relay_lost_pkts'))} | {r.get('load_before')} → {r.get('load_after')} | "
                    f"{fmt(r.get('other_busy_pct'))} |")
     by = {(r['N'], r['media'], r['system'], r['mode']): r for r in runs}
@@ -160,11 +170,12 @@ def report(path):
                            f"({r['relay_rss_peak_mb']} − {base['relay_rss_peak_mb']} MB) / {n} = "
                            f"**{per:.2f} MiB** | {verdict(per <= TARGET_MIB_PER_AV_REC)} |")
         rec = r.get('recordings') or {}
-        missing = max(0, (r.get('calls_ok') or 0) - rec.get('manifests', 0))
-        out.append(f"| 0 dropped packets | N={n} {media} | overflow {rec.get('overflow_packets')} + lost in relay "
-                   f"{r.get('relay_lost_pkts')} = **{r.get('dropped_pkts')}**; recordings missing {missing}; "
-                   f"playable {rec.get('files_playable')}/{rec.get('files_checked')} | "
-                   f"{verdict(r.get('dropped_pkts') == 0 and missing == 0)} |")
+        missing = n - rec.get('manifests', 0)
+        ok = r.get('dropped_pkts') == 0 and missing == 0 and r.get('calls_ok') == n
+        out.append(f"| 0 dropped packets | N={n} {media} | overflow {rec.get('overflow_packets')} in manifests, "
+                   f"{r.get('overflow_logged')} logged + lost in relay {r.get('relay_lost_pkts')} = "
+                   f"**{r.get('dropped_pkts')}**; calls ok {r.get('calls_ok')}/{n}; recordings missing {missing}; "
+                   f"playable {rec.get('files_playable')}/{rec.get('files_checked')} | {verdict(ok)} |")
     return '\n'.join(out)
 
 
