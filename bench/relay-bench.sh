@@ -130,7 +130,7 @@ start_callrec() {  # start_callrec DIR "JVM OPTS" -> sets SUT_PID
   mkdir -p "$SRV_DIR"; cp "$JAR" "$SRV_DIR/srv.jar"
   # shellcheck disable=SC2086
   (cd "$d" && exec java $opts -jar ../../bin/srv.jar --sip-host 127.0.0.1 --sip-port "$CR_SIP" \
-      --rtp-ports "$CR_RTP" --http-port "$CR_HTTP" --storage file:data > callrec.log 2>&1) &
+      --rtp-ports "$CR_RTP" --http-port "$CR_HTTP" --storage file:data ${CALLREC_ARGS:-} > callrec.log 2>&1) &
   SUT_PID=$!; track $SUT_PID
   local i
   for ((i = 0; i < 300; i++)); do
@@ -149,10 +149,10 @@ start_peer() {  # start_peer DIR -> sets SUT_PID (rtpengine), KAM_PID, KAMPIDS
   # the same flags as the peer's run.sh (norec), plus the CLI port for its packet counters
   rtpengine --config-file=none --table=-1 --interface=127.0.0.1 --listen-ng=127.0.0.1:$NG_PORT \
     --listen-cli=127.0.0.1:$CLI_PORT --port-min="$(range_lo "$RTPE_RTP")" --port-max="$(range_hi "$RTPE_RTP")" \
-    --foreground --log-stderr -L 4 --num-threads=2 --delete-delay=0 > "$d/rtpengine.log" 2>&1 &
+    --foreground --log-stderr -L 4 --num-threads=2 --delete-delay=0 ${RTPE_ARGS:-} > "$d/rtpengine.log" 2>&1 &
   SUT_PID=$!; track $SUT_PID
   sleep 1   # rtpengine must answer kamailio's startup ping
-  kamailio -f "$d/kamailio.cfg" -DD -E -Y "$d/kam" -m 256 -M 16 > "$d/kamailio.log" 2>&1 &
+  kamailio -f "$d/kamailio.cfg" ${KAM_ARGS:-} -DD -E -Y "$d/kam" -m 256 -M 16 > "$d/kamailio.log" 2>&1 &
   KAM_PID=$!; track $KAM_PID
   sleep 2
   kill -0 $SUT_PID 2>/dev/null || { echo "rtpengine exited:"; tail -5 "$d/rtpengine.log"; return 1; }
@@ -172,7 +172,7 @@ PY
 start_uas() {  # start_uas DIR [-rtp_echo] -> UAS_PID (the sipp process)
   local d=$1 echo=${2:-} i
   check_free uas "udp:$UAS_PORT" "udp:$UAS_MP" "udp:$((UAS_MP + 2))" || return 1
-  local cmd=(sipp -sf "$SCEN/uas_pcma.xml" -i 127.0.0.1 -p "$UAS_PORT" -mi 127.0.0.1 -mp "$UAS_MP" $echo -nostdin -trace_err)
+  local cmd=(sipp -sf "${UAS_SCEN:-$SCEN/uas_pcma.xml}" -i 127.0.0.1 -p "$UAS_PORT" -mi 127.0.0.1 -mp "$UAS_MP" $echo ${UAS_ARGS:-} -nostdin -trace_err)
   if [ "$TRACE_UAS" = 1 ] && [ -z "$echo" ] && command -v strace >/dev/null; then
     # Who signals the callee if it dies during a run: strace with a seccomp filter stops it only on
     # exit_group and on signals. Only for the setup-rate callee: with -rtp_echo, SIPp's echo threads
@@ -369,6 +369,9 @@ run_setup() {  # run_setup SYSTEM: every rate in SETUP_RATES against one instanc
     stop $KAM_PID 5; stop $SUT_PID 5
   fi
 }
+
+# rec-bench.sh sources this file for the functions above (BENCH_LIB=1) and runs its own main
+[ "${BENCH_LIB:-0}" = 1 ] && return 0
 
 # --- main ---------------------------------------------------------------------------------------------
 if command -v java >/dev/null; then java -version 2>&1 | head -1 > "$OUT/java-version.txt"; fi
