@@ -83,19 +83,18 @@ final class ActiveRecording {
         }
     }
 
+    /** A reusable view over the ring buffer {@code entries}; the ring grows its buffers, so views follow. */
     private ByteBuffer viewOf(ByteBuffer entries) {
-        if (viewOne == null || viewOne.array() == entries.array()) {
-            if (viewOne == null) {
-                viewOne = entries.duplicate();
-            }
-            viewOne.clear();
-            return viewOne;
+        if (viewOne != null && viewOne.array() == entries.array()) {
+            return viewOne.clear();
         }
-        if (viewTwo == null) {
-            viewTwo = entries.duplicate();
+        if (viewTwo != null && viewTwo.array() == entries.array()) {
+            return viewTwo.clear();
         }
-        viewTwo.clear();
-        return viewTwo;
+        // A new buffer (first use or grown): it replaces the older of the two views.
+        viewTwo = viewOne;
+        viewOne = entries.duplicate();
+        return viewOne.clear();
     }
 
     Map<String, Object> pauseEntry(long atMicros) {
