@@ -10,10 +10,7 @@ import io.callrec.media.relay.RtpRelay;
 import io.callrec.media.relay.Side;
 import io.callrec.control.CallControl;
 import io.callrec.record.MediaFormats;
-import io.callrec.record.RecorderException;
-import io.callrec.record.RecordingMode;
 import io.callrec.record.RecordingSession;
-import io.callrec.record.RecordingSpec;
 import io.callrec.config.IpLiteral;
 import io.callrec.sdp.SdpParseException;
 import io.callrec.sip.registrar.Binding;
@@ -792,8 +789,7 @@ public final class B2bua implements SipListenerExt {
         if (h == null) {
             return null;
         }
-        String text = h.toString();
-        return text.substring(text.indexOf(':') + 1).trim();
+        return SipFactories.headerValue(h);
     }
 
     void recordingStarted(String recordingId, Call call) {
@@ -950,8 +946,7 @@ public final class B2bua implements SipListenerExt {
     }
 
     private static String infoPackage(Request req) {
-        String text = req.getHeader(INFO_PACKAGE).toString();
-        String value = text.substring(text.indexOf(':') + 1).trim();
+        String value = SipFactories.headerValue(req.getHeader(INFO_PACKAGE));
         int semi = value.indexOf(';');
         return (semi >= 0 ? value.substring(0, semi) : value).trim().toLowerCase(Locale.ROOT);
     }
@@ -1183,8 +1178,7 @@ public final class B2bua implements SipListenerExt {
         if (se == null) {
             return 0;
         }
-        String value = se.toString();
-        value = value.substring(value.indexOf(':') + 1).trim();
+        String value = SipFactories.headerValue(se);
         int semi = value.indexOf(';');
         try {
             return Math.max(0, Long.parseLong((semi < 0 ? value : value.substring(0, semi)).trim()));
@@ -1310,8 +1304,7 @@ public final class B2bua implements SipListenerExt {
     private static List<String> tokens(Message m, String name) {
         List<String> out = new ArrayList<>();
         for (Iterator<?> it = m.getHeaders(name); it.hasNext(); ) {
-            String v = it.next().toString();
-            for (String part : v.substring(v.indexOf(':') + 1).split(",")) {
+            for (String part : SipFactories.headerValue((Header) it.next()).split(",")) {
                 if (!part.isBlank()) {
                     out.add(part.trim());
                 }

@@ -160,13 +160,7 @@ public final class CallPolicy {
                 : io.callrec.control.IdentitySource.FROM;
     }
 
-    io.callrec.config.ConsentPolicy consent() {
-        return config.consent();
-    }
 
-    boolean rawCapture() {
-        return config.rawCapture();
-    }
 
     boolean trustedTarget(String uri) {
         return hostOf(uri).flatMap(IpLiteral::parse).map(this::isTrusted).orElse(false);

@@ -32,8 +32,7 @@ final class RecvInfo {
         }
         Set<String> out = new LinkedHashSet<>();
         while (it.hasNext()) {
-            String text = ((Header) it.next()).toString();
-            String value = text.substring(text.indexOf(':') + 1).trim();
+            String value = SipFactories.headerValue((Header) it.next());
             for (String part : value.split(",")) {
                 String pkg = part.trim();
                 int semi = pkg.indexOf(';');

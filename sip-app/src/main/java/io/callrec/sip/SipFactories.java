@@ -76,4 +76,10 @@ public final class SipFactories {
             }
         }
     }
+
+    /** A header's value as written (what follows {@code Name:}), trimmed; the stack's parsed forms vary by header. */
+    static String headerValue(javax.sip.header.Header h) {
+        String text = h.toString();
+        return text.substring(text.indexOf(':') + 1).trim();
+    }
 }
