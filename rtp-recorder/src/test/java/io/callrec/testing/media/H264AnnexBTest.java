@@ -1,25 +1,13 @@
 package io.callrec.testing.media;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HexFormat;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class H264AnnexBTest {
-
-    @Test
-    void splitsOnThreeAndFourByteStartCodesAndDropsTrailingZeros() {
-        byte[] stream = HexFormat.of().parseHex("00000001" + "6742" + "0000" + "000001" + "68ce" + "00000001" + "6588");
-        List<byte[]> nals = H264AnnexB.splitNals(stream);
-        assertEquals(3, nals.size());
-        assertArrayEquals(new byte[] {0x67, 0x42}, nals.get(0));
-        assertArrayEquals(new byte[] {0x68, (byte) 0xCE}, nals.get(1));
-        assertArrayEquals(new byte[] {0x65, (byte) 0x88}, nals.get(2));
-    }
 
     @Test
     void accessUnitsBecomeAvccWithTheKeyframeMarked() {
