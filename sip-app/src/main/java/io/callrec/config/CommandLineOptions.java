@@ -61,6 +61,28 @@ final class CommandLineOptions {
             description = "required | one-party (default: required).")
     String consent;
 
+    @Option(names = "--consent-timeout", paramLabel = "DURATION",
+            description = "An unanswered consent request counts as declined after this, 5s-10m (default: 30s).")
+    String consentTimeout;
+
+    @Option(names = "--feature-codes", paramLabel = "NAME=DIGITS,...",
+            description = "DTMF codes of plain phones, NAME one of both, peer, stop, pause, resume, withdraw"
+                    + " (default: both=**1,peer=**3,stop=**2,pause=**4,resume=**5,withdraw=**0).")
+    String featureCodes;
+
+    @Option(names = "--consent-yes-words", paramLabel = "WORD,...",
+            description = "Text answers a plain phone may send to grant consent (default: yes).")
+    String consentYesWords;
+
+    @Option(names = "--consent-no-words", paramLabel = "WORD,...",
+            description = "Text answers that decline (default: no).")
+    String consentNoWords;
+
+    @Option(names = "--consent-prompt", paramLabel = "TEXT",
+            description = "The question sent by MESSAGE to a plain phone; {from} is the requester, {mode} what is"
+                    + " recorded (default: '{from} asks to record this call. Reply YES or NO, or press 1 or 2.').")
+    String consentPrompt;
+
     @Option(names = "--raw-capture", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
             description = "Also keep the RTP/RTCP packets of each party as pcap files.")
     String rawCapture;

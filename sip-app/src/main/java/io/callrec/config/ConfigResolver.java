@@ -1,5 +1,10 @@
 package io.callrec.config;
 
+import io.callrec.control.ControlSettings;
+import io.callrec.control.FeatureCode;
+import io.callrec.control.FeatureCodes;
+import io.callrec.control.PeerAnswerParser;
+import io.callrec.control.PlainTexts;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -9,6 +14,7 @@ import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,6 +48,9 @@ final class ConfigResolver {
     private static final Pattern S3_REGION = Pattern.compile("[a-z0-9-]{1,32}");
     private static final Set<String> S3_PARAMETERS = Set.of("endpoint", "region");
     private static final Duration RFC4028_MIN_SE = Duration.ofSeconds(90);
+    private static final Duration MIN_CONSENT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration MAX_CONSENT_TIMEOUT = Duration.ofMinutes(10);
+    private static final int MAX_PROMPT_CHARS = 300;
 
     private final Map<String, List<Setting>> settings;
 
@@ -59,7 +68,7 @@ final class ConfigResolver {
         int httpPort = port("http-port", 8080);
         URI publicUrl = publicUrl(httpHost, httpPort);
         URI storage = storage();
-        ConsentPolicy consent = consent();
+        ControlSettings control = control(consent());
         boolean rawCapture = bool("raw-capture", false);
         Duration linkTtl = duration("link-ttl", Duration.ofHours(72));
         if (linkTtl.isZero()) {
@@ -85,7 +94,7 @@ final class ConfigResolver {
         int maxCalls = positiveInt("max-calls", 2000);
         Path dataDir = dataDir(storage);
         return new ServerConfig(sipHost, sipPort, mediaHost, rtpPorts[0], rtpPorts[1], httpHost, httpPort,
-                publicUrl, storage, consent, rawCapture, linkTtl, trustedPeers, drainTimeout, routes, upstream,
+                publicUrl, storage, control, rawCapture, linkTtl, trustedPeers, drainTimeout, routes, upstream,
                 directRouting, users, realm, rtpTimeout, sessionExpires, minSe, maxCalls, dataDir,
                 digestAlgorithms);
     }
@@ -294,6 +303,92 @@ final class ConfigResolver {
         }
         return ConsentPolicy.fromFlagValue(setting.get().text()).orElseThrow(() -> setting.get().problem(
                 "'" + setting.get().text().trim() + "' is not a consent policy (required or one-party)"));
+    }
+
+    /**
+     * The recording control's settings. FeatureCodes and PeerAnswerParser own their rules (digits, prefixes, words on
+     * both lists); their refusals become this setting's one-line error.
+     */
+    private ControlSettings control(ConsentPolicy policy) throws ConfigException {
+        ControlSettings defaults = ControlSettings.defaults(policy);
+        Duration timeout = duration("consent-timeout", defaults.consentTimeout());
+        if (timeout.compareTo(MIN_CONSENT_TIMEOUT) < 0 || timeout.compareTo(MAX_CONSENT_TIMEOUT) > 0) {
+            throw single("consent-timeout").orElseThrow().problem(Durations.format(timeout)
+                    + " is outside " + Durations.format(MIN_CONSENT_TIMEOUT) + "-" + Durations.format(MAX_CONSENT_TIMEOUT)
+                    + " (a person has to read the question and answer it)");
+        }
+        FeatureCodes codes = featureCodes();
+        PeerAnswerParser answers = answerWords();
+        String prompt = PlainTexts.DEFAULT_PROMPT;
+        Optional<Setting> promptSetting = single("consent-prompt");
+        if (promptSetting.isPresent()) {
+            prompt = promptSetting.get().text().strip();
+            if (prompt.isEmpty() || prompt.length() > MAX_PROMPT_CHARS) {
+                throw promptSetting.get().problem("the prompt must be 1 to " + MAX_PROMPT_CHARS + " characters");
+            }
+            if (!prompt.contains("{from}")) {
+                throw promptSetting.get().problem("the prompt must name the requester with {from}");
+            }
+        }
+        return new ControlSettings(policy, timeout, defaults.storageStatusInterval(), defaults.storageRetryAfter(),
+                codes, answers, new PlainTexts(prompt, codes));
+    }
+
+    private FeatureCodes featureCodes() throws ConfigException {
+        Optional<Setting> setting = single("feature-codes");
+        if (setting.isEmpty()) {
+            return FeatureCodes.defaults();
+        }
+        Map<FeatureCode, String> overrides = new EnumMap<>(FeatureCode.class);
+        for (String part : setting.get().text().split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            int eq = part.indexOf('=');
+            String name = eq < 0 ? part.trim() : part.substring(0, eq).trim();
+            Optional<FeatureCode> code = FeatureCode.fromConfigName(name);
+            if (eq < 0 || code.isEmpty()) {
+                throw setting.get().problem("'" + part.trim() + "' is not NAME=DIGITS with NAME one of "
+                        + FeatureCode.configNames());
+            }
+            if (overrides.put(code.get(), part.substring(eq + 1).trim()) != null) {
+                throw setting.get().problem(name + " is given twice");
+            }
+        }
+        try {
+            return FeatureCodes.of(overrides);
+        } catch (IllegalArgumentException e) {
+            throw setting.get().problem(e.getMessage());
+        }
+    }
+
+    private PeerAnswerParser answerWords() throws ConfigException {
+        Optional<Setting> yes = single("consent-yes-words");
+        Optional<Setting> no = single("consent-no-words");
+        if (yes.isEmpty() && no.isEmpty()) {
+            return PeerAnswerParser.defaults();
+        }
+        try {
+            return new PeerAnswerParser(words(yes, "yes"), words(no, "no"));
+        } catch (IllegalArgumentException e) {
+            throw yes.or(() -> no).orElseThrow().problem(e.getMessage());
+        }
+    }
+
+    private static List<String> words(Optional<Setting> setting, String defaultWord) throws ConfigException {
+        if (setting.isEmpty()) {
+            return List.of(defaultWord);
+        }
+        List<String> words = new ArrayList<>();
+        for (String part : setting.get().text().split(",")) {
+            if (!part.isBlank()) {
+                words.add(part.strip());
+            }
+        }
+        if (words.isEmpty()) {
+            throw setting.get().problem("needs at least one word");
+        }
+        return words;
     }
 
     private boolean bool(String key, boolean defaultValue) throws ConfigException {

@@ -1,5 +1,6 @@
 package io.callrec.config;
 
+import io.callrec.control.ControlSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +33,7 @@ public record ServerConfig(
         String httpHost, int httpPort,
         URI publicUrl,
         URI storage,
-        ConsentPolicy consent,
+        ControlSettings control,
         boolean rawCapture,
         Duration linkTtl,
         List<Cidr> trustedPeers,
@@ -55,7 +56,7 @@ public record ServerConfig(
         Objects.requireNonNull(httpHost, "httpHost");
         Objects.requireNonNull(publicUrl, "publicUrl");
         Objects.requireNonNull(storage, "storage");
-        Objects.requireNonNull(consent, "consent");
+        Objects.requireNonNull(control, "control");
         Objects.requireNonNull(linkTtl, "linkTtl");
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         Objects.requireNonNull(upstream, "upstream");
@@ -70,6 +71,11 @@ public record ServerConfig(
         digestAlgorithms = List.copyOf(digestAlgorithms);
         // Map.copyOf would lose the order the operator wrote the users in.
         users = Collections.unmodifiableMap(new LinkedHashMap<>(users));
+    }
+
+    /** The consent policy (part of {@link #control()}). */
+    public ConsentPolicy consent() {
+        return control.policy();
     }
 
     /** True when SIP requests must carry digest credentials of one of {@link #users()}. */
@@ -90,7 +96,7 @@ public record ServerConfig(
         return "ServerConfig[sipHost=" + sipHost + ", sipPort=" + sipPort + ", mediaHost=" + mediaHost
                 + ", rtpPortMin=" + rtpPortMin + ", rtpPortMax=" + rtpPortMax
                 + ", httpHost=" + httpHost + ", httpPort=" + httpPort + ", publicUrl=" + publicUrl
-                + ", storage=" + storage + ", consent=" + consent + ", rawCapture=" + rawCapture
+                + ", storage=" + storage + ", consent=" + control.policy() + ", consentTimeout=" + control.consentTimeout() + ", rawCapture=" + rawCapture
                 + ", linkTtl=" + linkTtl + ", trustedPeers=" + trustedPeers + ", drainTimeout=" + drainTimeout
                 + ", routes=" + routes + ", upstream=" + upstream + ", directRouting=" + directRouting
                 + ", users=" + maskedUsers + ", realm=" + realm + ", rtpTimeout=" + rtpTimeout

@@ -1,6 +1,10 @@
 package io.callrec.control;
 
 import io.callrec.record.RecordingMode;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** What a DTMF feature code asks for (spec §3). */
 public enum FeatureCode {
@@ -26,6 +30,29 @@ public enum FeatureCode {
     /** The digits when nothing is configured; chosen not to clash with PBX codes such as {@code *1}. */
     public String defaultDigits() {
         return defaultDigits;
+    }
+
+    /** The name in the {@code feature-codes} setting: {@code both}, {@code peer}, {@code stop}... */
+    public String configName() {
+        return switch (this) {
+            case RECORD_BOTH -> "both";
+            case RECORD_PEER -> "peer";
+            default -> name().toLowerCase(Locale.ROOT);
+        };
+    }
+
+    public static Optional<FeatureCode> fromConfigName(String name) {
+        for (FeatureCode c : values()) {
+            if (c.configName().equalsIgnoreCase(name.strip())) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The config names, comma-separated, for error messages. */
+    public static String configNames() {
+        return Arrays.stream(values()).map(FeatureCode::configName).collect(Collectors.joining(", "));
     }
 
     /** The mode a recording code asks for; null for the other codes. */

@@ -18,7 +18,6 @@ import io.callrec.http.download.DownloadHandler;
 import io.callrec.link.LinkKeys;
 import io.callrec.link.SignedLink;
 import io.callrec.control.ConsentLog;
-import io.callrec.control.ControlSettings;
 import io.callrec.control.ErrorCode;
 import io.callrec.control.StartResult;
 import io.callrec.control.StorageAvailability;
@@ -147,7 +146,7 @@ public final class CallrecServer implements AutoCloseable {
         courier.resume();
         this.consentLog = ConsentLog.open(data);
         RecordingServices services = new RecordingServices(recorder, courier,
-                ControlSettings.defaults(config.consent()), consentLog, this::storageAvailability, this::allocate,
+                config.control(), consentLog, this::storageAvailability, this::allocate,
                 config.rawCapture());
         this.b2bua = new B2bua(sip.context(), policy, relay, services, config.mediaHost(), timers, clock);
         courier.useDialogs(b2bua);

@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.callrec.control.ControlMessage;
+import io.callrec.control.FeatureCode;
+import io.callrec.control.PeerAnswerParser;
+import io.callrec.record.RecordingMode;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -208,6 +213,16 @@ class ConfigLoaderTest {
         "--storage        | file:                   | --storage: 'file:' is not a URI (file:PATH or s3://BUCKET?endpoint=URL&region=R)",
         "--storage        | file://host/x           | --storage: 'file://host/x' names a remote host; only local paths work",
         "--consent        | maybe                   | --consent: 'maybe' is not a consent policy (required or one-party)",
+        "--consent-timeout| 2s                      | --consent-timeout: 2s is outside 5s-10m (a person has to read the question and answer it)",
+        "--consent-timeout| 1h                      | --consent-timeout: 1h is outside 5s-10m (a person has to read the question and answer it)",
+        "--feature-codes  | record=**7              | --feature-codes: 'record=**7' is not NAME=DIGITS with NAME one of both, peer, stop, pause, resume, withdraw",
+        "--feature-codes  | both                    | --feature-codes: 'both' is not NAME=DIGITS with NAME one of both, peer, stop, pause, resume, withdraw",
+        "--feature-codes  | stop=*9,stop=*8         | --feature-codes: stop is given twice",
+        "--feature-codes  | both=**x                | --feature-codes: feature code RECORD_BOTH '**x' is not 1 to 8 of 0-9 * # A-D",
+        "--feature-codes  | both=**                 | --feature-codes: feature code RECORD_BOTH '**' is a prefix of RECORD_PEER '**3'",
+        "--consent-prompt | Record?                 | --consent-prompt: the prompt must name the requester with {from}",
+        "--consent-yes-words| no                    | --consent-yes-words: answer word 'no' is both yes and no",
+        "--consent-no-words| ,                      | --consent-no-words: needs at least one word",
         "--raw-capture    | perhaps                 | --raw-capture: 'perhaps' is not true or false",
         "--link-ttl       | 3 days                  | --link-ttl: '3 days' is not a duration (e.g. 30s, 5m, 72h, 1d, 250ms, 30, PT30S)",
         "--link-ttl       | 0                       | --link-ttl: must be longer than 0",
@@ -347,6 +362,30 @@ class ConfigLoaderTest {
         assertEquals("--digest-algorithms: 'SHA-1' is not a digest algorithm (MD5, SHA-256)", bad.getMessage());
         ConfigException twice = assertThrows(ConfigException.class, () -> ConfigLoader.load("--digest-algorithms", "MD5,md5"));
         assertEquals("--digest-algorithms: MD5 is given twice", twice.getMessage());
+    }
+
+    @Test
+    void recordingControlSettingsReachTheControlLayer() throws Exception {
+        ServerConfig defaults = ConfigLoader.load();
+        assertEquals(Duration.ofSeconds(30), defaults.control().consentTimeout());
+        assertEquals("**1", defaults.control().featureCodes().digits(FeatureCode.RECORD_BOTH));
+
+        ServerConfig c = ConfigLoader.load("--consent-timeout", "45s", "--feature-codes", "both=*71, stop=*72",
+                "--consent-yes-words", "yes, Oui ,ja", "--consent-no-words", "no,non",
+                "--consent-prompt", "{from} would like to record ({mode}). YES or NO?", "--consent", "one-party");
+        assertEquals(ConsentPolicy.ONE_PARTY, c.consent());
+        assertEquals(ConsentPolicy.ONE_PARTY, c.control().policy());
+        assertEquals(Duration.ofSeconds(45), c.control().consentTimeout());
+        assertEquals("*71", c.control().featureCodes().digits(FeatureCode.RECORD_BOTH));
+        assertEquals("*72", c.control().featureCodes().digits(FeatureCode.STOP));
+        assertEquals("**3", c.control().featureCodes().digits(FeatureCode.RECORD_PEER), "codes not given keep defaults");
+        assertEquals(PeerAnswerParser.Answer.YES, c.control().answers().parseText("oui"));
+        assertEquals(PeerAnswerParser.Answer.NO, c.control().answers().parseText("Non."));
+        assertEquals("alice@x would like to record (both parties). YES or NO?",
+                c.control().texts().prompt("sip:alice@x", RecordingMode.BOTH));
+        String started = c.control().texts().render(new ControlMessage.RecordingStarted("r-1", RecordingMode.BOTH,
+                null)).orElseThrow();
+        assertTrue(started.contains("*72 to stop"), started);
     }
 
     @Test

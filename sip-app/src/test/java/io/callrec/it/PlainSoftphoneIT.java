@@ -28,11 +28,37 @@ class PlainSoftphoneIT {
 
     @Test
     void featureCodeByDtmfAndConsentByTextRecordTheCall(TestInfo test) throws Exception {
+        Call call = recordPlainCall(test, "**1");
+        assertTrue(call.peerLog().contains("asks to record this call. Reply YES or NO, or press 1 or 2."),
+                call.peerLog());
+        assertTrue(call.callerLog().contains("Press **4 to pause"), call.callerLog());
+    }
+
+    /**
+     * The feature codes, the prompt and the answer words are the operator's, not only the defaults (the peer's
+     * scenario insists on "asks to record this call" in the prompt, so the configured prompt keeps those words).
+     */
+    @Test
+    void configuredFeatureCodesAndPromptAreUsed(TestInfo test) throws Exception {
+        Call call = recordPlainCall(test, "*71", "--feature-codes", "both=*71,pause=*74,stop=*72",
+                "--consent-prompt", "{from} asks to record this call ({mode}). Answer YES or OUI.",
+                "--consent-yes-words", "yes,oui", "--consent-timeout", "20s");
+        assertTrue(call.peerLog().contains("asks to record this call (both parties). Answer YES or OUI."), call.peerLog());
+        assertTrue(call.callerLog().contains("Press *74 to pause"), call.callerLog());
+        assertTrue(call.callerLog().contains("*72 to stop"), call.callerLog());
+    }
+
+    /** Every SIP message each UA sent and received. */
+    private record Call(String callerLog, String peerLog) {
+    }
+
+    /** The caller types {@code digits}; the peer answers "yes"; checks the recording and returns the UAs' SIP traces. */
+    private static Call recordPlainCall(TestInfo test, String digits, String... callrecArgs) throws Exception {
         Path dir = ItDirs.logDir(test);
         Files.createDirectories(dir);
         Path pcap = DtmfPcap.withDigits(MediaFiles.g711a(dir.resolve("tone.pcap"), Duration.ofSeconds(4)),
-                dir.resolve("star-star-1.pcap"), "**1", 300, 400, 101);
-        try (CallrecProcess callrec = CallrecProcess.builder(dir).start();
+                dir.resolve("feature-code.pcap"), digits, 300, 400, 101);
+        try (CallrecProcess callrec = CallrecProcess.builder(dir).args(callrecArgs).start();
              Sipp peer = Sipp.scenario("uas_text_consent.xml").logDir(dir)
                      .mediaPort(Ports.freeEvenUdpRange(4).low()).start();
              Sipp caller = Sipp.scenario("uac_dtmf_request.xml").logDir(dir)
@@ -44,7 +70,6 @@ class PlainSoftphoneIT {
             assertTrue(texts.contains("Consent to record granted."), texts);
             assertTrue(texts.contains("Recording started"), texts);
             assertTrue(texts.contains("being recorded"), texts);
-            assertTrue(peer.logs().contains("PROMPT asks to record this call"), peer.logs());
 
             String started = callrec.awaitLog(".*recording (r-[A-Za-z0-9_-]+) started.*", Duration.ofSeconds(5));
             Matcher m = Pattern.compile("recording (r-[A-Za-z0-9_-]+) started").matcher(started);
@@ -59,6 +84,7 @@ class PlainSoftphoneIT {
             Ffprobe probe = Ffprobe.probe(rec.resolve("requester.mkv"));
             assertEquals("pcm_s16le", probe.stream(0, "codec_name"));
             assertTrue(Double.parseDouble(probe.format("duration")) > 1.5, probe.format("duration"));
+            return new Call(caller.messages(), peer.messages());
         }
     }
 }
