@@ -17,9 +17,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
+import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.TestInfo;
 
 /**
@@ -29,13 +34,16 @@ import org.junit.jupiter.api.TestInfo;
 class ConsentFlowIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    @Test
-    void consentGrantedByInfoRecordsUntilStopAndTheLinkArrivesInTheDialog(TestInfo test) throws Exception {
+    /** Mode {@code both} records each party and the combined file; mode {@code peer} only the peer. */
+    @ParameterizedTest
+    @ValueSource(strings = {"both", "peer"})
+    void consentGrantedByInfoRecordsUntilStopAndTheLinkArrivesInTheDialog(String mode, TestInfo test)
+            throws Exception {
         Path dir = ItDirs.logDir(test);
         try (CallrecProcess callrec = CallrecProcess.builder(dir).start();
              Sipp peer = Sipp.scenario("uas_consent_grant.xml").logDir(dir).mediaPort(Ports.freeEvenUdpRange(4).low())
                      .rtpEcho().start();
-             Sipp requester = Sipp.scenario("uac_consent_both.xml").logDir(dir)
+             Sipp requester = Sipp.scenario("uac_consent.xml").logDir(dir).key("record_mode", mode)
                      .mediaPort(Ports.freeEvenUdpRange(4).low()).outboundProxy(callrec.sipPort())
                      .remote(peer.localPort()).pcapAudio(MediaFiles.shortG711a()).pauseMillis(2500).run()) {
             assertEquals(0, requester.exitCode(), requester.report() + callrec.logTail());
@@ -48,7 +56,13 @@ class ConsentFlowIT {
 
             JsonNode manifest = new ObjectMapper().readTree(HTTP.send(HttpRequest.newBuilder(link)
                     .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString()).body());
-            assertEquals("both", manifest.get("mode").asText());
+            assertEquals(mode, manifest.get("mode").asText());
+            Set<String> files = new TreeSet<>();
+            manifest.get("files").forEach(f -> files.add(f.get("name").asText()));
+            Set<String> expected = mode.equals("both") ? Set.of("requester.mkv", "peer.mkv", "combined.mkv")
+                    : Set.of("peer.mkv");
+            assertEquals(new TreeSet<>(expected), files.stream().filter(f -> f.endsWith(".mkv"))
+                    .collect(Collectors.toCollection(TreeSet::new)), manifest.toString());
             JsonNode consent = manifest.get("consent");
             assertTrue(consent.size() >= 1, manifest.toString());
             assertTrue(consent.toString().contains("granted") && consent.toString().contains("info"),
