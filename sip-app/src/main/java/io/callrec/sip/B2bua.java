@@ -254,15 +254,17 @@ public final class B2bua implements SipListenerExt {
         call.a.trusted = policy.trusted(evt);
         RecvInfo.learn(call.a, req);
         call.b.trusted = policy.trustedTarget(target.uri());
-        call.callerIdentity = ((javax.sip.header.FromHeader) req.getHeader(javax.sip.header.FromHeader.NAME))
-                .getAddress().getURI().toString();
+        call.a.partyUri = ((javax.sip.header.FromHeader) req.getHeader(javax.sip.header.FromHeader.NAME))
+                .getAddress().getURI();
+        PartyIdentity caller = PartyIdentity.asserted(req, call.a.trusted)
+                .orElse(new PartyIdentity(call.a.partyUri.toString(), policy.identitySource(evt)));
+        call.callerIdentity = caller.uri();
         call.calleeIdentity = req.getRequestURI().toString();
         call.a.lastSource = String.valueOf(policy.source(req));
         call.calleeAuthenticated = target.binding().isPresent();
         call.port = new CallRecordingPort(this, call, services, timers);
         call.control = new CallControl(services.settings(), call.port, clock, call.port,
-                new io.callrec.control.Party(call.a.callId, call.callerIdentity, policy.identitySource(evt)),
-                services.storage().get());
+                new io.callrec.control.Party(call.a.callId, caller.uri(), caller.source()), services.storage().get());
         String setupRequest = callrecHeader(req, CALLREC_REQUEST);
         if (setupRequest != null) {
             if (policy.mayRequestRecording(evt)) {
@@ -376,12 +378,17 @@ public final class B2bua implements SipListenerExt {
             }
             pending.target().dialog.sendAck(ack);
             call.notifyAll(); // requests of this leg that overtook its ACK may go on now
+            applyPartyChange(call, leg);
             if (call.state == Call.State.ANSWERED) {
                 call.state = Call.State.CONFIRMED;
                 cancel(call.setupTimer);
                 logEvent(call, "confirmed");
-                call.control.onCallConfirmed(new io.callrec.control.Party(call.b.callId, call.calleeIdentity,
-                        io.callrec.control.IdentitySource.FROM), call.calleeConsent);
+                PartyIdentity callee = call.calleeAsserted != null ? call.calleeAsserted
+                        : new PartyIdentity(call.calleeIdentity, io.callrec.control.IdentitySource.FROM);
+                call.calleeIdentity = callee.uri();
+                call.b.partyUri = call.b.dialog.getRemoteParty().getURI();
+                call.control.onCallConfirmed(new io.callrec.control.Party(call.b.callId, callee.uri(),
+                        callee.source()), call.calleeConsent);
                 watchDtmf(call);
             }
         }
@@ -528,6 +535,10 @@ public final class B2bua implements SipListenerExt {
             if (invite && call.control != null) {
                 call.control.onReInvite(leg.side);
             }
+            if ((invite || Request.UPDATE.equals(method)) && call.control != null
+                    && call.state == Call.State.CONFIRMED) {
+                notePartyChange(leg, req);
+            }
             if (invite || Request.UPDATE.equals(method)) {
                 logEvent(call, (invite ? "re-INVITE" : method) + " from " + (leg.side == Side.A ? "caller" : "callee")
                         + (isSdp(req) ? " with SDP" : ""));
@@ -639,6 +650,7 @@ public final class B2bua implements SipListenerExt {
             if (call.b.trusted || call.calleeAuthenticated) {
                 call.calleeConsent = callrecHeader(resp, "Callrec-Consent");
             }
+            call.calleeAsserted = PartyIdentity.asserted(resp, call.b.trusted).orElse(null);
             if (sdpForA != null) {
                 ok.setContent(sdpForA, sdpType());
             }
@@ -755,6 +767,11 @@ public final class B2bua implements SipListenerExt {
             pending.origin().sendResponse(out);
         } catch (SipException e) {
             log.debug("{} could not relay {} to {}: {}", call, code, origin.side, e.getMessage());
+        }
+        if (code >= 300) {
+            origin.pendingParty = null;
+        } else if (code / 100 == 2 && Request.UPDATE.equals(pending.method())) {
+            applyPartyChange(call, origin);
         }
         if (code == Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST || code == Response.REQUEST_TIMEOUT) {
             // RFC 5057 §5: the dialog is gone on that side, so the call cannot go on.
@@ -932,6 +949,35 @@ public final class B2bua implements SipListenerExt {
                 return false;
             }
         };
+    }
+
+    /** A PBX in front transfers the call: {@code req} may name a new party on {@code leg} (see {@link PartyIdentity}). */
+    private void notePartyChange(Leg leg, Request req) {
+        Call call = leg.call;
+        String current = leg.side == Side.A ? call.callerIdentity : call.calleeIdentity;
+        Optional<PartyIdentity> now = PartyIdentity.changedBy(req,
+                new PartyIdentity(current, io.callrec.control.IdentitySource.FROM), leg.partyUri, leg.trusted);
+        leg.pendingParty = now.orElse(null);
+        leg.pendingPartyUri = now.isEmpty() ? null
+                : ((javax.sip.header.FromHeader) req.getHeader(javax.sip.header.FromHeader.NAME)).getAddress().getURI();
+    }
+
+    /** The request that named a new party on {@code leg} succeeded: consent is bound to the old one, ask again. */
+    private void applyPartyChange(Call call, Leg leg) {
+        PartyIdentity now = leg.pendingParty;
+        leg.pendingParty = null;
+        if (now == null || call.ended() || call.control == null) {
+            return;
+        }
+        leg.partyUri = leg.pendingPartyUri;
+        if (leg.side == Side.A) {
+            call.callerIdentity = now.uri();
+        } else {
+            call.calleeIdentity = now.uri();
+        }
+        logEvent(call, (leg.side == Side.A ? "caller" : "callee") + " is now " + now.uri() + " ("
+                + now.source().logName() + "): recording consent is asked again");
+        call.control.onPartyChanged(leg.side, new io.callrec.control.Party(leg.callId, now.uri(), now.source()));
     }
 
     static String userOf(String uri) {

@@ -36,9 +36,14 @@ final class Call {
     String calleeConsent;
     /** The callee was reached as a registered (digest-authenticated) user. */
     boolean calleeAuthenticated;
-    /** The caller's From URI and the requested URI, for recording manifests. */
+    /**
+     * Who the parties are, for consent and recording manifests: the caller's From URI (or what a trusted peer asserts),
+     * the requested URI (or what the callee's 2xx asserts); updated when a transfer names a new party.
+     */
     String callerIdentity;
     String calleeIdentity;
+    /** What a trusted callee asserted in its 2xx ({@code P-Asserted-Identity}), until the call is confirmed. */
+    PartyIdentity calleeAsserted;
     /** The recordings running on this call (each party may have one). */
     final List<RecordingSession> recordings = new ArrayList<>();
     /** The caller's INVITE (leg A) and ours toward the callee (leg B) while the call is being set up. */

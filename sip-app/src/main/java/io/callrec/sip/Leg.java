@@ -26,6 +26,17 @@ final class Leg {
     boolean trusted;
     /** The info packages the UA on this leg declared last (RFC 6086), lower-case. */
     java.util.Set<String> recvInfo = java.util.Set.of();
+    /**
+     * The URI the party on this leg puts in From of its requests (the dialog's remote URI): a request with another
+     * one names a new party (RFC 4916).
+     */
+    javax.sip.address.URI partyUri;
+    /**
+     * A new party this leg's re-INVITE or UPDATE named; it takes effect when that request succeeds (its ACK, or the
+     * UPDATE's 2xx), so a refused request changes nothing and the news follows the request's answer on the wire.
+     */
+    PartyIdentity pendingParty;
+    javax.sip.address.URI pendingPartyUri;
     /** Where this leg's last request came from, for the consent log. */
     String lastSource;
 

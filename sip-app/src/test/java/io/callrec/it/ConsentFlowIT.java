@@ -81,6 +81,36 @@ class ConsentFlowIT {
         }
     }
 
+    /**
+     * Spec §2: a transfer to a new party pauses the recording and asks the new party. The PBX in front of the callee
+     * names Carol in a re-INVITE (P-Asserted-Identity, believed from a trusted peer); Carol grants and the recording
+     * goes on; the manifest's consent log holds both grants, Carol's with its identity source.
+     */
+    @Test
+    void aTransferToANewPartyPausesTheRecordingUntilTheNewPartyConsents(TestInfo test) throws Exception {
+        Path dir = ItDirs.logDir(test);
+        try (CallrecProcess callrec = CallrecProcess.builder(dir).start();
+             Sipp pbx = Sipp.scenario("uas_transfer_pai.xml").logDir(dir).mediaPort(Ports.freeEvenUdpRange(4).low())
+                     .rtpEcho().pauseMillis(1500).start();
+             Sipp requester = Sipp.scenario("uac_consent_transfer.xml").logDir(dir).key("record_mode", "both")
+                     .mediaPort(Ports.freeEvenUdpRange(4).low()).outboundProxy(callrec.sipPort())
+                     .remote(pbx.localPort()).pcapAudio(MediaFiles.shortG711a()).pauseMillis(1500).run()) {
+            assertEquals(0, requester.exitCode(), requester.report() + pbx.report() + callrec.logTail());
+            assertEquals(0, pbx.stop(), pbx.report() + callrec.logTail());
+            assertTrue(pbx.logs().contains("CONSENT_ID_2 c-"), "the new party was asked: " + pbx.logs());
+            callrec.awaitLog(".*callee is now sip:carol@example.com \\(p-asserted-identity\\).*",
+                    java.time.Duration.ofSeconds(5));
+            Matcher m = Pattern.compile("RECORDING_URL=(\\S+)").matcher(requester.logs());
+            assertTrue(m.find(), requester.logs());
+            JsonNode manifest = new ObjectMapper().readTree(HTTP.send(HttpRequest.newBuilder(URI.create(m.group(1)))
+                    .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString()).body());
+            String consent = manifest.get("consent").toString();
+            assertTrue(consent.contains("sip:bob@example.com") && consent.contains("sip:carol@example.com"),
+                    "both the first and the new party's grants are logged: " + consent);
+            assertTrue(consent.contains("p-asserted-identity"), consent);
+        }
+    }
+
     @Test
     void aDeclinedConsentRecordsNothingAndTellsTheRequester(TestInfo test) throws Exception {
         Path dir = ItDirs.logDir(test);
