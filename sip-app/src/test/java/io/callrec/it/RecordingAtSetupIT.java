@@ -8,15 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callrec.it.support.CallrecProcess;
 import io.callrec.it.support.ItDirs;
-import io.callrec.it.support.MediaFiles;
-import io.callrec.it.support.Ports;
-import io.callrec.it.support.Sipp;
+import io.callrec.it.support.RecordedCalls;
 import io.callrec.testing.media.Ffprobe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -30,19 +26,10 @@ class RecordingAtSetupIT {
     void aTrustedCallerWithOnePartyConsentGetsBothPartiesRecorded(TestInfo test) throws Exception {
         Path dir = ItDirs.logDir(test);
         try (CallrecProcess callrec = CallrecProcess.builder(dir)
-                .args("--consent", "one-party", "--trusted-peers", "127.0.0.0/8").start();
-             Sipp uas = Sipp.scenario("uas_echo_callrec.xml").args("-aa").logDir(dir).mediaPort(Ports.freeEvenUdpRange(4).low())
-                     .rtpEcho().start();
-             Sipp uac = Sipp.scenario("uac_record_request.xml").logDir(dir).args("-aa")
-                     .mediaPort(Ports.freeEvenUdpRange(4).low()).outboundProxy(callrec.sipPort())
-                     .remote(uas.localPort()).key("record_mode", "both").pcapAudio(MediaFiles.shortG711a())
-                     .pauseMillis(3000).run()) {
-            assertEquals(0, uac.exitCode(), uac.report() + callrec.logTail());
-            String started = callrec.awaitLog(".*recording (r-[A-Za-z0-9_-]+) started \\(mode both, requester caller\\).*",
-                    Duration.ofSeconds(5));
-            Matcher m = Pattern.compile("recording (r-[A-Za-z0-9_-]+) started").matcher(started);
-            assertTrue(m.find(), started);
-            String id = m.group(1);
+                .args("--consent", "one-party", "--trusted-peers", "127.0.0.0/8").start()) {
+            RecordedCalls.requestAtSetup(callrec, dir, "uas_echo_callrec.xml", 3000);
+            String id = RecordedCalls.startedRecordingId(callrec,
+                    ".*recording (r-[A-Za-z0-9_-]+) started \\(mode both, requester caller\\).*");
             callrec.awaitLog("recording " + id + " finished.*", Duration.ofSeconds(10));
             // Then the uploader moves it from the spool into local storage (file: backend).
             callrec.awaitLog(".*" + id + ".*stored.*", Duration.ofSeconds(10));
@@ -68,14 +55,8 @@ class RecordingAtSetupIT {
     void anUntrustedUnauthenticatedCallerCannotAskForRecording(TestInfo test) throws Exception {
         Path dir = ItDirs.logDir(test);
         try (CallrecProcess callrec = CallrecProcess.builder(dir)
-                .args("--consent", "one-party", "--trusted-peers", "192.0.2.0/24").start();
-             Sipp uas = Sipp.scenario("uas_echo_callrec.xml").args("-aa").logDir(dir).mediaPort(Ports.freeEvenUdpRange(4).low())
-                     .rtpEcho().start();
-             Sipp uac = Sipp.scenario("uac_record_request.xml").logDir(dir).args("-aa")
-                     .mediaPort(Ports.freeEvenUdpRange(4).low()).outboundProxy(callrec.sipPort())
-                     .remote(uas.localPort()).key("record_mode", "both").pcapAudio(MediaFiles.shortG711a())
-                     .pauseMillis(500).run()) {
-            assertEquals(0, uac.exitCode(), uac.report() + callrec.logTail());
+                .args("--consent", "one-party", "--trusted-peers", "192.0.2.0/24").start()) {
+            RecordedCalls.requestAtSetup(callrec, dir, "uas_echo_callrec.xml", 500);
             callrec.awaitLog(".*Callrec-Request ignored: the caller is neither authenticated nor a trusted peer.*",
                     Duration.ofSeconds(5));
             callrec.awaitLog(".*ended: BYE from caller.*", Duration.ofSeconds(5));
@@ -90,24 +71,15 @@ class RecordingAtSetupIT {
     void aCalleeGrantingInItsAnswerIsNotAskedAgain(TestInfo test) throws Exception {
         Path dir = ItDirs.logDir(test);
         // Consent policy required (the default): the callee's Callrec-Consent in its 200 is the consent.
-        try (CallrecProcess callrec = CallrecProcess.builder(dir).start();
-             Sipp uas = Sipp.scenario("uas_consent_header.xml").args("-aa").logDir(dir)
-                     .mediaPort(Ports.freeEvenUdpRange(4).low()).rtpEcho().start();
-             Sipp uac = Sipp.scenario("uac_record_request.xml").logDir(dir).args("-aa")
-                     .mediaPort(Ports.freeEvenUdpRange(4).low()).outboundProxy(callrec.sipPort())
-                     .remote(uas.localPort()).key("record_mode", "both").pcapAudio(MediaFiles.shortG711a())
-                     .pauseMillis(3000).run()) {
-            assertEquals(0, uac.exitCode(), uac.report() + callrec.logTail());
-            String started = callrec.awaitLog(".*recording (r-[A-Za-z0-9_-]+) started \\(mode both.*",
-                    Duration.ofSeconds(5));
-            Matcher m = Pattern.compile("recording (r-[A-Za-z0-9_-]+) started").matcher(started);
-            assertTrue(m.find(), started);
-            callrec.awaitLog(".*" + m.group(1) + ".*stored.*", Duration.ofSeconds(15));
+        try (CallrecProcess callrec = CallrecProcess.builder(dir).start()) {
+            RecordedCalls.Traces traces = RecordedCalls.requestAtSetup(callrec, dir, "uas_consent_header.xml", 3000);
+            String id = RecordedCalls.startedRecordingId(callrec, ".*recording (r-[A-Za-z0-9_-]+) started \\(mode both.*");
+            callrec.awaitLog(".*" + id + ".*stored.*", Duration.ofSeconds(15));
             JsonNode manifest = new ObjectMapper().readTree(callrec.dataDir().resolve("recordings")
-                    .resolve(m.group(1)).resolve("manifest.json").toFile());
+                    .resolve(id).resolve("manifest.json").toFile());
             assertTrue(manifest.get("consent").toString().contains("\"header\""),
                     "consent by the callee's header: " + manifest.get("consent"));
-            assertFalse(uas.messages().contains("Callrec-Request"), "Callrec-* headers are never relayed");
+            assertFalse(traces.callee().contains("Callrec-Request"), "Callrec-* headers are never relayed");
         }
     }
 }

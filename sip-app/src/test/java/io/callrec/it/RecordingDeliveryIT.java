@@ -7,8 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callrec.it.support.CallrecProcess;
 import io.callrec.it.support.ItDirs;
-import io.callrec.it.support.MediaFiles;
-import io.callrec.it.support.Ports;
+import io.callrec.it.support.RecordedCalls;
 import io.callrec.it.support.Sipp;
 import io.callrec.testing.media.Ffprobe;
 import java.net.URI;
@@ -34,22 +33,10 @@ class RecordingDeliveryIT {
     void theRequesterGetsALinkThatDownloadsItsRecording(TestInfo test) throws Exception {
         Path dir = ItDirs.logDir(test);
         try (CallrecProcess callrec = CallrecProcess.builder(dir)
-                .args("--consent", "one-party", "--user", "sipp:sipp-secret").start();
+                .args("--consent", "one-party", "--user", RecordedCalls.USER).start();
              Sipp phone = Sipp.scenario("uas_message.xml").logDir(dir).args("-timeout", "60", "-timeout_error")
                      .start()) {
-            try (Sipp register = Sipp.scenario("uac_register.xml").logDir(dir).remote(callrec.sipPort())
-                    .service("sipp").args("-au", "sipp", "-ap", "sipp-secret")
-                    .key("contact", "<sip:sipp@127.0.0.1:" + phone.localPort() + ">").key("expires", "120").run()) {
-                assertEquals(0, register.exitCode(), register.report() + callrec.logTail());
-            }
-            try (Sipp uas = Sipp.scenario("uas_echo_callrec.xml").args("-aa").logDir(dir).mediaPort(Ports.freeEvenUdpRange(4).low())
-                    .rtpEcho().start();
-                 Sipp uac = Sipp.scenario("uac_record_request.xml").logDir(dir).args("-aa")
-                         .mediaPort(Ports.freeEvenUdpRange(4).low()).outboundProxy(callrec.sipPort())
-                         .remote(uas.localPort()).key("record_mode", "both").pcapAudio(MediaFiles.shortG711a())
-                         .pauseMillis(3000).run()) {
-                assertEquals(0, uac.exitCode(), uac.report() + callrec.logTail());
-            }
+            recordACallOf(callrec, dir, phone.localPort());
             callrec.awaitLog(".*link delivered to sip:sipp@.*", Duration.ofSeconds(20));
             assertEquals(0, phone.stop(), phone.report());
             Matcher m = Pattern.compile("RECORDING_URL=(\\S+)").matcher(phone.logs());
@@ -89,5 +76,61 @@ class RecordingDeliveryIT {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(403, refused.statusCode());
         }
+    }
+
+    /** A phone that takes only text: the JSON link is refused with 415, and the text form is delivered at once. */
+    @Test
+    void aPhoneRefusingJsonGetsTheLinkAsText(TestInfo test) throws Exception {
+        Path dir = ItDirs.logDir(test);
+        try (CallrecProcess callrec = CallrecProcess.builder(dir)
+                .args("--consent", "one-party", "--user", RecordedCalls.USER).start();
+             Sipp phone = Sipp.scenario("uas_message_415.xml").logDir(dir).calls(2)
+                     .args("-timeout", "60", "-timeout_error").start()) {
+            recordACallOf(callrec, dir, phone.localPort());
+            callrec.awaitLog(".*link delivered to sip:sipp@.*", Duration.ofSeconds(20));
+            assertEquals(0, phone.stop(), phone.report());
+            String log = phone.logs();
+            int json = log.indexOf("application/vnd.callrec+json");
+            int text = log.indexOf("text/plain");
+            assertTrue(json >= 0 && text > json, "JSON first, refused, then text: " + log);
+            Matcher m = Pattern.compile("RECORDING_URL=(\\S+)").matcher(log.substring(text));
+            assertTrue(m.find(), log);
+            HttpResponse<String> manifest = HTTP.send(HttpRequest.newBuilder(URI.create(m.group(1)))
+                    .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, manifest.statusCode(), "the text form's link works: " + manifest.body());
+        }
+    }
+
+    /** 480 is "not now": callrec tries again after its backoff (5 s first) and the phone, back, gets the link. */
+    @Test
+    void aBusyPhoneGetsTheLinkOnALaterTry(TestInfo test) throws Exception {
+        Path dir = ItDirs.logDir(test);
+        try (CallrecProcess callrec = CallrecProcess.builder(dir)
+                .args("--consent", "one-party", "--user", RecordedCalls.USER).start()) {
+            int port;
+            try (Sipp busy = Sipp.scenario("uas_message_busy.xml").logDir(dir).name("busy")
+                    .args("-timeout", "60", "-timeout_error").start()) {
+                port = busy.localPort();
+                recordACallOf(callrec, dir, port);
+                callrec.awaitLog(".*link not delivered yet.*next attempt in 5 s.*", Duration.ofSeconds(20));
+                assertEquals(0, busy.stop(), busy.report());
+                assertTrue(busy.logs().contains("BUSY_FOR=http"), busy.logs());
+            }
+            long refusedAt = System.nanoTime();
+            try (Sipp phone = Sipp.scenario("uas_message.xml").logDir(dir).localPort(port)
+                    .args("-timeout", "60", "-timeout_error").start()) {
+                callrec.awaitLog(".*link delivered to sip:sipp@.*", Duration.ofSeconds(20));
+                assertEquals(0, phone.stop(), phone.report());
+                assertTrue(phone.logs().contains("RECORDING_URL=http"), phone.logs());
+            }
+            long waitedMillis = (System.nanoTime() - refusedAt) / 1_000_000;
+            assertTrue(waitedMillis >= 3_000, "the retry waits for the backoff, not at once: " + waitedMillis + " ms");
+        }
+    }
+
+    /** Registers sipp with its phone at {@code phonePort} and records one 3 s call it makes (Callrec-Request). */
+    private static void recordACallOf(CallrecProcess callrec, Path dir, int phonePort) {
+        RecordedCalls.registerPhone(callrec, dir, phonePort);
+        RecordedCalls.requestAtSetup(callrec, dir, "uas_echo_callrec.xml", 3000);
     }
 }

@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callrec.it.support.CallrecProcess;
 import io.callrec.it.support.ItDirs;
-import io.callrec.it.support.MediaFiles;
-import io.callrec.it.support.Ports;
+import io.callrec.it.support.RecordedCalls;
 import io.callrec.it.support.Sipp;
 import io.callrec.storage.s3.S3ProxyProcess;
 import io.callrec.testing.media.Ffprobe;
@@ -34,24 +33,12 @@ class S3StorageIT {
             String storage = "s3://recordings-it?endpoint=" + s3.endpoint() + "&region=us-east-1";
             try (CallrecProcess callrec = CallrecProcess.builder(dir).withoutFileStorage()
                     .env("AWS_ACCESS_KEY_ID", "callrec-test").env("AWS_SECRET_ACCESS_KEY", "callrec-test-secret")
-                    .args("--storage", storage, "--consent", "one-party", "--user", "sipp:sipp-secret").start();
+                    .args("--storage", storage, "--consent", "one-party", "--user", RecordedCalls.USER).start();
                  Sipp phone = Sipp.scenario("uas_message.xml").logDir(dir).args("-timeout", "60", "-timeout_error")
                          .start()) {
                 assertTrue(callrec.healthJson().at("/storage/available").asBoolean(), callrec.health());
-                try (Sipp register = Sipp.scenario("uac_register.xml").logDir(dir).remote(callrec.sipPort())
-                        .service("sipp").args("-au", "sipp", "-ap", "sipp-secret")
-                        .key("contact", "<sip:sipp@127.0.0.1:" + phone.localPort() + ">").key("expires", "120")
-                        .run()) {
-                    assertEquals(0, register.exitCode(), register.report() + callrec.logTail());
-                }
-                try (Sipp uas = Sipp.scenario("uas_echo_callrec.xml").args("-aa").logDir(dir)
-                        .mediaPort(Ports.freeEvenUdpRange(4).low()).rtpEcho().start();
-                     Sipp uac = Sipp.scenario("uac_record_request.xml").logDir(dir).args("-aa")
-                             .mediaPort(Ports.freeEvenUdpRange(4).low()).outboundProxy(callrec.sipPort())
-                             .remote(uas.localPort()).key("record_mode", "both")
-                             .pcapAudio(MediaFiles.shortG711a()).pauseMillis(3000).run()) {
-                    assertEquals(0, uac.exitCode(), uac.report() + callrec.logTail());
-                }
+                RecordedCalls.registerPhone(callrec, dir, phone.localPort());
+                RecordedCalls.requestAtSetup(callrec, dir, "uas_echo_callrec.xml", 3000);
                 callrec.awaitLog(".*stored in s3://recordings-it.*", Duration.ofSeconds(30));
                 callrec.awaitLog(".*link delivered to sip:sipp@.*", Duration.ofSeconds(20));
                 assertEquals(0, phone.stop(), phone.report());
