@@ -17,11 +17,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
-import java.util.stream.Collectors;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -40,12 +41,14 @@ class ConsentFlowIT {
     void consentGrantedByInfoRecordsUntilStopAndTheLinkArrivesInTheDialog(String mode, TestInfo test)
             throws Exception {
         Path dir = ItDirs.logDir(test);
+        MediaFiles.alaw(dir.resolve("tone.alaw"), Duration.ofSeconds(7)); // SIPp runs in dir: the requester's audio
         try (CallrecProcess callrec = CallrecProcess.builder(dir).start();
              Sipp peer = Sipp.scenario("uas_consent_grant.xml").logDir(dir).mediaPort(Ports.freeEvenUdpRange(4).low())
                      .rtpEcho().start();
              Sipp requester = Sipp.scenario("uac_consent.xml").logDir(dir).key("record_mode", mode)
                      .mediaPort(Ports.freeEvenUdpRange(4).low()).outboundProxy(callrec.sipPort())
-                     .remote(peer.localPort()).pcapAudio(MediaFiles.shortG711a()).pauseMillis(2500).run()) {
+                     .remote(peer.localPort()).pcapVideo(MediaFiles.h264Video())
+                     .pauseMillis(2500).run()) {
             assertEquals(0, requester.exitCode(), requester.report() + callrec.logTail());
             assertEquals(0, peer.stop(), peer.report() + callrec.logTail());
             String log = requester.logs();
@@ -70,14 +73,21 @@ class ConsentFlowIT {
             String audit = Files.readString(callrec.dataDir().resolve("consent.log"));
             assertTrue(audit.contains("granted"), audit);
 
-            URI file = URI.create(link.getScheme() + "://" + link.getAuthority() + link.getPath() + "/peer.mkv?"
-                    + link.getRawQuery());
-            Path downloaded = dir.resolve("peer.mkv");
-            assertEquals(200, HTTP.send(HttpRequest.newBuilder(file).build(),
-                    HttpResponse.BodyHandlers.ofFile(downloaded)).statusCode());
-            Ffprobe probe = Ffprobe.probe(downloaded);
-            assertEquals("pcm_s16le", probe.stream(0, "codec_name"));
-            assertTrue(Double.parseDouble(probe.format("duration")) > 1.0, probe.format("duration"));
+            for (String name : expected) {
+                URI file = URI.create(link.getScheme() + "://" + link.getAuthority() + link.getPath() + "/" + name
+                        + "?" + link.getRawQuery());
+                Path downloaded = dir.resolve(name);
+                assertEquals(200, HTTP.send(HttpRequest.newBuilder(file).build(),
+                        HttpResponse.BodyHandlers.ofFile(downloaded)).statusCode());
+                Ffprobe probe = Ffprobe.probe(downloaded);
+                Set<String> codecs = new TreeSet<>();
+                for (int i = 0; i < probe.streamCount(); i++) {
+                    codecs.add(probe.stream(i, "codec_name"));
+                }
+                assertEquals(Set.of("pcm_s16le", "h264"), codecs, name + ": the party's audio and video");
+                assertTrue(Double.parseDouble(probe.format("duration")) > 1.0, name + " " + probe.format("duration"));
+                assertEquals("", Ffprobe.decodeErrors(downloaded), name);
+            }
         }
     }
 
@@ -99,7 +109,7 @@ class ConsentFlowIT {
             assertEquals(0, pbx.stop(), pbx.report() + callrec.logTail());
             assertTrue(pbx.logs().contains("CONSENT_ID_2 c-"), "the new party was asked: " + pbx.logs());
             callrec.awaitLog(".*callee is now sip:carol@example.com \\(p-asserted-identity\\).*",
-                    java.time.Duration.ofSeconds(5));
+                    Duration.ofSeconds(5));
             Matcher m = Pattern.compile("RECORDING_URL=(\\S+)").matcher(requester.logs());
             assertTrue(m.find(), requester.logs());
             JsonNode manifest = new ObjectMapper().readTree(HTTP.send(HttpRequest.newBuilder(URI.create(m.group(1)))
@@ -122,7 +132,7 @@ class ConsentFlowIT {
                      .remote(peer.localPort()).run()) {
             assertEquals(0, requester.exitCode(), requester.report() + callrec.logTail());
             assertEquals(0, peer.stop(), peer.report() + callrec.logTail());
-            callrec.awaitLog(".*ended: BYE from caller.*", java.time.Duration.ofSeconds(5));
+            callrec.awaitLog(".*ended: BYE from caller.*", Duration.ofSeconds(5));
             for (String sub : new String[] {"recording", "spool", "recordings"}) {
                 Path d = callrec.dataDir().resolve(sub);
                 if (Files.isDirectory(d)) {

@@ -60,7 +60,9 @@ public final class ItDirs {
     public static Path logDir(TestInfo test) {
         String cls = test.getTestClass().map(Class::getSimpleName).orElse("test");
         Optional<String> method = test.getTestMethod().map(m -> m.getName());
-        return logDir(method.map(m -> cls + "." + m).orElse(cls));
+        // Each invocation of a parameterized test ("[1] both") gets its own directory.
+        String invocation = test.getDisplayName().startsWith("[") ? "-" + test.getDisplayName() : "";
+        return logDir(method.map(m -> cls + "." + m).orElse(cls) + invocation);
     }
 
     private static void delete(Path p) {

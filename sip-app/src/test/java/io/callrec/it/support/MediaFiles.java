@@ -32,6 +32,7 @@ public final class MediaFiles {
     private static final int G711_PACKET_BYTES = 12 + 160;
 
     private static Path shortG711a;
+    private static Path h264Video;
 
     private MediaFiles() {
     }
@@ -42,15 +43,27 @@ public final class MediaFiles {
      */
     public static synchronized Path shortG711a() {
         if (shortG711a == null) {
-            Path dir = ItDirs.moduleTarget().resolve("it-media");
-            try {
-                java.nio.file.Files.createDirectories(dir);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            shortG711a = g711a(dir.resolve("g711a-2s.pcap"), Duration.ofSeconds(2));
+            shortG711a = g711a(itMedia().resolve("g711a-2s.pcap"), Duration.ofSeconds(2));
         }
         return shortG711a;
+    }
+
+    /** 7 s of H.264 video ({@link #h264}), as long as {@link #SIPP_G711A_PCAP}; made once per test JVM. */
+    public static synchronized Path h264Video() {
+        if (h264Video == null) {
+            h264Video = h264(itMedia().resolve("h264-7s.pcap"), Duration.ofSeconds(7));
+        }
+        return h264Video;
+    }
+
+    private static Path itMedia() {
+        Path dir = ItDirs.moduleTarget().resolve("it-media");
+        try {
+            java.nio.file.Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return dir;
     }
 
     /**
@@ -67,6 +80,30 @@ public final class MediaFiles {
                 "-re", "-f", "lavfi", "-i", source,
                 "-c:a", "pcm_alaw", "-ar", "8000", "-ac", "1",
                 "-f", "rtp", "rtp://127.0.0.1:" + port + "?pkt_size=" + G711_PACKET_BYTES));
+    }
+
+    /**
+     * H.264 video (payload type 96, 320x240, 15 fps, a keyframe every second with SPS/PPS before it, as phones
+     * send them when the SDP has no sprop-parameter-sets), real-time paced, a classic pcap of the RTP packets only.
+     * SIPp replays it with {@code play_pcap_video}.
+     *
+     * @return {@code out}
+     */
+    public static Path h264(Path out, Duration duration) {
+        double seconds = duration.toMillis() / 1000.0;
+        return rtpCapture(out, duration, port -> List.of("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error",
+                "-re", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=15:duration=" + seconds,
+                "-c:v", "libx264", "-profile:v", "baseline", "-pix_fmt", "yuv420p", "-g", "15",
+                "-x264-params", "repeat-headers=1", "-b:v", "300k",
+                "-f", "rtp", "-payload_type", "96", "rtp://127.0.0.1:" + port + "?pkt_size=1200"));
+    }
+
+    /** A 1 kHz sine as raw A-law samples (8 kHz), what SIPp's {@code rtp_stream} plays as PCMA. */
+    public static Path alaw(Path out, Duration duration) {
+        ExternalCommand.run(Duration.ofSeconds(30), "ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+                "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=8000:duration=" + duration.toMillis() / 1000.0,
+                "-c:a", "pcm_alaw", "-f", "alaw", out.toString()).requireSuccess();
+        return out;
     }
 
     /** Builds the ffmpeg command line that sends RTP to the given loopback port. */

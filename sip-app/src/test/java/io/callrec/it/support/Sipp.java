@@ -311,6 +311,11 @@ public final class Sipp implements AutoCloseable {
             return key("pcap_audio", pcap.toAbsolutePath().toString());
         }
 
+        /** The pcap replayed by scenarios with {@code play_pcap_video="[pcap_video]"} (to the SDP's video port). */
+        public Builder pcapVideo(Path pcap) {
+            return key("pcap_video", pcap.toAbsolutePath().toString());
+        }
+
         /** {@code -d}: length of every {@code <pause/>} without its own duration. */
         public Builder pauseMillis(long millis) {
             this.pauseMillis = millis;
