@@ -7,15 +7,15 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.util.List;
 
 /**
- * The embedded HTTP server (Jetty 12 core, no servlets): {@code /health} now, the download service later.
- * Error pages carry no stack traces, paths or server version.
+ * The embedded HTTP server (Jetty 12 core, no servlets): {@code /health} and the download service. Every response,
+ * Jetty's own error pages included, carries the {@link SecurityHeaders} and no {@code Server} header; error pages
+ * are a {@link PlainErrorHandler} line (no URI echoed, no stack trace, no path, no version).
  */
 public final class HttpService implements AutoCloseable {
     private final Server server;
@@ -34,6 +34,7 @@ public final class HttpService implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        http.addCustomizer(SecurityHeaders.customizer());
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
@@ -43,10 +44,7 @@ public final class HttpService implements AutoCloseable {
         handlers.forEach(sequence::addHandler);
         sequence.addHandler(new NotFound());
         server.setHandler(sequence);
-        ErrorHandler errors = new ErrorHandler();
-        errors.setShowStacks(false);
-        errors.setShowMessageInTitle(false);
-        server.setErrorHandler(errors);
+        server.setErrorHandler(new PlainErrorHandler());
         server.setStopTimeout(2_000);
         server.start();
         return new HttpService(server, connector);

@@ -37,7 +37,6 @@ public final class JsonHandler extends Handler.Abstract {
         byte[] json = JSON.writeValueAsBytes(body.get());
         response.setStatus(HttpStatus.OK_200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, json.length);
         response.write(true, "HEAD".equals(request.getMethod()) ? ByteBuffer.allocate(0) : ByteBuffer.wrap(json),
                 callback);

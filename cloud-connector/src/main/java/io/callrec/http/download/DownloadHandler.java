@@ -1,11 +1,13 @@
 package io.callrec.http.download;
 
+import io.callrec.http.SecurityHeaders;
 import io.callrec.link.SignedLink;
 import io.callrec.storage.StorageBackend;
 import io.callrec.storage.StorageException;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -45,10 +47,11 @@ import java.util.Optional;
  * </ul>
  *
  * The link is checked before storage is touched, and every reason to refuse it (malformed, wrong or expired
- * signature, unknown key, unknown or invalid recording id) gets one identical {@code 403}: the answers cannot be
- * used to probe for ids. Every response carries {@code Cache-Control: private, no-store},
- * {@code Referrer-Policy: no-referrer} and {@code X-Content-Type-Options: nosniff}; no body names a path or an
- * exception.
+ * signature, unknown key, unknown or invalid recording id, a path in any spelling but the one canonical form)
+ * gets one identical {@code 403}: the answers cannot be used to probe for ids. Methods other than GET and HEAD get
+ * {@code 405} before anything else is looked at. Every response carries the {@link SecurityHeaders}; no body names
+ * a path or an exception. Manifests are kept for a minute in a {@link ManifestCache}, consulted only after the
+ * link verified.
  */
 public final class DownloadHandler extends Handler.Abstract {
     public static final String PREFIX = "/recordings/";
@@ -56,8 +59,10 @@ public final class DownloadHandler extends Handler.Abstract {
     static final Duration MAX_PRESIGN = Duration.ofDays(7);
     private static final int MAX_MANIFEST_BYTES = 1 << 20;
     private static final int STREAM_BUFFER_BYTES = 64 * 1024;
-    private static final byte[] FORBIDDEN = "This recording link is not valid, or it has expired.\n"
-            .getBytes(StandardCharsets.UTF_8);
+    /** The one answer to every link that does not authorize the request, whatever is wrong with it. */
+    static final String FORBIDDEN_TEXT = "This recording link is not valid, or it has expired.\n";
+    static final String NOT_LISTED_TEXT = "No such file in this recording.\n";
+    private static final byte[] FORBIDDEN = FORBIDDEN_TEXT.getBytes(StandardCharsets.UTF_8);
     private static final Logger log = LoggerFactory.getLogger(DownloadHandler.class);
 
     /** @param redirectToPresigned answer file requests with a redirect where storage can presign (S3) */
@@ -71,18 +76,33 @@ public final class DownloadHandler extends Handler.Abstract {
     private final SignedLink links;
     private final Clock clock;
     private final Options options;
+    private final ManifestCache manifests;
     private final PlayerPage player = PlayerPage.load();
 
     public DownloadHandler(StorageBackend storage, SignedLink links, Clock clock, Options options) {
+        this(storage, links, clock, options, ManifestCache.defaults(clock));
+    }
+
+    DownloadHandler(StorageBackend storage, SignedLink links, Clock clock, Options options, ManifestCache manifests) {
         this.storage = Objects.requireNonNull(storage, "storage");
         this.links = Objects.requireNonNull(links, "links");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.options = Objects.requireNonNull(options, "options");
+        this.manifests = Objects.requireNonNull(manifests, "manifests");
     }
 
     /** The recording and, for a file request, the file name: both already checked against their patterns. */
     private record Target(String recordingId, String file) {
-        static Target parse(String rest) {
+        /**
+         * @param uri  the request's URI: its path must be spelt exactly as its canonical form (no escapes, no
+         *             {@code ;} parameters, no dot segments), so that one recording has one URL and nothing that
+         *             Jetty decodes or drops can stand between what was asked for and what is checked
+         * @param rest the decoded path after {@value #PREFIX}
+         */
+        static Target parse(HttpURI uri, String rest) {
+            if (!uri.getPath().equals(uri.getCanonicalPath())) {
+                return null;
+            }
             int slash = rest.indexOf('/');
             String id = slash < 0 ? rest : rest.substring(0, slash);
             String file = slash < 0 ? null : rest.substring(slash + 1);
@@ -101,9 +121,7 @@ public final class DownloadHandler extends Handler.Abstract {
             return false;
         }
         HttpFields.Mutable headers = response.getHeaders();
-        headers.put(HttpHeader.CACHE_CONTROL, "private, no-store");
-        headers.put("Referrer-Policy", "no-referrer");
-        headers.put("X-Content-Type-Options", "nosniff");
+        SecurityHeaders.apply(headers);
         try {
             serve(request, response, callback, path.substring(PREFIX.length()));
         } catch (Exception e) {
@@ -127,16 +145,16 @@ public final class DownloadHandler extends Handler.Abstract {
             text(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "Only GET and HEAD are allowed.\n");
             return;
         }
-        Target target = Target.parse(rest);
+        Target target = Target.parse(request.getHttpURI(), rest);
         SignedLink.Verdict verdict = target == null ? null : verifyLink(request, target.recordingId());
         if (verdict == null || !verdict.valid()) {
             log.debug("download refused: {}", verdict == null ? "invalid path" : verdict.outcome());
             forbidden(request, response, callback);
             return;
         }
-        byte[] manifest;
+        ManifestCache.Manifest manifest;
         try {
-            Optional<byte[]> found = readManifest(target.recordingId());
+            Optional<ManifestCache.Manifest> found = manifests.get(target.recordingId(), this::readManifest);
             if (found.isEmpty()) {
                 log.debug("download refused: no recording {}", target.recordingId());
                 forbidden(request, response, callback);
@@ -148,9 +166,9 @@ public final class DownloadHandler extends Handler.Abstract {
             return;
         }
         if (target.file() == null) {
-            serveManifest(request, response, callback, manifest);
+            serveManifest(request, response, callback, manifest.json());
         } else {
-            serveFile(request, response, callback, target, ManifestFiles.parse(manifest), verdict.expires());
+            serveFile(request, response, callback, target, manifest.files(), verdict.expires());
         }
     }
 
@@ -205,7 +223,7 @@ public final class DownloadHandler extends Handler.Abstract {
         ManifestFiles.Entry file = files.get(target.file());
         if (file == null) {
             // The link is valid, so its holder may see the manifest anyway: saying "not there" reveals nothing.
-            text(request, response, callback, HttpStatus.NOT_FOUND_404, "No such file in this recording.\n");
+            text(request, response, callback, HttpStatus.NOT_FOUND_404, NOT_LISTED_TEXT);
             return;
         }
         if (options.redirectToPresigned() && redirected(request, response, callback, target, linkExpires)) {

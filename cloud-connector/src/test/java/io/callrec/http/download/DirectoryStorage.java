@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Test-only storage over a directory laid out {@code recordings/{id}/{name}}, with switches for what the download
@@ -24,6 +25,8 @@ final class DirectoryStorage implements StorageBackend {
     volatile boolean down;
     volatile boolean presigns;
     volatile Instant lastPresignExpiry;
+    /** Every size() and open() call, to prove what a request did not touch and what the manifest cache saved. */
+    final AtomicInteger reads = new AtomicInteger();
 
     DirectoryStorage(Path root) {
         this.root = root;
@@ -58,6 +61,7 @@ final class DirectoryStorage implements StorageBackend {
 
     @Override
     public Optional<Long> size(String recordingId, String name) throws StorageException {
+        reads.incrementAndGet();
         checkUp();
         Path f = file(recordingId, name);
         return Files.isRegularFile(f) ? Optional.of(io(() -> Files.size(f))) : Optional.empty();
@@ -65,6 +69,7 @@ final class DirectoryStorage implements StorageBackend {
 
     @Override
     public InputStream open(String recordingId, String name, long offset, long length) throws StorageException {
+        reads.incrementAndGet();
         checkUp();
         try {
             SeekableByteChannel ch = Files.newByteChannel(file(recordingId, name));

@@ -13,6 +13,9 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.logging.Level;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -65,6 +69,10 @@ class PlayerPageIT {
         options.setBinary("/usr/bin/chromium");
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
                 "--autoplay-policy=no-user-gesture-required", "--window-size=1280,900");
+        // The console tells whether the page's Content-Security-Policy blocked anything the page needs.
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
         driver = new ChromeDriver(options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(15));
     }
@@ -129,6 +137,7 @@ class PlayerPageIT {
         long sought = waitFor("a 1 s drift corrected by a seek", () -> correction(),
                 c -> c.get("seeks") > 0 && !c.get("followerSeeking").equals(1.0) && c.get("skew") < 0.040);
         System.out.printf("player: +150 ms drift corrected in %d ms, -1 s drift in %d ms%n", nudged, sought);
+        assertNothingBlockedByThePolicy();
     }
 
     @Test
@@ -146,6 +155,18 @@ class PlayerPageIT {
         assertEquals(0.0, num(v, "w"), "no video track");
         assertTrue(driver.findElement(By.id("stage")).getText().contains("audio only"));
         Files.write(dir.resolve("player-audio-only.png"), driver.getScreenshotAs(OutputType.BYTES));
+        assertNothingBlockedByThePolicy();
+    }
+
+    /** No console message about the Content-Security-Policy: it allows all the player needs, and no more. */
+    private static void assertNothingBlockedByThePolicy() {
+        List<String> blocked = new ArrayList<>();
+        for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
+            if (e.getMessage().contains("Content Security Policy") || e.getMessage().contains("Refused to")) {
+                blocked.add(e.getMessage());
+            }
+        }
+        assertEquals(List.of(), blocked);
     }
 
     // --- recordings ----------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ class PlayerPageTest {
         assertTrue(csp.startsWith("default-src 'none'"), csp);
         assertTrue(csp.contains("media-src 'self';"), csp);
         assertTrue(page.contentSecurityPolicy(true).contains("media-src 'self' https: http:;"));
+        assertFalse(csp.contains("img-src") || csp.contains("unsafe"), "nothing the page does not need: " + csp);
     }
 
     @Test
