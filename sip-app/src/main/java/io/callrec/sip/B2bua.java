@@ -1285,7 +1285,7 @@ public final class B2bua implements SipListenerExt {
         for (Iterator<?> it = req.getHeaders(ViaHeader.NAME); it.hasNext(); ) {
             ViaHeader via = (ViaHeader) it.next();
             String branch = via.getBranch();
-            if (branch != null && branch.startsWith(SipContext.BRANCH_PREFIX) && via.getPort() == sip.port()
+            if (branch != null && branch.startsWith(SipContext.BRANCH_PREFIX) && sip.isOwnPort(via.getPort())
                     && sameHost(via.getHost(), sip.host())) {
                 return true;
             }
