@@ -20,7 +20,9 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaMiscPEMGenerator;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.util.io.pem.PemObjectGenerator;
 import org.bouncycastle.util.io.pem.PemWriter;
 
 /**
@@ -92,15 +94,36 @@ public final class PemFiles {
         }
     }
 
-    /** PEM text of certificates or keys ({@code BEGIN CERTIFICATE}, {@code BEGIN PRIVATE KEY}...). */
-    public static String encode(Object... objects) {
-        StringWriter text = new StringWriter();
-        try (PemWriter writer = new PemWriter(text)) {
-            for (Object object : objects) {
-                writer.writeObject(new JcaMiscPEMGenerator(object));
+    /** PEM text of certificates ({@code BEGIN CERTIFICATE}), in the order given. */
+    public static String encode(X509Certificate... certificates) {
+        List<PemObjectGenerator> objects = new ArrayList<>();
+        try {
+            for (X509Certificate certificate : certificates) {
+                objects.add(new JcaMiscPEMGenerator(certificate));
             }
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot PEM-encode " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot PEM-encode a certificate: " + e.getMessage(), e);
+        }
+        return write(objects);
+    }
+
+    /** PEM text of an unencrypted PKCS#8 key ({@code BEGIN PRIVATE KEY}). */
+    public static String encode(PrivateKey key) {
+        try {
+            return write(List.of(new JcaPKCS8Generator(key, null)));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot PEM-encode a " + key.getAlgorithm() + " key", e);
+        }
+    }
+
+    private static String write(List<PemObjectGenerator> objects) {
+        StringWriter text = new StringWriter();
+        try (PemWriter writer = new PemWriter(text)) {
+            for (PemObjectGenerator object : objects) {
+                writer.writeObject(object);
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot PEM-encode: " + e.getMessage(), e);
         }
         return text.toString();
     }

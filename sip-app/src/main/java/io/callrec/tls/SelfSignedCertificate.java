@@ -1,6 +1,6 @@
 package io.callrec.tls;
 
-import io.callrec.server.SecretFile;
+import io.callrec.link.LinkKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,7 +63,8 @@ public final class SelfSignedCertificate {
         X509Certificate certificate = Certificates.selfSigned(host, keys, now.minus(Duration.ofHours(1)),
                 now.plus(VALIDITY));
         try {
-            SecretFile.writeOwnerOnly(keyFile, PemFiles.encode(keys.getPrivate()).getBytes(StandardCharsets.US_ASCII));
+            Files.createDirectories(keysDir);
+            LinkKeys.writePrivate(keyFile, PemFiles.encode(keys.getPrivate()).getBytes(StandardCharsets.US_ASCII));
             Files.writeString(certificateFile, PemFiles.encode(certificate), StandardCharsets.US_ASCII);
         } catch (IOException e) {
             throw new TlsSetupException("cannot write the self-signed certificate to " + keysDir + ": " + e, e);
