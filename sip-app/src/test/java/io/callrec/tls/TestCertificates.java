@@ -151,7 +151,7 @@ public final class TestCertificates {
         return selfSigned(host, now.minus(Duration.ofHours(1)), now.plus(DAY));
     }
 
-    static Path write(Path file, String text) {
+    public static Path write(Path file, String text) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             return Files.writeString(file, text, StandardCharsets.US_ASCII);
