@@ -2,6 +2,7 @@ package io.callrec.it;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -83,6 +84,52 @@ class TlsCallIT {
             // The pcap's RTP went through the relay to the callee and was echoed back.
             long relayed = health.path("relay").path("totals").path("packets").asLong();
             assertTrue(relayed > 100, "packets relayed: " + relayed + " " + health);
+            assertEquals(0, callrec.stop(), callrec.logTail());
+        }
+    }
+
+    @Test
+    void aSipsTargetIsCalledOverTlsAndOneWithAnUntrustedCertificateIsRefusedAtOnce(TestInfo test) {
+        Path dir = ItDirs.logDir(test);
+        int tlsPort = Ports.freeUdpTcpPort();
+        int uasPort = Ports.freeUdpTcpPort();
+        TestCertificates.Issued callee = TestCertificates.signedBy(ca, "127.0.0.1");
+        TestCertificates.Issued impostor = TestCertificates.signedBy(TestCertificates.ca("Another CA"), "127.0.0.1");
+        try (TlsTunnel calleeTls = TlsTunnel.fromTls(callee.presentingContext(), uasPort);
+             TlsTunnel impostorTls = TlsTunnel.fromTls(impostor.presentingContext(), uasPort);
+             Sipp uas = Sipp.scenario("uas_tls.xml").logDir(dir).tcp().localPort(uasPort).rtpEcho()
+                     .key("contact_host_port", "127.0.0.1:" + calleeTls.port()).timeout(SIPP_LIMIT).start();
+             CallrecProcess callrec = CallrecProcess.builder(dir).args(tlsArgs(dir, tlsPort))
+                     .args("--route", "bob=sips:127.0.0.1:" + calleeTls.port(),
+                             "--route", "mallory=sip:127.0.0.1:" + impostorTls.port() + ";transport=tls").start();
+             Sipp uac = Sipp.scenario("uac_pcap.xml").logDir(dir).outboundProxy(callrec.sipPort())
+                     .remote(callrec.sipPort()).service("bob").pcapAudio(MediaFiles.shortG711a()).pauseMillis(1000)
+                     .timeout(SIPP_LIMIT).run()) {
+            assertEquals(0, uac.exitCode(), () -> SippTrace.parse(uac.messages()).summary() + uac.report()
+                    + calleeTls.failures() + callrec.logTail());
+            assertEquals(0, uas.exitCode(), uas.report() + callrec.logTail());
+            callrec.awaitLog("-> sips:bob@127\\.0\\.0\\.1:" + calleeTls.port() + " \\(route 1\\)", ANSWER);
+            SippTrace calleeTrace = SippTrace.parse(uas.messages());
+            assertEquals(List.of("INVITE", "ACK", "BYE"), calleeTrace.select(SippTrace.Message::received).stream()
+                    .map(m -> m.firstLine().split(" ")[0]).toList(), "all through the TLS tunnel\n"
+                    + calleeTrace.summary());
+            SippTrace.Message invite = calleeTrace.received("INVITE").get(0);
+            assertTrue(invite.header("Via").orElse("").startsWith("SIP/2.0/TLS 127.0.0.1:" + tlsPort), invite.text());
+            assertTrue(invite.header("Contact").orElse("").contains("<sips:127.0.0.1:" + tlsPort + ">"),
+                    invite.text());
+            assertEquals(List.of(), calleeTls.failures());
+
+            // Our certificate check refuses the impostor's: the caller hears 503 at once, not after the setup limit.
+            try (SipProbe caller = SipProbe.udp(callrec.sipPort())) {
+                caller.send(caller.request("INVITE").requestLine("INVITE sip:mallory@127.0.0.1:" + callrec.sipPort()
+                        + " SIP/2.0"));
+                SipResponse refused = caller.receiveFinal(ANSWER).orElseThrow(() -> new AssertionError(
+                        "no final answer for the impostor\n" + callrec.logTail()));
+                assertEquals(503, refused.status(), refused.raw());
+            }
+            callrec.awaitLog("INVITE sip:mallory@127\\.0\\.0\\.1:" + impostorTls.port()
+                    + ";transport=tls not sent: ", ANSWER);
+            assertFalse(impostorTls.failures().isEmpty(), "the impostor's side saw the handshake fail");
             assertEquals(0, callrec.stop(), callrec.logTail());
         }
     }

@@ -9,15 +9,17 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.SocketFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A loopback stunnel: plain TCP in on {@link #port()}, each connection carried over its own TLS connection to
- * {@code 127.0.0.1:tlsPort}. Debian's SIPp has no TLS (built without OpenSSL), so a SIPp over TCP pointed at the
- * tunnel is a TLS peer of callrec, presenting the certificate of the tunnel's context.
+ * A loopback stunnel. {@link #toTls}: plain TCP in on {@link #port()}, each connection carried over its own TLS
+ * connection to {@code 127.0.0.1:tlsPort}; {@link #fromTls}: the other way round. Debian's SIPp has no TLS (built
+ * without OpenSSL), so a SIPp over TCP behind a tunnel is a TLS peer of callrec, presenting the certificate of the
+ * tunnel's context.
  *
  * <pre>{@code
  * try (TlsTunnel tunnel = TlsTunnel.toTls(callrec.tlsPort(), client.presentingContext(serverCa))) {
@@ -30,31 +32,48 @@ public final class TlsTunnel implements AutoCloseable {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
     private final ServerSocket listener;
-    private final int tlsPort;
-    private final SSLContext context;
+    private final int targetPort;
+    private final SocketFactory outgoing;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final List<Exception> failures = new CopyOnWriteArrayList<>();
 
-    private TlsTunnel(ServerSocket listener, int tlsPort, SSLContext context) {
+    private TlsTunnel(ServerSocket listener, int targetPort, SocketFactory outgoing) {
         this.listener = listener;
-        this.tlsPort = tlsPort;
-        this.context = context;
+        this.targetPort = targetPort;
+        this.outgoing = outgoing;
     }
 
-    /** Listens on a free loopback port; connections go on over TLS made with {@code context}. */
+    /** Listens for plain TCP on a free loopback port; connections go on over TLS made with {@code context}. */
     public static TlsTunnel toTls(int tlsPort, SSLContext context) {
         try {
-            TlsTunnel tunnel = new TlsTunnel(new ServerSocket(0, 16, LOOPBACK), tlsPort, context);
-            Thread accept = new Thread(tunnel::acceptLoop, "tls-tunnel-" + tlsPort);
-            accept.setDaemon(true);
-            accept.start();
-            return tunnel;
+            return start(new ServerSocket(0, 16, LOOPBACK), tlsPort, context.getSocketFactory());
         } catch (IOException e) {
             throw new IllegalStateException("cannot listen for the TLS tunnel", e);
         }
     }
 
-    /** The plain TCP port to connect to. */
+    /**
+     * Listens for TLS on a free loopback port, as the server of {@code context} (client certificates not asked
+     * for); connections go on as plain TCP to {@code 127.0.0.1:plainPort}.
+     */
+    public static TlsTunnel fromTls(SSLContext context, int plainPort) {
+        try {
+            return start(context.getServerSocketFactory().createServerSocket(0, 16, LOOPBACK), plainPort,
+                    SocketFactory.getDefault());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot listen for the TLS tunnel", e);
+        }
+    }
+
+    private static TlsTunnel start(ServerSocket listener, int targetPort, SocketFactory outgoing) {
+        TlsTunnel tunnel = new TlsTunnel(listener, targetPort, outgoing);
+        Thread accept = new Thread(tunnel::acceptLoop, "tls-tunnel-" + targetPort);
+        accept.setDaemon(true);
+        accept.start();
+        return tunnel;
+    }
+
+    /** The port the tunnel listens on (plain TCP for {@link #toTls}, TLS for {@link #fromTls}). */
     public int port() {
         return listener.getLocalPort();
     }
@@ -66,24 +85,29 @@ public final class TlsTunnel implements AutoCloseable {
 
     private void acceptLoop() {
         while (!listener.isClosed()) {
-            Socket plain;
+            Socket incoming;
             try {
-                plain = listener.accept();
+                incoming = listener.accept();
             } catch (IOException e) {
                 return; // closed
             }
-            sockets.add(plain);
+            sockets.add(incoming);
             try {
-                SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket();
-                sockets.add(tls);
-                tls.connect(new InetSocketAddress(LOOPBACK, tlsPort), 5000);
-                tls.startHandshake();
-                pump(plain, tls, "out");
-                pump(tls, plain, "in");
+                if (incoming instanceof SSLSocket accepted) {
+                    accepted.startHandshake();
+                }
+                Socket target = outgoing.createSocket();
+                sockets.add(target);
+                target.connect(new InetSocketAddress(LOOPBACK, targetPort), 5000);
+                if (target instanceof SSLSocket tls) {
+                    tls.startHandshake();
+                }
+                pump(incoming, target, "out");
+                pump(target, incoming, "in");
             } catch (IOException e) {
-                LOG.warn("TLS tunnel to {}: {}", tlsPort, e.toString());
+                LOG.warn("TLS tunnel to {}: {}", targetPort, e.toString());
                 failures.add(e);
-                closeQuietly(plain);
+                closeQuietly(incoming);
             }
         }
     }
