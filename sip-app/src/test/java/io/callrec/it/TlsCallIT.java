@@ -151,6 +151,11 @@ class TlsCallIT {
             callrec.awaitLog("unable to find valid certification path", ANSWER);
             assertRefused(tlsPort, expired, "certificate_unknown", callrec);
             callrec.awaitLog("CertificateExpiredException", ANSWER);
+            // A peer that connects and never starts its handshake does not hold a thread for long.
+            try (SipProbe silent = SipProbe.tcp(tlsPort)) {
+                assertTrue(silent.awaitClosedByServer(Duration.ofSeconds(10)), "silent TLS peer dropped\n"
+                        + callrec.logTail());
+            }
             // The server goes on serving after refusing them.
             try (SipProbe probe = SipProbe.tls(tlsPort, trusted.presentingContext(ca.certificate()))) {
                 assertEquals(200, options(probe, callrec).status(), callrec.logTail());
