@@ -220,9 +220,13 @@ public final class LinkKeys {
         }
     }
 
-    /** Writes a file that is 0600 from its creation on, then renames it over {@code target} in one step. */
-    private void writePrivate(Path target, byte[] content) throws IOException {
-        Path temp = dir.resolve("." + target.getFileName() + ".tmp");
+    /**
+     * Writes a file that is 0600 from its creation on, then renames it over {@code target} in one step: the secret
+     * is never readable by others, not even for a moment, and a crash never leaves half of it. Other secrets of the
+     * data directory (digest secret, TLS key) are written the same way through this method.
+     */
+    public static void writePrivate(Path target, byte[] content) throws IOException {
+        Path temp = target.toAbsolutePath().getParent().resolve("." + target.getFileName() + ".tmp");
         Files.deleteIfExists(temp);
         FileAttribute<Set<PosixFilePermission>> ownerOnly = PosixFilePermissions.asFileAttribute(OWNER_RW);
         try (FileChannel ch = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),

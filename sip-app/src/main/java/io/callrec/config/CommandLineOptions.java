@@ -138,4 +138,30 @@ final class CommandLineOptions {
 
     @Option(names = "--max-calls", paramLabel = "N", description = "Concurrent calls; more get 503 (default: 2000).")
     String maxCalls;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM",
+            description = "Certificate chain (leaf first) for SIP over TLS; needs --tls-key. Turns TLS on.")
+    String tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM",
+            description = "Private key of --tls-cert (PKCS#8 or PKCS#1, not encrypted).")
+    String tlsKey;
+
+    @Option(names = "--tls-self-signed", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
+            description = "Turn TLS on with a self-signed certificate generated on first start and kept in the"
+                    + " data directory. For testing: peers cannot verify it.")
+    String tlsSelfSigned;
+
+    @Option(names = "--tls-port", paramLabel = "N", description = "SIP over TLS port (default: 5061).")
+    String tlsPort;
+
+    @Option(names = "--tls-trust", paramLabel = "PEM",
+            description = "Certificates (CAs or peers' own) that TLS peers are verified against (default: the"
+                    + " JDK's CAs for outgoing connections; client certificates not asked for).")
+    String tlsTrust;
+
+    @Option(names = "--tls-client-auth", paramLabel = "MODE",
+            description = "none | optional | required: client certificates on incoming TLS (default: optional"
+                    + " with --tls-trust, else none).")
+    String tlsClientAuth;
 }

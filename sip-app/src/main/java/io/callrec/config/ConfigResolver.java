@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.text.ParseException;
@@ -93,10 +94,11 @@ final class ConfigResolver {
         }
         int maxCalls = positiveInt("max-calls", 2000);
         Path dataDir = dataDir(storage);
+        Optional<TlsConfig> tls = tls(sipPort);
         return new ServerConfig(sipHost, sipPort, mediaHost, rtpPorts[0], rtpPorts[1], httpHost, httpPort,
                 publicUrl, storage, control, rawCapture, linkTtl, trustedPeers, drainTimeout, routes, upstream,
                 directRouting, users, realm, rtpTimeout, sessionExpires, minSe, maxCalls, dataDir,
-                digestAlgorithms);
+                digestAlgorithms, tls);
     }
 
     private Optional<Setting> single(String key) {
@@ -555,6 +557,71 @@ final class ConfigResolver {
             out.add(name);
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * TLS is on with a certificate and key, or with a self-signed certificate; the other TLS settings only make
+     * sense then. Files are checked for being readable here; their content when the server starts.
+     */
+    private Optional<TlsConfig> tls(int sipPort) throws ConfigException {
+        Optional<Setting> cert = single("tls-cert");
+        Optional<Setting> key = single("tls-key");
+        boolean selfSigned = bool("tls-self-signed", false);
+        if (cert.isPresent() != key.isPresent()) {
+            throw cert.isPresent() ? cert.get().problem("needs --tls-key, the private key of the certificate")
+                    : key.get().problem("needs --tls-cert, the certificate of the key");
+        }
+        if (selfSigned && cert.isPresent()) {
+            throw single("tls-self-signed").orElseThrow().problem(
+                    "conflicts with --tls-cert/--tls-key; give either a certificate or --tls-self-signed");
+        }
+        if (cert.isEmpty() && !selfSigned) {
+            for (String dependent : List.of("tls-port", "tls-trust", "tls-client-auth")) {
+                if (single(dependent).isPresent()) {
+                    throw single(dependent).get().problem(
+                            "TLS is off; turn it on with --tls-cert and --tls-key, or --tls-self-signed");
+                }
+            }
+            return Optional.empty();
+        }
+        int port = port("tls-port", 5061);
+        if (port == sipPort) {
+            Setting at = single("tls-port").or(() -> single("sip-port")).orElseThrow();
+            throw at.problem(port + " is both the SIP port (UDP, TCP) and the TLS port; TLS needs a port of its own");
+        }
+        TlsConfig.Identity identity = cert.isPresent()
+                ? new TlsConfig.PemFiles(readableFile(cert.get()), readableFile(key.get()))
+                : new TlsConfig.SelfSigned();
+        Optional<Path> trust = single("tls-trust").isPresent()
+                ? Optional.of(readableFile(single("tls-trust").get())) : Optional.empty();
+        Optional<Setting> clientAuth = single("tls-client-auth");
+        TlsConfig.ClientAuth clients = trust.isPresent() ? TlsConfig.ClientAuth.OPTIONAL : TlsConfig.ClientAuth.NONE;
+        if (clientAuth.isPresent()) {
+            clients = TlsConfig.ClientAuth.fromFlagValue(clientAuth.get().text()).orElseThrow(() -> clientAuth.get()
+                    .problem("'" + clientAuth.get().text().trim() + "' is not none, optional or required"));
+            if (clients != TlsConfig.ClientAuth.NONE && trust.isEmpty()) {
+                throw clientAuth.get().problem(clientAuth.get().text().trim()
+                        + " needs --tls-trust, the certificates client certificates are verified against");
+            }
+        }
+        return Optional.of(new TlsConfig(port, identity, trust, clients));
+    }
+
+    private static Path readableFile(Setting setting) throws ConfigException {
+        String text = setting.text().trim();
+        Path path;
+        try {
+            path = Path.of(text);
+        } catch (InvalidPathException e) {
+            throw setting.problem("'" + text + "' is not a valid path");
+        }
+        if (!Files.isRegularFile(path)) {
+            throw setting.problem(text + ": no such file");
+        }
+        if (!Files.isReadable(path)) {
+            throw setting.problem(text + ": not readable by this user");
+        }
+        return path;
     }
 
     private static AddressFactory addressFactory() {

@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
  *              MD5 first by default because many UAs (SIPp among them) answer only the first challenge
  * @param dataDir where keys and spool files live: the path of {@code file:} storage, otherwise
  *                {@code ./callrec-data}
+ * @param tls     SIP over TLS, when it is on
  */
 public record ServerConfig(
         String sipHost, int sipPort,
@@ -48,7 +49,8 @@ public record ServerConfig(
         Duration minSe,
         int maxCalls,
         Path dataDir,
-        List<String> digestAlgorithms) {
+        List<String> digestAlgorithms,
+        Optional<TlsConfig> tls) {
 
     public ServerConfig {
         Objects.requireNonNull(sipHost, "sipHost");
@@ -65,6 +67,7 @@ public record ServerConfig(
         Objects.requireNonNull(sessionExpires, "sessionExpires");
         Objects.requireNonNull(minSe, "minSe");
         Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(tls, "tls");
         trustedPeers = List.copyOf(trustedPeers);
         routes = List.copyOf(routes);
         directRouting = List.copyOf(directRouting);
@@ -101,6 +104,6 @@ public record ServerConfig(
                 + ", routes=" + routes + ", upstream=" + upstream + ", directRouting=" + directRouting
                 + ", users=" + maskedUsers + ", realm=" + realm + ", rtpTimeout=" + rtpTimeout
                 + ", sessionExpires=" + sessionExpires + ", minSe=" + minSe + ", maxCalls=" + maxCalls
-                + ", dataDir=" + dataDir + ", digestAlgorithms=" + digestAlgorithms + "]";
+                + ", dataDir=" + dataDir + ", digestAlgorithms=" + digestAlgorithms + ", tls=" + tls + "]";
     }
 }

@@ -1,5 +1,6 @@
 package io.callrec.server;
 
+import io.callrec.config.IpLiteral;
 import io.callrec.config.ServerConfig;
 import io.callrec.http.HttpService;
 import io.callrec.http.JsonHandler;
@@ -31,6 +32,8 @@ import io.callrec.storage.StorageBackend;
 import io.callrec.storage.StorageBackends;
 import io.callrec.storage.StorageStatus;
 import io.callrec.storage.spool.Uploader;
+import io.callrec.tls.SipTls;
+import io.callrec.tls.TlsSetupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,13 +87,14 @@ public final class CallrecServer implements AutoCloseable {
         InetAddress mediaAddress = InetAddress.getByName(config.mediaHost());
         RelayConfig rc = new RelayConfig(mediaAddress, config.rtpPortMin(), config.rtpPortMax(),
                 Math.min(2, Runtime.getRuntime().availableProcessors()), Duration.ofSeconds(3), config.rtpTimeout());
+        Optional<SipTls> tls = loadTls(config, clock);
         this.relay = RtpRelay.start(rc);
         try {
-            this.sip = SipServer.start(config.sipHost(), config.sipPort(), 8, 65_536);
+            this.sip = SipServer.start(config.sipHost(), config.sipPort(), tls, 8, 65_536);
         } catch (Exception e) {
             relay.close();
-            throw new StartupException("SIP port " + hostPort(config.sipHost(), config.sipPort())
-                    + " (udp+tcp) cannot be bound: " + rootMessage(e), e);
+            throw new StartupException("SIP port " + hostPort(config.sipHost(), config.sipPort()) + " (udp+tcp)"
+                    + tls.map(t -> " or TLS port " + t.port()).orElse("") + " cannot be bound: " + rootMessage(e), e);
         }
         this.registrar = new Registrar(clock);
         timers.scheduleWithFixedDelay(registrar::purgeExpired, 30, 30, TimeUnit.SECONDS);
@@ -163,10 +167,32 @@ public final class CallrecServer implements AutoCloseable {
         }
     }
 
+    /** Certificate problems (missing key, key not matching, expired...) stop the start with the file named. */
+    private static Optional<SipTls> loadTls(ServerConfig config, Clock clock) throws StartupException {
+        if (config.tls().isEmpty()) {
+            return Optional.empty();
+        }
+        String host = IpLiteral.isWildcard(config.sipHost()) ? localHostName() : config.sipHost();
+        try {
+            return Optional.of(SipTls.load(config.tls().get(), config.dataDir().resolve("keys"), host, clock));
+        } catch (TlsSetupException e) {
+            throw new StartupException("SIP over TLS: " + e.getMessage(), e);
+        }
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
     public static CallrecServer start(ServerConfig config) throws Exception {
         CallrecServer server = new CallrecServer(config);
-        log.info("callrec ready: SIP {}:{} (udp, tcp), RTP {}-{} on {}, HTTP {}:{}, storage {} ({})",
-                config.sipHost(), config.sipPort(), config.rtpPortMin(), config.rtpPortMax(), config.mediaHost(),
+        log.info("callrec ready: SIP {}:{} (udp, tcp{}), RTP {}-{} on {}, HTTP {}:{}, storage {} ({})",
+                config.sipHost(), config.sipPort(), config.tls().map(t -> "; tls on " + t.port()).orElse(""),
+                config.rtpPortMin(), config.rtpPortMax(), config.mediaHost(),
                 config.httpHost(), server.http.port(), config.storage(),
                 server.monitor.current().available() ? "available"
                         : "unavailable: " + server.monitor.current().reason());
@@ -226,7 +252,12 @@ public final class CallrecServer implements AutoCloseable {
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("status", "up");
         h.put("uptimeSeconds", Duration.between(startedAt, clock.instant()).toSeconds());
-        h.put("sip", Map.of("host", config.sipHost(), "port", config.sipPort(), "transports", List.of("udp", "tcp")));
+        Map<String, Object> sipInfo = new LinkedHashMap<>();
+        sipInfo.put("host", config.sipHost());
+        sipInfo.put("port", config.sipPort());
+        sipInfo.put("transports", config.tls().isPresent() ? List.of("udp", "tcp", "tls") : List.of("udp", "tcp"));
+        config.tls().ifPresent(t -> sipInfo.put("tlsPort", t.port()));
+        h.put("sip", sipInfo);
         h.put("calls", Map.of("active", b2bua.activeCalls(), "total", b2bua.totalCalls(),
                 "failed", b2bua.failedCalls()));
         RelayTotals t = relay.totals();

@@ -1,17 +1,16 @@
 package io.callrec.server;
 
+import io.callrec.link.LinkKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 
 /**
  * A random secret generated once and kept in the data directory (mode 0600), so that what was signed with it
- * (digest nonces, later download links) stays valid across restarts.
+ * (digest nonces, later download links) stays valid across restarts. Written like the link keys
+ * ({@link LinkKeys#writePrivate}).
  */
 final class SecretFile {
     private SecretFile() { }
@@ -28,14 +27,7 @@ final class SecretFile {
             Files.createDirectories(file.getParent());
             byte[] secret = new byte[bytes];
             new SecureRandom().nextBytes(secret);
-            try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (FileAlreadyExistsException raced) {
-                return load(file, bytes);
-            } catch (UnsupportedOperationException notPosix) {
-                Files.createFile(file);
-            }
-            Files.write(file, secret, StandardOpenOption.TRUNCATE_EXISTING);
+            LinkKeys.writePrivate(file, secret);
             return secret;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create secret " + file, e);

@@ -321,7 +321,15 @@ public final class B2bua implements SipListenerExt {
             call.b.inviteInProgress = true;
             call.inviteB = ct;
             call.setupTimer = timers.schedule(() -> setupTimedOut(call), SETUP_LIMIT.toSeconds(), TimeUnit.SECONDS);
-            ct.sendRequest();
+            try {
+                ct.sendRequest();
+            } catch (SipException unreachable) {
+                // A TCP or TLS callee that refuses the connection, or whose certificate we refuse, fails here: the
+                // caller hears it now instead of when the setup limit runs out.
+                logEvent(call, "INVITE " + target.uri() + " not sent: " + unreachable.getMessage());
+                failSetup(call, Response.SERVICE_UNAVAILABLE, "Callee Unreachable");
+                return;
+            }
             logEvent(call, "INVITE " + req.getRequestURI() + " -> " + target.uri() + " (" + target.via() + ")"
                     + (sdpForB == null ? " without offer" : ""));
         }
@@ -1331,7 +1339,7 @@ public final class B2bua implements SipListenerExt {
         for (Iterator<?> it = req.getHeaders(ViaHeader.NAME); it.hasNext(); ) {
             ViaHeader via = (ViaHeader) it.next();
             String branch = via.getBranch();
-            if (branch != null && branch.startsWith(SipContext.BRANCH_PREFIX) && via.getPort() == sip.port()
+            if (branch != null && branch.startsWith(SipContext.BRANCH_PREFIX) && sip.isOwnPort(via.getPort())
                     && sameHost(via.getHost(), sip.host())) {
                 return true;
             }

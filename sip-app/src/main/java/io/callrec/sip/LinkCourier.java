@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import javax.sip.ClientTransaction;
 import javax.sip.InvalidArgumentException;
 import javax.sip.SipException;
-import javax.sip.address.SipURI;
 import javax.sip.address.URI;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.FromHeader;
@@ -211,8 +209,7 @@ public final class LinkCourier {
         LinkDelivery d = s.delivery;
         try {
             URI ruri = sip.addresses().createURI(target);
-            String transport = ruri instanceof SipURI su && su.getTransportParam() != null
-                    ? su.getTransportParam().toLowerCase(Locale.ROOT) : "udp";
+            String transport = B2bua.transportOf(ruri);
             CallIdHeader callId = sip.provider().getNewCallId();
             FromHeader from = sip.headers().createFromHeader(sip.addresses().createAddress(
                     sip.addresses().createSipURI("recorder", domain)), SipFactories.newTag());

@@ -1,15 +1,19 @@
 package io.callrec.sip;
 
+import io.callrec.tls.SipTls;
 import javax.sip.ListeningPoint;
 import javax.sip.SipFactory;
 import javax.sip.SipListener;
 import javax.sip.SipProvider;
 import javax.sip.SipStack;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 
 /**
- * The JAIN-SIP stack with one provider listening on UDP and TCP on the same address and port.
- * Dialog support is manual: the B2BUA creates each dialog itself so that the two legs stay independent.
+ * The JAIN-SIP stack with one provider listening on UDP and TCP on the same address and port, and on TLS on its own
+ * port when TLS is configured. Dialog support is manual: the B2BUA creates each dialog itself so that the two legs
+ * stay independent.
  */
 public final class SipServer implements AutoCloseable {
     private final SipStack stack;
@@ -24,6 +28,14 @@ public final class SipServer implements AutoCloseable {
      * @param maxMessageSize larger SIP messages are refused by the stack (TCP) or dropped (UDP)
      */
     public static SipServer start(String host, int port, int listenerThreads, int maxMessageSize) throws Exception {
+        return start(host, port, Optional.empty(), listenerThreads, maxMessageSize);
+    }
+
+    /**
+     * @param tls when present, a TLS listening point on its port too, with its certificate and settings
+     */
+    public static SipServer start(String host, int port, Optional<SipTls> tls, int listenerThreads,
+            int maxMessageSize) throws Exception {
         SipFactory factory = SipFactory.getInstance();
         factory.setPathName("gov.nist");
         Properties p = new Properties();
@@ -46,13 +58,36 @@ public final class SipServer implements AutoCloseable {
         // its body must each arrive within this time, or the connection is closed.
         p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", "5000");
         p.setProperty("gov.nist.javax.sip.MAX_FORK_TIME_SECONDS", "0");
-        SipStack stack = factory.createSipStack(p);
+        SipStack stack = tls.isPresent() ? new TlsSipStack(withTls(p, tls.get()), new TlsNetworkLayer(tls.get()))
+                : factory.createSipStack(p);
         ListeningPoint udp = stack.createListeningPoint(host, port, ListeningPoint.UDP);
         ListeningPoint tcp = stack.createListeningPoint(host, port, ListeningPoint.TCP);
         SipProvider provider = stack.createSipProvider(udp);
         provider.addListeningPoint(tcp);
-        SipContext ctx = new SipContext(provider, host, port);
+        if (tls.isPresent()) {
+            provider.addListeningPoint(stack.createListeningPoint(host, tls.get().port(), ListeningPoint.TLS));
+        }
+        SipContext ctx = new SipContext(provider, host, port,
+                tls.isPresent() ? OptionalInt.of(tls.get().port()) : OptionalInt.empty());
         return new SipServer(stack, ctx);
+    }
+
+    /**
+     * The stack applies these to every TLS socket after our network layer made it; left unset it would apply its
+     * own defaults, which include TLS 1.0 and suites without forward secrecy.
+     */
+    private static Properties withTls(Properties p, SipTls tls) {
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", String.join(",", tls.protocols()));
+        p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", String.join(",", tls.cipherSuites()));
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", switch (tls.clients()) {
+            case NONE -> "Disabled";
+            case OPTIONAL -> "Want";
+            case REQUIRED -> "Enabled";
+        });
+        // A peer that connects and never completes the handshake is dropped after this (milliseconds).
+        p.setProperty("gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT", "5000");
+        p.setProperty("gov.nist.javax.sip.SSL_RENEGOTIATION_ENABLED", "false");
+        return p;
     }
 
     public SipContext context() {

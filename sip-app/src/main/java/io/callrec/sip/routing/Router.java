@@ -128,9 +128,13 @@ public final class Router {
         }
     }
 
-    /** Same port as the server's SIP port and the server's host, or any local address when it listens on all. */
+    /**
+     * Same port as the server's SIP (or TLS) port and the server's host, or any local address when it listens on
+     * all.
+     */
     private boolean isOwnAddress(SipURI uri) {
-        if (port(uri) != config.sipPort()) {
+        int port = port(uri);
+        if (port != config.sipPort() && config.tls().map(tls -> tls.port() != port).orElse(true)) {
             return false;
         }
         String host = IpLiteral.stripBrackets(uri.getHost());

@@ -20,6 +20,8 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A hand-driven SIP client on a raw loopback socket, for sending what no SIP stack would send
@@ -47,6 +49,7 @@ public final class SipProbe implements AutoCloseable {
     private final Socket tcp;
     private final ByteArrayOutputStream tcpPending = new ByteArrayOutputStream();
     private boolean tcpClosedByServer;
+    private IOException closeReason;
 
     private SipProbe(int serverPort, DatagramSocket udp, Socket tcp) {
         this.serverPort = serverPort;
@@ -75,9 +78,31 @@ public final class SipProbe implements AutoCloseable {
         }
     }
 
-    /** {@code UDP} or {@code TCP}, as written in a Via header. */
+    /**
+     * A TLS connection to {@code 127.0.0.1:serverPort} made with {@code context}; the handshake is done here and
+     * its failure thrown (with TLS 1.3 a client certificate the server refuses shows only at the first read).
+     */
+    public static SipProbe tls(int serverPort, SSLContext context) {
+        Socket socket = null;
+        try {
+            socket = context.getSocketFactory().createSocket();
+            socket.connect(new InetSocketAddress(LOOPBACK, serverPort), 5_000);
+            ((SSLSocket) socket).startHandshake();
+            return new SipProbe(serverPort, null, socket);
+        } catch (IOException e) {
+            closeQuietly(socket);
+            throw new UncheckedIOException("no TLS connection to 127.0.0.1:" + serverPort, e);
+        }
+    }
+
+    /** {@code UDP}, {@code TCP} or {@code TLS}, as written in a Via header. */
     public String transport() {
-        return udp != null ? "UDP" : "TCP";
+        return udp != null ? "UDP" : tcp instanceof SSLSocket ? "TLS" : "TCP";
+    }
+
+    /** Why the server ended the connection (e.g. a TLS alert such as {@code certificate_expired}), if it did. */
+    public Optional<IOException> closeReason() {
+        return Optional.ofNullable(closeReason);
     }
 
     public int localPort() {
@@ -246,8 +271,9 @@ public final class SipProbe implements AutoCloseable {
         } catch (SocketTimeoutException e) {
             // nothing within the time: the caller decides
         } catch (IOException e) {
-            // a reset is the server dropping the connection too
+            // a reset is the server dropping the connection too; over TLS, so is an alert
             tcpClosedByServer = true;
+            closeReason = e;
         }
     }
 

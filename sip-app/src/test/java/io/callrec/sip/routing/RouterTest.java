@@ -125,6 +125,16 @@ class RouterTest {
     }
 
     @Test
+    void aTargetOnTheServersTlsPortIsALoopOnlyWhenTlsIsOn() throws Exception {
+        assertInstanceOf(RouteDecision.Loop.class,
+                router("--tls-self-signed", "--route", "^9$=sips:127.0.0.1").route("sip:9@127.0.0.1:5080"));
+        assertInstanceOf(RouteDecision.Loop.class, router("--tls-self-signed", "--tls-port", "5071",
+                "--route", "^9$=sip:127.0.0.1:5071;transport=tls").route("sip:9@127.0.0.1:5080"));
+        assertEquals(new RouteDecision.ToUri("sips:9@127.0.0.1", "route 1"),
+                router("--route", "^9$=sips:127.0.0.1").route("sip:9@127.0.0.1:5080"));
+    }
+
+    @Test
     void registeredContactsPointingAtTheServerAreSkipped() throws Exception {
         register("bob", "sip:bob@127.0.0.1:5060");
         assertInstanceOf(RouteDecision.Loop.class, router().route("sip:bob@127.0.0.1"));
