@@ -81,9 +81,10 @@ class TlsCallIT {
             callrec.awaitLog("ended: BYE from caller", ANSWER);
             JsonNode health = callrec.healthJson();
             assertEquals(tlsPort, health.path("sip").path("tlsPort").asInt(), health.toString());
-            // The pcap's RTP went through the relay to the callee and was echoed back.
+            // The pcap's RTP went through the relay to the callee and was echoed back: the caller hangs up 1 s into
+            // its 2 s tone, so about 50 packets each way (fewer when SIPp starts late on a loaded machine).
             long relayed = health.path("relay").path("totals").path("packets").asLong();
-            assertTrue(relayed > 100, "packets relayed: " + relayed + " " + health);
+            assertTrue(relayed > 50, "packets relayed: " + relayed + " " + health);
             assertEquals(0, callrec.stop(), callrec.logTail());
         }
     }
@@ -129,6 +130,11 @@ class TlsCallIT {
             }
             callrec.awaitLog("INVITE sip:mallory@127\\.0\\.0\\.1:" + impostorTls.port()
                     + ";transport=tls not sent: ", ANSWER);
+            // The tunnel notes its side of the failed handshake on its own thread, maybe after our log line.
+            long until = System.nanoTime() + ANSWER.toNanos();
+            while (impostorTls.failures().isEmpty() && System.nanoTime() < until) {
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+            }
             assertFalse(impostorTls.failures().isEmpty(), "the impostor's side saw the handshake fail");
             assertEquals(0, callrec.stop(), callrec.logTail());
         }
