@@ -35,6 +35,7 @@ SETUP_SYSTEMS=${SETUP_SYSTEMS-callrec peer}
 KEEP_PCAPS=${KEEP_PCAPS:-0}
 WARMUP_CALLS=${WARMUP_CALLS:-300}  # short calls through each freshly started system before measuring
 WARMUP_RATE=${WARMUP_RATE:-100}
+WARMUP_MEDIA_CALLS=${WARMUP_MEDIA_CALLS:-100}  # then calls with 7 s of media each, so the relay path is compiled too
 TRACE_UAS=${TRACE_UAS:-1}         # strace the setup-rate callee for signals (diagnoses a callee that dies)
 
 # Ports: away from the defaults (5060/5070/5080/5090, 2223, 20000-39999) that other developers' servers
@@ -218,6 +219,14 @@ warmup() {  # warmup DIR TARGET... : WARMUP_CALLS short calls at WARMUP_RATE/s; 
     -trace_err -trace_stat -fd 1 -stf uac_stat.csv > uac.out 2>&1) &
   local w=$!; track $w; watchdog $w 35
   wait $w; WARMUP_RC=$?; untrack $w
+  if [ "$WARMUP_MEDIA_CALLS" -gt 0 ]; then
+    (cd "$d/warmup" && exec sipp "$@" -sf "$SCEN/uac_warm_media.xml" -i 127.0.0.1 -p "$UAC_PORT" -mi 127.0.0.1 \
+      -mp "$UAC_MP" -r 20 -m "$WARMUP_MEDIA_CALLS" -l "$WARMUP_MEDIA_CALLS" -timeout 40 -nostdin \
+      -trace_err -trace_stat -fd 1 -stf uac_media_stat.csv > uac_media.out 2>&1) &
+    w=$!; track $w; watchdog $w 45
+    wait $w; WARMUP_MEDIA_RC=$?; untrack $w
+    [ "$WARMUP_MEDIA_RC" = 0 ] || WARMUP_RC="${WARMUP_RC}+media:$WARMUP_MEDIA_RC"
+  fi
   sleep 1
 }
 
