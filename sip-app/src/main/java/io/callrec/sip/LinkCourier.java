@@ -143,10 +143,15 @@ public final class LinkCourier {
         return pending.size();
     }
 
+    /**
+     * The requester's phone registered: it is reachable there now, so the link goes at once, also when a try to an
+     * older target (a contact from before a restart, the last remote target) is still waiting for its answer; that
+     * try's answer belongs to an older generation and is ignored.
+     */
     private void onRegistered(String user) {
         for (State s : pending.values()) {
             synchronized (s) {
-                if (!s.done && user.equalsIgnoreCase(s.delivery.requesterUser()) && s.outstanding == 0) {
+                if (!s.done && user.equalsIgnoreCase(s.delivery.requesterUser())) {
                     cancel(s);
                     timers.execute(() -> attempt(s));
                 }

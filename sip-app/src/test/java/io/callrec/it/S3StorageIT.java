@@ -10,9 +10,6 @@ import io.callrec.it.support.Sipp;
 import io.callrec.storage.s3.S3ProxyProcess;
 import io.callrec.testing.media.Ffprobe;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,12 +42,7 @@ class S3StorageIT {
                 Matcher m = Pattern.compile("RECORDING_URL=(\\S+)").matcher(phone.logs());
                 assertTrue(m.find(), phone.logs());
                 URI link = URI.create(m.group(1));
-                URI file = URI.create(link.getScheme() + "://" + link.getAuthority() + link.getPath()
-                        + "/requester.mkv?" + link.getRawQuery());
-                Path downloaded = dir.resolve("from-s3-requester.mkv");
-                HttpResponse<Path> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(file).build(),
-                        HttpResponse.BodyHandlers.ofFile(downloaded));
-                assertEquals(200, r.statusCode());
+                Path downloaded = RecordedCalls.download(link, "requester.mkv", dir.resolve("from-s3-requester.mkv"));
                 assertEquals("pcm_s16le", Ffprobe.probe(downloaded).stream(0, "codec_name"));
                 try (var objects = Files.walk(s3.blobs())) {
                     assertTrue(objects.anyMatch(p -> p.toString().endsWith("manifest.json")),

@@ -56,7 +56,7 @@ public final class CallrecProcess implements AutoCloseable {
     private CallrecProcess(Builder b, List<String> command, Process process) {
         this.process = process;
         this.command = command;
-        this.logFile = b.logDir.resolve("callrec.log");
+        this.logFile = b.logDir.resolve(b.logName);
         this.dataDir = b.dataDir;
         this.sipPort = b.sipPort;
         this.httpPort = b.httpPort;
@@ -234,6 +234,7 @@ public final class CallrecProcess implements AutoCloseable {
         private final java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
         private Duration startTimeout = Duration.ofSeconds(20);
         private Duration stopTimeout = Duration.ofSeconds(15);
+        private String logName = "callrec.log";
 
         private Builder(Path logDir) {
             this.logDir = Objects.requireNonNull(logDir, "logDir");
@@ -307,6 +308,12 @@ public final class CallrecProcess implements AutoCloseable {
         }
 
         /** How long {@link #stop()} waits after SIGTERM before SIGKILL; default 15 s. */
+        /** The server's output file in the log directory (default {@code callrec.log}): a restart keeps the first. */
+        public Builder logName(String name) {
+            this.logName = name;
+            return this;
+        }
+
         public Builder stopTimeout(Duration timeout) {
             this.stopTimeout = timeout;
             return this;
@@ -318,7 +325,7 @@ public final class CallrecProcess implements AutoCloseable {
          */
         public CallrecProcess start() {
             List<String> cmd = command();
-            Path log = logDir.resolve("callrec.log");
+            Path log = logDir.resolve(logName);
             Process process;
             try {
                 Files.createDirectories(dataDir);

@@ -3,6 +3,11 @@ package io.callrec.it.support;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -12,6 +17,7 @@ import java.util.regex.Pattern;
 public final class RecordedCalls {
     /** The digest user of {@link #registerPhone}: start callrec with {@code --user sipp:sipp-secret}. */
     public static final String USER = "sipp:sipp-secret";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Pattern STARTED = Pattern.compile("recording (r-[A-Za-z0-9_-]+) started");
 
     private RecordedCalls() {
@@ -44,6 +50,20 @@ public final class RecordedCalls {
             assertEquals(0, uac.exitCode(), uac.report() + callrec.logTail());
             return new Traces(uac.messages(), uas.messages());
         }
+    }
+
+    /** A file of the recording a link names: {@code /recordings/{id}/{name}} with the link's signature. */
+    public static URI fileUrl(URI link, String name) {
+        return URI.create(link.getScheme() + "://" + link.getAuthority() + link.getPath() + "/" + name + "?"
+                + link.getRawQuery());
+    }
+
+    /** Downloads {@code name} of the linked recording to {@code to}; asserts a 200. */
+    public static Path download(URI link, String name, Path to) throws IOException, InterruptedException {
+        HttpResponse<Path> r = HTTP.send(HttpRequest.newBuilder(fileUrl(link, name)).build(),
+                HttpResponse.BodyHandlers.ofFile(to));
+        assertEquals(200, r.statusCode(), name);
+        return to;
     }
 
     /** The id of the next recording callrec logs as started (its log line matching {@code startedLine}). */
