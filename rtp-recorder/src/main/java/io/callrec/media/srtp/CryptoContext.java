@@ -24,6 +24,8 @@ public abstract sealed class CryptoContext permits SrtpContext, SrtcpContext {
     private final int ssrc;
     private final boolean sender;
     private byte[] scratch = new byte[0];
+    /** Length of the packet after the last successful transform. */
+    int resultLength;
 
     CryptoContext(SrtpProfile profile, int ssrc, boolean sender) {
         this.profile = Objects.requireNonNull(profile, "profile");
@@ -44,7 +46,10 @@ public abstract sealed class CryptoContext permits SrtpContext, SrtcpContext {
         return sender;
     }
 
-    /** Bytes {@code protect} appends and {@code unprotect} removes. */
+    /**
+     * Bytes {@code protect} appends and {@code unprotect} removes. (A receiver of AES_CM_128_HMAC_SHA1_32 SRTCP also
+     * takes 32-bit tags, see {@link SrtcpContext}: there {@code unprotect} may remove 6 bytes less.)
+     */
     public abstract int overhead();
 
     /**
@@ -64,22 +69,7 @@ public abstract sealed class CryptoContext permits SrtpContext, SrtcpContext {
             throw new IllegalArgumentException("protecting a " + length + "-byte packet needs " + overhead()
                     + " bytes of room after the limit, the buffer has " + room);
         }
-        SrtpVerdict verdict;
-        if (packet.hasArray()) {
-            verdict = protect(packet.array(), packet.arrayOffset() + packet.position(), length);
-        } else {
-            byte[] a = copyIn(packet, length + overhead());
-            verdict = protect(a, 0, length);
-            if (verdict == SrtpVerdict.OK) {
-                packet.limit(packet.limit() + overhead());
-                packet.put(packet.position(), a, 0, length + overhead());
-                return verdict;
-            }
-        }
-        if (verdict == SrtpVerdict.OK) {
-            packet.limit(packet.limit() + overhead());
-        }
-        return verdict;
+        return transform(packet, length + overhead(), true);
     }
 
     /**
@@ -91,27 +81,38 @@ public abstract sealed class CryptoContext permits SrtpContext, SrtcpContext {
         if (sender) {
             throw new IllegalStateException("a sending context cannot unprotect (SSRC " + Integer.toUnsignedString(ssrc) + ")");
         }
+        return transform(packet, packet.remaining(), false);
+    }
+
+    /** Runs the transform on the buffer's own array, or on a copy of a direct buffer's bytes copied back. */
+    private SrtpVerdict transform(ByteBuffer packet, int room, boolean protect) {
         int length = packet.remaining();
-        SrtpVerdict verdict;
+        byte[] a;
+        int offset;
         if (packet.hasArray()) {
-            verdict = unprotect(packet.array(), packet.arrayOffset() + packet.position(), length);
+            a = packet.array();
+            offset = packet.arrayOffset() + packet.position();
         } else {
-            byte[] a = copyIn(packet, length);
-            verdict = unprotect(a, 0, length);
-            if (verdict == SrtpVerdict.OK) {
-                packet.put(packet.position(), a, 0, length - overhead());
-            }
+            a = copyIn(packet, room);
+            offset = 0;
         }
+        SrtpVerdict verdict = protect ? protect(a, offset, length) : unprotect(a, offset, length);
         if (verdict == SrtpVerdict.OK) {
-            packet.limit(packet.limit() - overhead());
+            packet.limit(packet.position() + resultLength);
+            if (!packet.hasArray()) {
+                packet.put(packet.position(), a, 0, resultLength);
+            }
         }
         return verdict;
     }
 
-    /** Protects {@code a[offset, offset + length)}, writing {@link #overhead()} more bytes after it on success. */
+    /**
+     * Protects {@code a[offset, offset + length)} in place; on {@link SrtpVerdict#OK} sets {@link #resultLength}
+     * ({@code length + overhead()}).
+     */
     abstract SrtpVerdict protect(byte[] a, int offset, int length);
 
-    /** Unprotects {@code a[offset, offset + length)}; the first {@code length - overhead()} bytes are the result. */
+    /** Unprotects {@code a[offset, offset + length)} in place; on {@link SrtpVerdict#OK} sets {@link #resultLength}. */
     abstract SrtpVerdict unprotect(byte[] a, int offset, int length);
 
     /** Copies a direct buffer's packet into the reused array, grown (rarely) to {@code capacity}. */

@@ -31,6 +31,11 @@ final class HmacTag {
         this.computed = new byte[length];
     }
 
+    /** Tag length in bytes. */
+    int length() {
+        return length;
+    }
+
     /** Writes the tag of {@code data[offset, offset + count)} followed by {@code suffix[0, suffixLength)} at {@code data[offset + count]}. */
     void write(byte[] data, int offset, int count, byte[] suffix, int suffixLength) {
         System.arraycopy(compute(data, offset, count, suffix, suffixLength), 0, data, offset + count, length);

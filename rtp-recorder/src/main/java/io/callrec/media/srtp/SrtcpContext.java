@@ -14,43 +14,75 @@ import static io.callrec.media.srtp.SessionCipher.putInt;
  * accepts authenticated packets sent unencrypted (E flag clear).
  *
  * <p>Layouts, after the first 8 bytes (header and SSRC), which stay clear: AES-CM {@code | encrypted rest | E+index
- * | tag (80 bits, also for AES_CM_128_HMAC_SHA1_32) |} with the tag over everything before it; AES-GCM {@code |
- * ciphertext | tag (16) | E+index |} with the 8 bytes and the E+index word as associated data (when E is clear, the
- * whole RTCP packet is associated data and only the tag is computed).
+ * | tag |} with the tag over everything before it; AES-GCM {@code | ciphertext | tag (16) | E+index |} with the 8
+ * bytes and the E+index word as associated data (when E is clear, the whole RTCP packet is associated data and only
+ * the tag is computed).
+ *
+ * <p>The SRTCP tag of AES_CM_128_HMAC_SHA1_32 is 80 bits by RFC 5764 §4.1.2 and in libsrtp (so Asterisk,
+ * FreeSWITCH, PJSIP, browsers), but ffmpeg and libre (baresip) send 32-bit SRTCP tags for the SDES suite, whose
+ * RFC 4568 text only says "the authentication tag is 32 bits". So for that suite a receiver accepts both lengths
+ * (trying first the one that verified last) and reports it in {@link #tagLength()}; a sender writes 80 bits unless
+ * made with {@link #sender(SrtpKeyMaterial, int, int)} to answer such a peer in kind.
  */
 public final class SrtcpContext extends CryptoContext {
     /** Largest SRTCP index: 31 bits. */
     static final long MAX_INDEX = 0x7fffffffL;
     private static final int CLEAR_PREFIX = 8;
+    private static final int INDEX_WORD = SrtpProfile.SRTCP_INDEX_LENGTH;
     private static final int E_FLAG = 0x80000000;
 
     private final SessionCipher cipher;
-    private final byte[] indexWord = new byte[SrtpProfile.SRTCP_INDEX_LENGTH];
+    /** AES_CM_128_HMAC_SHA1_32 receivers only: the 32-bit tag some peers send. */
+    private final HmacTag shortTag;
+    private final byte[] indexWord = new byte[INDEX_WORD];
     private final ReplayWindow window = new ReplayWindow();
+    private int tagLength;
     private long nextIndex;
 
-    SrtcpContext(SrtpProfile profile, SessionKeys keys, int ssrc, boolean sender, long firstIndex) {
+    SrtcpContext(SrtpProfile profile, SessionKeys keys, int ssrc, boolean sender, long firstIndex, int tagLength) {
         super(profile, ssrc, sender);
         if (firstIndex < 0 || firstIndex > MAX_INDEX) {
             throw new IllegalArgumentException("SRTCP index " + firstIndex + " is not a 31-bit value");
         }
-        this.cipher = new SessionCipher(profile, keys, profile.rtcpTagLength());
+        boolean shortTags = profile.rtpTagLength() < profile.rtcpTagLength();
+        if (tagLength != profile.rtcpTagLength() && !(shortTags && tagLength == profile.rtpTagLength())) {
+            throw new IllegalArgumentException(profile + " has no " + tagLength + "-byte SRTCP tag");
+        }
+        this.cipher = new SessionCipher(profile, keys, tagLength);
+        this.shortTag = !sender && shortTags ? new HmacTag(keys.authKey(), profile.rtpTagLength()) : null;
+        this.tagLength = tagLength;
         this.nextIndex = firstIndex;
     }
 
     /** A context that protects the RTCP we send with sender SSRC {@code ssrc}, keyed by our master key. */
     public static SrtcpContext sender(SrtpKeyMaterial master, int ssrc) {
-        return new SrtcpContext(master.profile(), SrtpKeyDerivation.srtcp(master), ssrc, true, 0);
+        return sender(master, ssrc, master.profile().rtcpTagLength());
+    }
+
+    /**
+     * A sender writing SRTCP tags of {@code tagLength} bytes: the profile's, or for AES_CM_128_HMAC_SHA1_32 also 4,
+     * for a peer that sends (and so expects) 32-bit SRTCP tags (see the class comment).
+     *
+     * @throws IllegalArgumentException for any other length
+     */
+    public static SrtcpContext sender(SrtpKeyMaterial master, int ssrc, int tagLength) {
+        return new SrtcpContext(master.profile(), SrtpKeyDerivation.srtcp(master), ssrc, true, 0, tagLength);
     }
 
     /** A context that unprotects the RTCP a peer sends with sender SSRC {@code ssrc}, keyed by the peer's master key. */
     public static SrtcpContext receiver(SrtpKeyMaterial master, int ssrc) {
-        return new SrtcpContext(master.profile(), SrtpKeyDerivation.srtcp(master), ssrc, false, 0);
+        SrtpProfile profile = master.profile();
+        return new SrtcpContext(profile, SrtpKeyDerivation.srtcp(master), ssrc, false, 0, profile.rtcpTagLength());
     }
 
     @Override
     public int overhead() {
-        return profile().rtcpOverhead();
+        return INDEX_WORD + tagLength;
+    }
+
+    /** The tag length a sender writes, or the one of the last authentic packet a receiver took. */
+    public int tagLength() {
+        return tagLength;
     }
 
     @Override
@@ -67,53 +99,90 @@ public final class SrtcpContext extends CryptoContext {
         putInt(indexWord, 0, word);
         if (cipher.isAead()) {
             cipher.gcmIv(ssrc(), index);
-            cipher.gcm.seal(a, offset, CLEAR_PREFIX, indexWord, indexWord.length, offset + CLEAR_PREFIX,
+            cipher.gcm.seal(a, offset, CLEAR_PREFIX, indexWord, INDEX_WORD, offset + CLEAR_PREFIX,
                     length - CLEAR_PREFIX);
             putInt(a, offset + length + GcmCipher.TAG_LENGTH, word);
         } else {
             cipher.counterMode(ssrc(), index, a, offset + CLEAR_PREFIX, length - CLEAR_PREFIX);
             putInt(a, offset + length, word);
-            cipher.hmac.write(a, offset, length + indexWord.length, null, 0);
+            cipher.hmac.write(a, offset, length + INDEX_WORD, null, 0);
         }
         nextIndex++;
+        resultLength = length + overhead();
         return SrtpVerdict.OK;
     }
 
     @Override
     SrtpVerdict unprotect(byte[] a, int offset, int length) {
+        return cipher.isAead() ? unprotectAead(a, offset, length) : unprotectCounterMode(a, offset, length);
+    }
+
+    private SrtpVerdict unprotectAead(byte[] a, int offset, int length) {
         SrtpVerdict verdict = checkHeader(a, offset, length, CLEAR_PREFIX + overhead());
         if (verdict != SrtpVerdict.OK) {
             return verdict;
         }
-        int tag = profile().rtcpTagLength();
         int plain = length - overhead();
-        int wordAt = cipher.isAead() ? offset + length - indexWord.length : offset + plain;
-        int word = getInt(a, wordAt);
-        boolean encrypted = (word & E_FLAG) != 0;
+        int word = getInt(a, offset + length - INDEX_WORD);
         long index = word & MAX_INDEX;
         verdict = window.check(index);
         if (verdict != SrtpVerdict.OK) {
             return verdict;
         }
-        if (cipher.isAead()) {
-            System.arraycopy(a, wordAt, indexWord, 0, indexWord.length);
-            cipher.gcmIv(ssrc(), index);
-            boolean authentic = encrypted
-                    ? cipher.gcm.open(a, offset, CLEAR_PREFIX, indexWord, indexWord.length, offset + CLEAR_PREFIX,
-                            plain - CLEAR_PREFIX + tag)
-                    : cipher.gcm.open(a, offset, plain, indexWord, indexWord.length, offset + plain, tag);
-            if (!authentic) {
+        System.arraycopy(a, offset + length - INDEX_WORD, indexWord, 0, INDEX_WORD);
+        cipher.gcmIv(ssrc(), index);
+        boolean authentic = (word & E_FLAG) != 0
+                ? cipher.gcm.open(a, offset, CLEAR_PREFIX, indexWord, INDEX_WORD, offset + CLEAR_PREFIX,
+                        plain - CLEAR_PREFIX + GcmCipher.TAG_LENGTH)
+                : cipher.gcm.open(a, offset, plain, indexWord, INDEX_WORD, offset + plain, GcmCipher.TAG_LENGTH);
+        if (!authentic) {
+            return SrtpVerdict.AUTH_FAILED;
+        }
+        return accept(index, plain);
+    }
+
+    /**
+     * The tag is checked before the replay window here: where it ends, and so where the index word is, depends on
+     * its length when both lengths are possible.
+     */
+    private SrtpVerdict unprotectCounterMode(byte[] a, int offset, int length) {
+        int shortest = shortTag != null ? shortTag.length() : cipher.hmac.length();
+        SrtpVerdict verdict = checkHeader(a, offset, length, CLEAR_PREFIX + INDEX_WORD + shortest);
+        if (verdict != SrtpVerdict.OK) {
+            return verdict;
+        }
+        int tag = tagLength;
+        if (!authentic(a, offset, length, tag)) {
+            tag = shortTag == null ? 0 : tag == shortTag.length() ? cipher.hmac.length() : shortTag.length();
+            if (tag == 0 || !authentic(a, offset, length, tag)) {
                 return SrtpVerdict.AUTH_FAILED;
-            }
-        } else {
-            if (!cipher.hmac.verify(a, offset, plain + indexWord.length, null, 0)) {
-                return SrtpVerdict.AUTH_FAILED;
-            }
-            if (encrypted) {
-                cipher.counterMode(ssrc(), index, a, offset + CLEAR_PREFIX, plain - CLEAR_PREFIX);
             }
         }
+        int plain = length - tag - INDEX_WORD;
+        int word = getInt(a, offset + plain);
+        long index = word & MAX_INDEX;
+        verdict = window.check(index);
+        if (verdict != SrtpVerdict.OK) {
+            return verdict;
+        }
+        if ((word & E_FLAG) != 0) {
+            cipher.counterMode(ssrc(), index, a, offset + CLEAR_PREFIX, plain - CLEAR_PREFIX);
+        }
+        tagLength = tag;
+        return accept(index, plain);
+    }
+
+    private boolean authentic(byte[] a, int offset, int length, int tag) {
+        if (length < CLEAR_PREFIX + INDEX_WORD + tag) {
+            return false;
+        }
+        HmacTag hmac = tag == cipher.hmac.length() ? cipher.hmac : shortTag;
+        return hmac.verify(a, offset, length - tag, null, 0);
+    }
+
+    private SrtpVerdict accept(long index, int plain) {
         window.accept(index);
+        resultLength = plain;
         return SrtpVerdict.OK;
     }
 

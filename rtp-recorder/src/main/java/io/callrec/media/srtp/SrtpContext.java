@@ -71,6 +71,7 @@ public final class SrtpContext extends CryptoContext {
             cipher.hmac.write(a, offset, length, roc, roc.length);
         }
         window.accept(index);
+        resultLength = length + overhead();
         return SrtpVerdict.OK;
     }
 
@@ -95,6 +96,7 @@ public final class SrtpContext extends CryptoContext {
             cipher.counterMode(ssrc(), index, a, offset + header, authenticated - header);
         }
         window.accept(index);
+        resultLength = authenticated;
         return SrtpVerdict.OK;
     }
 

@@ -6,8 +6,9 @@ import java.util.Optional;
  * The SRTP protection profiles callrec supports, with their sizes and the names they go by in SDES (RFC 4568
  * {@code a=crypto}) and DTLS-SRTP (RFC 5764 {@code use_srtp}).
  *
- * <p>AES_CM_128_HMAC_SHA1_32 shortens only the SRTP tag: its SRTCP tag stays 80 bits (RFC 4568 §6.2.2, RFC 5764
- * §4.1.2). The AEAD profiles (RFC 7714) have a 96-bit salt, no separate authentication key and a 128-bit tag.
+ * <p>AES_CM_128_HMAC_SHA1_32 shortens the SRTP tag; its SRTCP tag stays 80 bits (RFC 5764 §4.1.2, libsrtp), though
+ * some SDES implementations send 32 ({@link SrtcpContext} takes both). The AEAD profiles (RFC 7714) have a 96-bit
+ * salt, no separate authentication key and a 128-bit tag.
  */
 public enum SrtpProfile {
     AES_CM_128_HMAC_SHA1_80("AES_CM_128_HMAC_SHA1_80", "SRTP_AES128_CM_HMAC_SHA1_80", 0x0001, 16, 14, 20, 10, 10),
@@ -74,7 +75,7 @@ public enum SrtpProfile {
         return rtpTagLength;
     }
 
-    /** Length of the SRTCP authentication tag in bytes. */
+    /** Length of the SRTCP authentication tag in bytes (what a sender writes by default). */
     public int rtcpTagLength() {
         return rtcpTagLength;
     }

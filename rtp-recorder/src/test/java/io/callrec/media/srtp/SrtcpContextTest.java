@@ -5,6 +5,7 @@ import static io.callrec.media.srtp.SrtpContextTest.direct;
 import static io.callrec.media.srtp.SrtpContextTest.withRoom;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -69,16 +70,16 @@ class SrtcpContextTest {
     private static void checkRfc7714(SrtpProfile profile, byte[] key, String encrypted, String tagOnly) {
         SessionKeys keys = new SessionKeys(key, new byte[0], RFC7714_SALT);
         ByteBuffer packet = withRoom(Hex.bytes(RFC7714_RTCP), 20);
-        assertEquals(SrtpVerdict.OK, new SrtcpContext(profile, keys, RFC7714_SSRC, true, RFC7714_INDEX).protect(packet));
+        assertEquals(SrtpVerdict.OK, new SrtcpContext(profile, keys, RFC7714_SSRC, true, RFC7714_INDEX, 16).protect(packet));
         assertEquals(Hex.of(Hex.bytes(encrypted)), Hex.of(bytes(packet)));
 
-        SrtcpContext receiver = new SrtcpContext(profile, keys, RFC7714_SSRC, false, 0);
+        SrtcpContext receiver = new SrtcpContext(profile, keys, RFC7714_SSRC, false, 0, 16);
         ByteBuffer received = withRoom(Hex.bytes(encrypted), 0);
         assertEquals(SrtpVerdict.OK, receiver.unprotect(received));
         assertEquals(Hex.of(Hex.bytes(RFC7714_RTCP)), Hex.of(bytes(received)));
 
         ByteBuffer authenticatedOnly = withRoom(Hex.bytes(tagOnly), 0);
-        SrtcpContext another = new SrtcpContext(profile, keys, RFC7714_SSRC, false, 0);
+        SrtcpContext another = new SrtcpContext(profile, keys, RFC7714_SSRC, false, 0, 16);
         assertEquals(SrtpVerdict.OK, another.unprotect(authenticatedOnly));
         assertEquals(Hex.of(Hex.bytes(RFC7714_RTCP)), Hex.of(bytes(authenticatedOnly)));
         assertEquals(SrtpVerdict.REPLAYED, receiver.unprotect(withRoom(Hex.bytes(tagOnly), 0)),
@@ -156,12 +157,53 @@ class SrtcpContextTest {
         assertArrayEquals(plain, bytes(wire));
     }
 
+    /**
+     * AES_CM_128_HMAC_SHA1_32: libsrtp sends 80-bit SRTCP tags, ffmpeg and libre 32-bit ones. A receiver takes both
+     * and says which it last saw; a sender writes 80 bits unless told 32.
+     */
+    @Test
+    void shortSrtcpTagsOfTheThirtyTwoBitSuite() {
+        SrtpKeyMaterial master = SrtpKeyMaterial.random(SrtpProfile.AES_CM_128_HMAC_SHA1_32, RANDOM);
+        SrtcpContext longTags = SrtcpContext.sender(master, ssrc());
+        SrtcpContext shortTags = SrtcpContext.sender(master, ssrc(), 4);
+        SrtcpContext receiver = SrtcpContext.receiver(master, ssrc());
+        assertEquals(14, longTags.overhead());
+        assertEquals(8, shortTags.overhead());
+        assertEquals(10, receiver.tagLength());
+
+        ByteBuffer shortOne = protect(shortTags, senderReport(5));
+        assertEquals(senderReport(5).length + 8, shortOne.remaining());
+        assertEquals(SrtpVerdict.OK, receiver.unprotect(shortOne));
+        assertArrayEquals(senderReport(5), bytes(shortOne));
+        assertEquals(4, receiver.tagLength());
+
+        protect(longTags, senderReport(9)); // index 0 was the short one's: this sender moves on to 1
+        ByteBuffer longOne = protect(longTags, senderReport(6));
+        assertEquals(SrtpVerdict.OK, receiver.unprotect(longOne));
+        assertArrayEquals(senderReport(6), bytes(longOne));
+        assertEquals(10, receiver.tagLength());
+
+        byte[] forged = bytes(protect(shortTags, senderReport(7)));
+        forged[forged.length - 1] ^= 1;
+        assertEquals(SrtpVerdict.AUTH_FAILED, receiver.unprotect(withRoom(forged, 0)));
+
+        assertThrows(IllegalArgumentException.class, () -> SrtcpContext.sender(master, ssrc(), 7));
+        SrtpKeyMaterial eighty = SrtpKeyMaterial.random(SrtpProfile.AES_CM_128_HMAC_SHA1_80, RANDOM);
+        assertThrows(IllegalArgumentException.class, () -> SrtcpContext.sender(eighty, ssrc(), 4));
+        ByteBuffer shortForEighty = withRoom(senderReport(1), 20);
+        // An 80-bit suite's receiver never guesses 32-bit tags.
+        SrtcpContext eightyReceiver = SrtcpContext.receiver(eighty, ssrc());
+        assertEquals(SrtpVerdict.OK, SrtcpContext.sender(eighty, ssrc()).protect(shortForEighty));
+        shortForEighty.limit(shortForEighty.limit() - 6);
+        assertEquals(SrtpVerdict.AUTH_FAILED, eightyReceiver.unprotect(shortForEighty));
+    }
+
     /** The 31-bit SRTCP index must not wrap under one key: after 2^31 - 1 the sender stops, the receiver keeps up. */
     @Test
     void theIndexDoesNotWrap() {
         SessionKeys keys = SrtpKeyDerivation.srtcp(SrtpKeyMaterial.random(SrtpProfile.AEAD_AES_128_GCM, RANDOM));
-        SrtcpContext sender = new SrtcpContext(SrtpProfile.AEAD_AES_128_GCM, keys, ssrc(), true, 0x7ffffffeL);
-        SrtcpContext receiver = new SrtcpContext(SrtpProfile.AEAD_AES_128_GCM, keys, ssrc(), false, 0);
+        SrtcpContext sender = new SrtcpContext(SrtpProfile.AEAD_AES_128_GCM, keys, ssrc(), true, 0x7ffffffeL, 16);
+        SrtcpContext receiver = new SrtcpContext(SrtpProfile.AEAD_AES_128_GCM, keys, ssrc(), false, 0, 16);
         for (long expected : new long[] {0x7ffffffeL, 0x7fffffffL}) {
             ByteBuffer packet = protect(sender, senderReport(1));
             assertEquals(0x80000000L | expected, packet.getInt(packet.limit() - 4) & 0xffffffffL);
@@ -170,7 +212,7 @@ class SrtcpContextTest {
         ByteBuffer refused = withRoom(senderReport(2), 20);
         assertEquals(SrtpVerdict.KEY_EXHAUSTED, sender.protect(refused));
         assertArrayEquals(senderReport(2), bytes(refused));
-        ByteBuffer fromTheStart = protect(new SrtcpContext(SrtpProfile.AEAD_AES_128_GCM, keys, ssrc(), true, 0),
+        ByteBuffer fromTheStart = protect(new SrtcpContext(SrtpProfile.AEAD_AES_128_GCM, keys, ssrc(), true, 0, 16),
                 senderReport(3));
         assertEquals(SrtpVerdict.TOO_OLD, receiver.unprotect(fromTheStart), "index 0 after 2^31 - 1");
     }

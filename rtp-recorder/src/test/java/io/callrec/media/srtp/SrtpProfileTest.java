@@ -18,7 +18,7 @@ class SrtpProfileTest {
         assertEquals(20, cm80.authKeyLength());
         SrtpProfile cm32 = SrtpProfile.AES_CM_128_HMAC_SHA1_32;
         assertEquals(4, cm32.rtpTagLength());
-        assertEquals(10, cm32.rtcpTagLength(), "RFC 4568 §6.2.2: SRTCP keeps the 80-bit tag");
+        assertEquals(10, cm32.rtcpTagLength(), "RFC 5764 §4.1.2: SRTCP keeps the 80-bit tag");
         assertEquals(28, SrtpProfile.AEAD_AES_128_GCM.keyMaterialLength());
         assertEquals(44, SrtpProfile.AEAD_AES_256_GCM.keyMaterialLength());
         assertEquals(20, SrtpProfile.AEAD_AES_256_GCM.rtcpOverhead());
