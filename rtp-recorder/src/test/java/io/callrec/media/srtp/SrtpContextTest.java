@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
 class SrtpContextTest {
-    private static final int SSRC = 0x5501a0b2;
+    static final int SSRC = 0x5501a0b2;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** RFC 7714 §16: the RTP packet all its examples use (12-byte header, "Gallia est omnis divisa in partes tres"). */
