@@ -1,5 +1,8 @@
 package io.callrec.media.srtp;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.security.GeneralSecurityException;
 import javax.crypto.Cipher;
 import javax.crypto.ShortBufferException;
@@ -20,8 +23,12 @@ final class AesKeystream {
     /** Keystream produced per {@code update}: a 1200-byte video packet takes one pass. */
     private static final int CHUNK = 2048;
 
+    private static final VarHandle BIG_ENDIAN_LONG =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle NATIVE_LONG =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+
     private final Cipher aes;
-    private final byte[] counter = new byte[BLOCK];
     private final byte[] counterBlocks = new byte[CHUNK];
     private final byte[] keystream = new byte[CHUNK];
 
@@ -40,32 +47,35 @@ final class AesKeystream {
      * (16 bytes, big-endian, incremented as one 128-bit number as NIST SP 800-38A does). Encrypts or decrypts.
      */
     void apply(byte[] iv, byte[] data, int offset, int length) {
-        System.arraycopy(iv, 0, counter, 0, BLOCK);
+        // The counter as two longs: writing blocks and XORing 8 bytes at a time keeps a 1200-byte packet at about
+        // the cost of the AES itself, where byte loops cost several times that.
+        long high = (long) BIG_ENDIAN_LONG.get(iv, 0);
+        long low = (long) BIG_ENDIAN_LONG.get(iv, 8);
         while (length > 0) {
             int n = Math.min(length, CHUNK);
             int blockBytes = (n + BLOCK - 1) & -BLOCK;
             for (int b = 0; b < blockBytes; b += BLOCK) {
-                System.arraycopy(counter, 0, counterBlocks, b, BLOCK);
-                increment(counter);
+                BIG_ENDIAN_LONG.set(counterBlocks, b, high);
+                BIG_ENDIAN_LONG.set(counterBlocks, b + 8, low);
+                if (++low == 0) {
+                    high++;
+                }
             }
             try {
                 aes.update(counterBlocks, 0, blockBytes, keystream, 0);
             } catch (ShortBufferException e) {
                 throw new IllegalStateException("keystream buffer of " + CHUNK + " bytes too small", e);
             }
-            for (int i = 0; i < n; i++) {
+            int i = 0;
+            for (; i + 8 <= n; i += 8) {
+                NATIVE_LONG.set(data, offset + i,
+                        (long) NATIVE_LONG.get(data, offset + i) ^ (long) NATIVE_LONG.get(keystream, i));
+            }
+            for (; i < n; i++) {
                 data[offset + i] ^= keystream[i];
             }
             offset += n;
             length -= n;
-        }
-    }
-
-    private static void increment(byte[] block) {
-        for (int i = BLOCK - 1; i >= 0; i--) {
-            if (++block[i] != 0) {
-                return;
-            }
         }
     }
 }

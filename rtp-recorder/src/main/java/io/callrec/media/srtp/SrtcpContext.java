@@ -54,7 +54,10 @@ public final class SrtcpContext extends CryptoContext {
         this.nextIndex = firstIndex;
     }
 
-    /** A context that protects the RTCP we send with sender SSRC {@code ssrc}, keyed by our master key. */
+    /**
+     * A context that protects the RTCP we send with sender SSRC {@code ssrc}, keyed by our master key. One per SSRC
+     * for the life of the key, as for {@link SrtpContext#sender}: a second one would reuse SRTCP indexes.
+     */
     public static SrtcpContext sender(SrtpKeyMaterial master, int ssrc) {
         return sender(master, ssrc, master.profile().rtcpTagLength());
     }

@@ -34,7 +34,11 @@ public final class SrtpContext extends CryptoContext {
         this.initialRoc = initialRoc;
     }
 
-    /** A context that protects the RTP packets we send with SSRC {@code ssrc}, keyed by our master key. */
+    /**
+     * A context that protects the RTP packets we send with SSRC {@code ssrc}, keyed by our master key. Make one per
+     * SSRC for the life of the key and keep it: a second sender for the same SSRC and key would start again at the
+     * same indexes and reuse keystream (for AES-GCM, it would also reveal the authentication key).
+     */
     public static SrtpContext sender(SrtpKeyMaterial master, int ssrc) {
         return new SrtpContext(master.profile(), SrtpKeyDerivation.srtp(master), ssrc, true, 0);
     }
