@@ -117,6 +117,14 @@ public final class FfmpegRtp {
      * @throws IllegalStateException if ffmpeg fails or outlives {@link #TIMEOUT}
      */
     public static Capture send(Path workDir, List<String> inputArgs, List<String> codecArgs) {
+        return send(workDir, inputArgs, codecArgs, "rtp");
+    }
+
+    /**
+     * {@link #send(Path, List, List)} with another URL scheme: {@code srtp} makes ffmpeg encrypt (with
+     * {@code -srtp_out_suite} and {@code -srtp_out_params} among {@code codecArgs}); the capture holds SRTP and SRTCP.
+     */
+    public static Capture send(Path workDir, List<String> inputArgs, List<String> codecArgs, String scheme) {
         try (DatagramChannel rtp = openLoopback(); DatagramChannel rtcp = openLoopback();
              Selector selector = Selector.open()) {
             Files.createDirectories(workDir);
@@ -137,7 +145,7 @@ public final class FfmpegRtp {
             command.addAll(inputArgs);
             command.addAll(codec);
             command.addAll(List.of("-f", "rtp", "-sdp_file", sdpFile.toString(),
-                    "rtp://127.0.0.1:" + port(rtp) + "?rtcpport=" + port(rtcp)));
+                    scheme + "://127.0.0.1:" + port(rtp) + "?rtcpport=" + port(rtcp)));
             CommandResult result;
             try {
                 result = ExternalCommand.run(TIMEOUT, command);
