@@ -38,6 +38,12 @@ public final class Recorder implements AutoCloseable {
     private static final long JOURNAL_FLUSH_MICROS = 100_000;
     private static final long WRITER_TICK_MICROS = 1_000_000;
     private static final long OVERFLOW_REPORT_MICROS = 10_000_000;
+    /**
+     * Kept free in each recording's directory until it is finished: when the disk fills up, deleting it gives room
+     * for the manifest, so what was recorded is still delivered.
+     */
+    static final String RESERVE_FILE = "space.reserve";
+    static final int RESERVE_BYTES = 64 * 1024;
 
     private final RecorderConfig config;
     private final RecordingListener listener;
@@ -98,6 +104,7 @@ public final class Recorder implements AutoCloseable {
         ActiveRecording recording;
         try {
             Files.createDirectories(dir);
+            Files.write(dir.resolve(RESERVE_FILE), new byte[RESERVE_BYTES]);
             Journal.Writer journal = new Journal.Writer(dir.resolve("journal.crj"));
             journal.json(Journal.META, Manifest.JSON.writeValueAsString(new JournalMeta(spec, formats, start)));
             // To the OS now, to the disk with the first periodic sync: an fsync here would hold up the call's
@@ -173,13 +180,19 @@ public final class Recorder implements AutoCloseable {
             return;
         }
         worker.execute(() -> {
-            String interruption = null;
-            try {
-                r.drain();
-                r.journal.json(Journal.CONTROL, "{\"control\":\"stop\",\"at\":" + r.fork.nowMicros() + "}");
-                r.journal.sync();
-            } catch (IOException e) {
-                interruption = "journal: " + e.getMessage();
+            String interruption = r.failure;
+            if (r.diskFull) {
+                // The files hold what the journal holds up to the failure; without it they have room to be closed
+                // (last clusters, Cues, Duration) and the manifest to be written, so the recording is delivered.
+                r.journal.discard();
+            } else {
+                try {
+                    r.drain();
+                    r.journal.json(Journal.CONTROL, "{\"control\":\"stop\",\"at\":" + r.fork.nowMicros() + "}");
+                    r.journal.sync();
+                } catch (IOException e) {
+                    interruption = (interruption == null ? "" : interruption + "; ") + "journal: " + e.getMessage();
+                }
             }
             long end = r.fork.nowMicros();
             String reason = interruption;
@@ -205,9 +218,12 @@ public final class Recorder implements AutoCloseable {
             done.complete(finished);
             listener.onFinished(finished);
         } catch (IOException | RuntimeException e) {
-            LOG.error("recording {} could not be finished; its journal stays in {}", id, r.directory, e);
+            LOG.error("recording {} could not be finished; what was written stays in {}", id, r.directory, e);
             done.completeExceptionally(e);
-            listener.onError(id, "internal", "finishing failed: " + e.getMessage());
+            if (r.failure == null) { // else already reported
+                listener.onError(id, e instanceof IOException io && isDiskFull(io) ? "disk-full" : "internal",
+                        "finishing failed: " + e.getMessage());
+            }
         } finally {
             active.remove(id);
             workerOf.remove(r);
@@ -224,6 +240,7 @@ public final class Recorder implements AutoCloseable {
             }
         }
         Files.deleteIfExists(dir.resolve("journal.crj"));
+        Files.deleteIfExists(dir.resolve(RESERVE_FILE));
         Map<String, Object> manifest = Manifest.build(spec, state, start, end, pipeline, pauses, laterConsent,
                 overflow, interruption);
         Path tmp = dir.resolve("manifest.json.part");
@@ -236,7 +253,7 @@ public final class Recorder implements AutoCloseable {
 
     private void service(RecordingSession session) {
         ActiveRecording r = session.active();
-        if (r.failed || session.state() == RecordingSession.State.STOPPED) {
+        if (r.failure != null || session.state() == RecordingSession.State.STOPPED) {
             if (session.state() == RecordingSession.State.STOPPED) {
                 throw new CancellationSignal(); // ends this periodic task
             }
@@ -267,8 +284,9 @@ public final class Recorder implements AutoCloseable {
                 r.lastOverflowReportMicros = now;
             }
         } catch (IOException | RuntimeException e) {
-            r.failed = true;
-            String code = e instanceof IOException io && isDiskFull(io) ? "disk-full" : "internal";
+            r.diskFull = e instanceof IOException io && isDiskFull(io);
+            String code = r.diskFull ? "disk-full" : "internal";
+            r.failure = code + ": " + e.getMessage();
             LOG.error("recording {} failed ({}); relaying goes on, what was written is kept", r.spec.recordingId(),
                     code, e);
             r.fork.detach(r);
