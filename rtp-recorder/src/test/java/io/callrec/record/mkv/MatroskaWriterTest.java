@@ -571,78 +571,18 @@ class MatroskaWriterTest {
         w.close();
     }
 
-    /** A channel on a disk with {@code room} bytes: a write beyond takes what fits, the next one fails. */
-    private static final class FullDisk implements java.nio.channels.SeekableByteChannel {
-        final MemoryChannel disk = new MemoryChannel();
-        long room = Long.MAX_VALUE;
-
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            long free = room - disk.size();
-            if (disk.position() + src.remaining() > room && free <= 0) {
-                throw new IOException("No space left on device");
-            }
-            if (disk.position() + src.remaining() > room) {
-                ByteBuffer part = src.duplicate();
-                part.limit(part.position() + (int) Math.max(0, room - disk.position()));
-                int n = disk.write(part);
-                src.position(src.position() + n);
-                return n;
-            }
-            return disk.write(src);
-        }
-
-        @Override
-        public int read(ByteBuffer dst) throws IOException {
-            return disk.read(dst);
-        }
-
-        @Override
-        public long position() throws IOException {
-            return disk.position();
-        }
-
-        @Override
-        public java.nio.channels.SeekableByteChannel position(long p) throws IOException {
-            disk.position(p);
-            return this;
-        }
-
-        @Override
-        public long size() throws IOException {
-            return disk.size();
-        }
-
-        @Override
-        public java.nio.channels.SeekableByteChannel truncate(long size) throws IOException {
-            disk.truncate(size);
-            return this;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return disk.isOpen();
-        }
-
-        @Override
-        public void close() {
-            disk.close();
-        }
-    }
-
     @Test
     void aDiskFullWhileClosingLeavesTheFileCutBackToItsLastWholeCluster() throws IOException {
-        FullDisk full = new FullDisk();
-        MatroskaWriter w = new MatroskaWriter(full, options());
+        MatroskaWriter w = writer(options());
         w.addTrack(AUDIO, "a");
         writeAudio(w, 1, 0, 6000);
         w.flush();
         long whole = w.bytesWritten();
         long framesOnDisk = w.framesWritten();
         writeAudio(w, 1, 6000, 9000);
-        full.room = whole + 100; // part of the next cluster fits, then the disk is full
+        channel.room(whole + 100); // part of the next cluster fits, then the disk is full
         assertThrows(IOException.class, w::close);
-        byte[] file = full.disk.toByteArray();
+        byte[] file = channel.toByteArray();
         assertEquals(whole, file.length, "cut back to the end of the last whole cluster");
         List<Written> blocks = blocks(EbmlReader.segment(file));
         assertEquals(framesOnDisk, blocks.size(), "every frame of the clusters written before the disk filled");
