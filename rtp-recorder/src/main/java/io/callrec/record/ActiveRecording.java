@@ -33,7 +33,10 @@ final class ActiveRecording {
     long lastTickMicros;
     long reportedOverflow;
     long lastOverflowReportMicros;
-    boolean failed;
+    /** Why the worker gave up on the recording ("disk-full: No space left on device"), or null; worker thread. */
+    String failure;
+    /** The failure was the disk filling up: the journal is dropped to make room for closing the files. */
+    boolean diskFull;
 
     ActiveRecording(RecordingSpec spec, Path directory, long startMicros, MediaFork fork, int queueBytes,
                     Journal.Writer journal, RecordingPipeline pipeline) {

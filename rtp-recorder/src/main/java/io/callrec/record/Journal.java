@@ -30,12 +30,15 @@ final class Journal {
 
     /** Appends records into a buffer and writes it to the file in large writes; the worker owns it. */
     static final class Writer implements Closeable {
+        private final Path file;
         private final FileChannel channel;
         private final ByteBuffer buffer;
         private final CRC32C crc = new CRC32C();
         private long bytes;
+        private boolean closed;
 
         Writer(Path file) throws IOException {
+            this.file = file;
             this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING);
             this.buffer = ByteBuffer.allocateDirect(128 * 1024);
@@ -96,12 +99,31 @@ final class Journal {
             return bytes + buffer.position();
         }
 
+        /** Syncs and closes; idempotent, and a no-op after {@link #discard}. */
         @Override
         public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
             try {
                 sync();
             } finally {
                 channel.close();
+            }
+        }
+
+        /**
+         * Closes without writing what is buffered and deletes the file, for a recording whose files are all that is
+         * kept (the disk is full). Never throws: a journal that cannot be deleted is left for recovery to find.
+         */
+        void discard() {
+            closed = true;
+            try {
+                channel.close();
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // recovery at the next start rebuilds from it, or moves it aside
             }
         }
 

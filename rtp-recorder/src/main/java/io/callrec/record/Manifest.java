@@ -74,6 +74,9 @@ final class Manifest {
             tm.put("frames", t.frames);
             tm.put("bytes", t.bytes);
             tm.put("framesBeforeKeyframe", t.framesBeforeKeyframe);
+            if (t.framesOverlapping > 0) {
+                tm.put("framesOverlapping", t.framesOverlapping);
+            }
             tm.put("firstRtpTimestamp", t.firstRtpTimestamp);
             tm.put("firstWallClock", isoMicros(t.firstWallMicros));
             tm.put("sync", t.syncSource);

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -38,6 +39,12 @@ public final class Recorder implements AutoCloseable {
     private static final long JOURNAL_FLUSH_MICROS = 100_000;
     private static final long WRITER_TICK_MICROS = 1_000_000;
     private static final long OVERFLOW_REPORT_MICROS = 10_000_000;
+    /**
+     * Kept free in each recording's directory until it is finished: when the disk fills up, deleting it gives room
+     * for the manifest, so what was recorded is still delivered.
+     */
+    static final String RESERVE_FILE = "space.reserve";
+    static final int RESERVE_BYTES = 64 * 1024;
 
     private final RecorderConfig config;
     private final RecordingListener listener;
@@ -98,6 +105,7 @@ public final class Recorder implements AutoCloseable {
         ActiveRecording recording;
         try {
             Files.createDirectories(dir);
+            Files.write(dir.resolve(RESERVE_FILE), new byte[RESERVE_BYTES]);
             Journal.Writer journal = new Journal.Writer(dir.resolve("journal.crj"));
             journal.json(Journal.META, Manifest.JSON.writeValueAsString(new JournalMeta(spec, formats, start)));
             // To the OS now, to the disk with the first periodic sync: an fsync here would hold up the call's
@@ -173,13 +181,19 @@ public final class Recorder implements AutoCloseable {
             return;
         }
         worker.execute(() -> {
-            String interruption = null;
-            try {
-                r.drain();
-                r.journal.json(Journal.CONTROL, "{\"control\":\"stop\",\"at\":" + r.fork.nowMicros() + "}");
-                r.journal.sync();
-            } catch (IOException e) {
-                interruption = "journal: " + e.getMessage();
+            String interruption = r.failure;
+            if (r.diskFull) {
+                // The files hold what the journal holds up to the failure; without it they have room to be closed
+                // (last clusters, Cues, Duration) and the manifest to be written, so the recording is delivered.
+                r.journal.discard();
+            } else {
+                try {
+                    r.drain();
+                    r.journal.json(Journal.CONTROL, "{\"control\":\"stop\",\"at\":" + r.fork.nowMicros() + "}");
+                    r.journal.sync();
+                } catch (IOException e) {
+                    interruption = (interruption == null ? "" : interruption + "; ") + "journal: " + e.getMessage();
+                }
             }
             long end = r.fork.nowMicros();
             String reason = interruption;
@@ -205,9 +219,12 @@ public final class Recorder implements AutoCloseable {
             done.complete(finished);
             listener.onFinished(finished);
         } catch (IOException | RuntimeException e) {
-            LOG.error("recording {} could not be finished; its journal stays in {}", id, r.directory, e);
+            LOG.error("recording {} could not be finished; what was written stays in {}", id, r.directory, e);
             done.completeExceptionally(e);
-            listener.onError(id, "internal", "finishing failed: " + e.getMessage());
+            if (r.failure == null) { // else already reported
+                listener.onError(id, e instanceof IOException io && isDiskFull(io) ? "disk-full" : "internal",
+                        "finishing failed: " + e.getMessage());
+            }
         } finally {
             active.remove(id);
             workerOf.remove(r);
@@ -224,6 +241,7 @@ public final class Recorder implements AutoCloseable {
             }
         }
         Files.deleteIfExists(dir.resolve("journal.crj"));
+        Files.deleteIfExists(dir.resolve(RESERVE_FILE));
         Map<String, Object> manifest = Manifest.build(spec, state, start, end, pipeline, pauses, laterConsent,
                 overflow, interruption);
         Path tmp = dir.resolve("manifest.json.part");
@@ -236,7 +254,7 @@ public final class Recorder implements AutoCloseable {
 
     private void service(RecordingSession session) {
         ActiveRecording r = session.active();
-        if (r.failed || session.state() == RecordingSession.State.STOPPED) {
+        if (r.failure != null || session.state() == RecordingSession.State.STOPPED) {
             if (session.state() == RecordingSession.State.STOPPED) {
                 throw new CancellationSignal(); // ends this periodic task
             }
@@ -267,8 +285,9 @@ public final class Recorder implements AutoCloseable {
                 r.lastOverflowReportMicros = now;
             }
         } catch (IOException | RuntimeException e) {
-            r.failed = true;
-            String code = e instanceof IOException io && isDiskFull(io) ? "disk-full" : "internal";
+            r.diskFull = e instanceof IOException io && isDiskFull(io);
+            String code = r.diskFull ? "disk-full" : "internal";
+            r.failure = code + ": " + e.getMessage();
             LOG.error("recording {} failed ({}); relaying goes on, what was written is kept", r.spec.recordingId(),
                     code, e);
             r.fork.detach(r);
@@ -322,22 +341,35 @@ public final class Recorder implements AutoCloseable {
 
     /**
      * Rebuilds every recording a crash left unfinished, from its journal, and hands it on as {@code interrupted}.
-     * A damaged journal is reported and moved aside, never fatal.
+     * Whatever cannot be rebuilt (no journal, an unreadable or damaged one, something else where a recording
+     * directory or its journal should be) is reported in one log line with the recording id and the reason and moved
+     * to {@code failed/} next to the work directory; it never stops the others or the start-up.
      */
     public List<FinishedRecording> recover() {
         List<FinishedRecording> out = new ArrayList<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(config.workDirectory())) {
             for (Path dir : dirs) {
-                if (!Files.isDirectory(dir) || active.containsKey(dir.getFileName().toString())) {
+                String id = dir.getFileName().toString();
+                if (active.containsKey(id)) {
                     continue;
                 }
+                FinishedRecording f;
                 try {
-                    FinishedRecording f = rebuild(dir);
-                    out.add(f);
-                    listener.onFinished(f);
+                    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                        throw new IOException("not a recording directory but " + kind(dir));
+                    }
+                    f = rebuild(dir);
                 } catch (IOException | RuntimeException e) {
-                    LOG.error("cannot rebuild the recording in {}: {}; moved aside", dir, e.toString());
-                    moveAside(dir);
+                    Path aside = moveAside(dir);
+                    LOG.error("recording {} cannot be recovered: {}; {}", id, reason(e),
+                            aside == null ? "left in " + dir : "moved to " + aside);
+                    continue;
+                }
+                out.add(f);
+                try {
+                    listener.onFinished(f);
+                } catch (RuntimeException e) {
+                    LOG.error("recording {} was recovered to {} but the listener failed", id, f.directory(), e);
                 }
             }
         } catch (IOException e) {
@@ -346,13 +378,50 @@ public final class Recorder implements AutoCloseable {
         return out;
     }
 
+    private static String kind(Path path) {
+        if (Files.isSymbolicLink(path)) {
+            return "a symbolic link";
+        }
+        if (Files.isDirectory(path)) {
+            return "a directory";
+        }
+        return Files.isRegularFile(path) ? "a file" : "a special file (pipe, socket or device)";
+    }
+
+    /**
+     * Our own IOExceptions say what is wrong in their message; others need their type ("AccessDenied..."). On one
+     * line: a JSON parser's message spans several.
+     */
+    private static String reason(Exception e) {
+        return (e.getClass() == IOException.class ? e.getMessage() : e.toString()).replaceAll("\\s*\\R\\s*", " ");
+    }
+
     private FinishedRecording rebuild(Path dir) throws IOException {
         Path journalFile = dir.resolve("journal.crj");
-        if (!Files.exists(journalFile)) {
+        if (Files.notExists(journalFile, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException("no journal");
         }
-        JournalMeta[] meta = new JournalMeta[1];
+        if (!Files.isRegularFile(journalFile)) {
+            // Never open it: reading a named pipe would block the start-up for good.
+            throw new IOException("journal.crj is " + kind(journalFile) + ", not a journal");
+        }
         RecordingPipeline[] pipeline = new RecordingPipeline[1];
+        try {
+            return rebuild(dir, journalFile, pipeline);
+        } catch (IOException | RuntimeException e) {
+            if (pipeline[0] != null) {
+                try {
+                    pipeline[0].finish(); // closes the files it opened
+                } catch (IOException | RuntimeException closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private FinishedRecording rebuild(Path dir, Path journalFile, RecordingPipeline[] pipeline) throws IOException {
+        JournalMeta[] meta = new JournalMeta[1];
         long[] last = new long[1];
         List<Map<String, Object>> pauses = new ArrayList<>();
         List<Map<String, Object>> laterConsent = new ArrayList<>();
@@ -401,12 +470,12 @@ public final class Recorder implements AutoCloseable {
                 }
             }
         });
+        if (failure[0] != null) {
+            throw failure[0];
+        }
         if (meta[0] == null) {
             throw new IOException("journal has no readable metadata" + (result.tail() == null ? "" : ": "
                     + result.tail()));
-        }
-        if (failure[0] != null) {
-            throw failure[0];
         }
         pipeline[0].finish();
         String why = "the server stopped while recording; rebuilt from the journal (" + result.records()
@@ -417,13 +486,17 @@ public final class Recorder implements AutoCloseable {
         return f;
     }
 
-    private void moveAside(Path dir) {
+    /** Moves {@code path} into {@code failed/}; returns where, or null if it could not (logged). */
+    private Path moveAside(Path path) {
         try {
             Path failed = config.workDirectory().resolveSibling("failed");
             Files.createDirectories(failed);
-            Files.move(dir, failed.resolve(dir.getFileName() + "-" + System.currentTimeMillis()));
+            Path target = failed.resolve(path.getFileName() + "-" + System.currentTimeMillis());
+            Files.move(path, target, LinkOption.NOFOLLOW_LINKS);
+            return target;
         } catch (IOException e) {
-            LOG.error("cannot move {} aside: {}", dir, e.toString());
+            LOG.error("cannot move {} aside: {}", path, e.toString());
+            return null;
         }
     }
 

@@ -197,6 +197,9 @@ final class RecordingPipeline {
                 m.put("srNtp", Manifest.isoMicros(c.firstSrNtpMicros()));
                 m.put("srRtpTimestamp", c.firstSrRtp());
             }
+            if (c.senderReportsIgnored() > 0) {
+                m.put("senderReportsIgnored", c.senderReportsIgnored());
+            }
             Source active = sources.get(key);
             m.put("packets", c.packets);
             m.put("lost", c.lost + (active == null ? 0 : active.reorder.lost()));
@@ -333,7 +336,11 @@ final class RecordingPipeline {
                     continue;
                 }
                 if (clock.hasSenderReport() && party.offsetKnown) {
-                    clock.mapBySenderReport(party.offsetMicros);
+                    if (clock.senderReportAgrees(party.offsetMicros)) {
+                        clock.mapBySenderReport(party.offsetMicros);
+                    } else {
+                        clock.mapByArrival();
+                    }
                 } else if (now - clock.firstArrivalMicros() >= config.syncHoldMicros()) {
                     clock.mapByArrival();
                 } else {
@@ -563,6 +570,14 @@ final class RecordingPipeline {
                     stats.framesBeforeKeyframe += framesBeforeKeyframe;
                     framesBeforeKeyframe = 0;
                 }
+                if (stats.startMicros >= 0 && stats.lastSsrc != source.ssrc && at / 1000 <= stats.endMicros / 1000) {
+                    // Two sources at once on one track (a second SSRC from the party's address, e.g. injected):
+                    // they cannot both play, and clamping would stack frames on one timestamp. The track's
+                    // current source keeps it; the other one takes over only once it is ahead.
+                    stats.framesOverlapping++;
+                    return;
+                }
+                stats.lastSsrc = source.ssrc;
                 if (!stats.ssrcs.contains(source.ssrc)) {
                     stats.ssrcs.add(source.ssrc);
                 }

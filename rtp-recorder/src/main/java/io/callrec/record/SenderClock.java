@@ -13,8 +13,23 @@ import io.callrec.media.rtp.SeqNum;
  *   <li>without a Sender Report, {@code local(ts) = ts/rate + minDelta} (arrival-time fallback).</li>
  * </ul>
  * Once a source is mapped the mapping is frozen, so timestamps already written never move. Worker thread only.
+ *
+ * <p>Sender Reports come from the network and may lie (a buggy or hostile endpoint, or one spoofing the party's
+ * address). Two bounds keep a lying report from moving media on the timeline:
+ * <ul>
+ *   <li>after the first accepted report of a source, a report whose NTP time goes backwards, or differs by more than
+ *       {@link #MAX_SR_JUMP_MICROS} from what the accepted one predicts for its RTP time, is ignored (a sender's
+ *       NTP and RTP clocks drift apart by parts per million, not by hundreds of milliseconds);</li>
+ *   <li>a source is mapped by its report only if that places it within {@link #MAX_SR_DISAGREEMENT_MICROS} of where
+ *       its arrival times place it, given the party's offset ({@link #senderReportAgrees}); otherwise by arrival.</li>
+ * </ul>
  */
 final class SenderClock {
+    /** How far a Sender Report may move the NTP time its source's accepted reports predict. */
+    static final long MAX_SR_JUMP_MICROS = 200_000;
+    /** How far a Sender Report may place a source from where its arrival times place it. */
+    static final long MAX_SR_DISAGREEMENT_MICROS = 500_000;
+
     private final int ssrc;
     private final int clockRate;
     private boolean started;
@@ -30,6 +45,7 @@ final class SenderClock {
     private long firstSrNtpMicros;
     private long firstSrRtp;
     private int srCount;
+    private int srIgnored;
 
     /** Packet counts of the source over the whole recording (sources restart after pauses, clocks do not). */
     long packets;
@@ -83,8 +99,20 @@ final class SenderClock {
         return started ? SeqNum.extendTimestamp(lastExtended, timestamp32) : timestamp32 & 0xffffffffL;
     }
 
-    void onSenderReport(long ntpMicros, long rtpTimestamp32) {
+    /**
+     * A Sender Report of this source.
+     *
+     * @return false if it was ignored: its NTP time went backwards or jumped against the accepted reports
+     */
+    boolean onSenderReport(long ntpMicros, long rtpTimestamp32) {
         long extended = started ? SeqNum.extendTimestamp(lastExtended, rtpTimestamp32) : rtpTimestamp32 & 0xffffffffL;
+        if (hasSr) {
+            long predicted = srNtpMicros + Math.floorDiv((extended - srRtpExtended) * 1_000_000L, clockRate);
+            if (ntpMicros < srNtpMicros || Math.abs(ntpMicros - predicted) > MAX_SR_JUMP_MICROS) {
+                srIgnored++;
+                return false;
+            }
+        }
         if (!hasSr) {
             firstSrNtpMicros = ntpMicros;
             firstSrRtp = rtpTimestamp32 & 0xffffffffL;
@@ -93,6 +121,7 @@ final class SenderClock {
         srCount++;
         srNtpMicros = ntpMicros;
         srRtpExtended = extended;
+        return true;
     }
 
     boolean started() {
@@ -111,6 +140,20 @@ final class SenderClock {
 
     boolean mapped() {
         return mapped;
+    }
+
+    /**
+     * Whether mapping by the Sender Report with {@code partyOffsetMicros} places this source within
+     * {@link #MAX_SR_DISAGREEMENT_MICROS} of its arrival-time placement. The difference is the source's delay beyond
+     * the party's least-delayed source (an encoder's latency, a slower path): some tens to a few hundred ms. A report
+     * claiming seconds is a lie; counted as ignored when it is refused.
+     */
+    boolean senderReportAgrees(long partyOffsetMicros) {
+        if (Math.abs(partyOffsetMicros - partyOffsetCandidate()) <= MAX_SR_DISAGREEMENT_MICROS) {
+            return true;
+        }
+        srIgnored++;
+        return false;
     }
 
     /** Freezes the mapping from the Sender Report and the party's offset. */
@@ -148,6 +191,11 @@ final class SenderClock {
 
     int senderReports() {
         return srCount;
+    }
+
+    /** Sender Reports ignored for sync: see the class comment. */
+    int senderReportsIgnored() {
+        return srIgnored;
     }
 
     long firstSrNtpMicros() {

@@ -18,6 +18,10 @@ final class TrackStats {
     long frames;
     long bytes;
     long framesBeforeKeyframe;
+    /** Frames of a second source that fell behind what another source had already written on the track. */
+    long framesOverlapping;
+    /** The SSRC whose frame was written last. */
+    int lastSsrc;
     long firstRtpTimestamp = -1;
     long firstWallMicros;
     long startMicros = -1;

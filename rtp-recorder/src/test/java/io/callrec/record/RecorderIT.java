@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.callrec.media.relay.Side;
-import io.callrec.testing.media.AvSyncProbe;
 import io.callrec.testing.media.Ffprobe;
 import io.callrec.testing.media.Impairments;
 import java.nio.file.Files;
@@ -51,22 +50,8 @@ class RecorderIT {
             }
             assertEquals(320, requester.streamInt(RecordingScenario.kindIndexAbs(requester, "video"), "width"));
 
-            double worst = 0;
             StringBuilder report = new StringBuilder();
-            for (String[] check : new String[][] {{"requester.mkv", "requester", "requester"},
-                    {"peer.mkv", "peer", "peer"}, {"combined.mkv", "requester", "requester"},
-                    {"combined.mkv", "peer", "peer"}}) {
-                Path file = dir.resolve(check[0]);
-                Ffprobe probe = Ffprobe.probe(file);
-                AvSyncProbe sync = AvSyncProbe.of(file, RecordingScenario.kindIndex(probe, "video", check[1]),
-                        RecordingScenario.kindIndex(probe, "audio", check[2]));
-                report.append(check[0]).append(' ').append(check[1]).append(": ").append(sync.offsetMillis())
-                        .append(" ms\n");
-                assertEquals(2, sync.offsetMillis().size(), "two flash/beep pairs in " + check[0] + ": " + sync);
-                for (double offset : sync.offsetMillis()) {
-                    worst = Math.max(worst, Math.abs(offset));
-                }
-            }
+            double worst = RecordingScenario.worstLipSyncMillis(dir, report);
             System.out.println("lip sync (beep - flash):\n" + report);
             assertTrue(worst <= 20, "worst A/V offset " + worst + " ms > 20 ms:\n" + report);
 

@@ -197,4 +197,45 @@ class RecordingPipelineTest {
         assertEquals(5, p.tracks().get(0).frames);
         assertEquals(3, p.tracks().get(0).framesBeforeKeyframe, "the P frames before the IDR");
     }
+
+    static ByteBuffer senderReport(int ssrc, long ntpUnixMicros, long rtpTimestamp) {
+        ByteBuffer b = ByteBuffer.allocate(128);
+        io.callrec.media.rtp.RtcpPackets.writeSenderReport(b, ssrc, io.callrec.media.rtp.NtpTime.fromUnixMicros(
+                ntpUnixMicros), rtpTimestamp, 0, 0, "peer".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return b.flip();
+    }
+
+    /**
+     * The peer's audio changes SSRC after 1 s; a Sender Report for the new SSRC claims its media is 5 s later than
+     * it is (a hostile or broken sender). The new SSRC is placed by arrival and the track goes on seamlessly.
+     */
+    @Test
+    void aLyingSenderReportForANewSsrcDoesNotMoveItsMedia() throws IOException {
+        RecordingPipeline p = new RecordingPipeline(spec(RecordingMode.PEER), audioFormats(), T0, dir,
+                RecordingPipeline.Config.defaults(), KeyframeRequester.NONE);
+        int peerRtcp = PacketRing.FLAG_SIDE_B | PacketRing.FLAG_RTCP;
+        long ntpZero = T0 + 7_000_000_000L; // the sender's wall clock is off by two hours: fine, it is one clock
+        p.onPacket(T0, peerRtcp, 0, senderReport(22, ntpZero, 5000));
+        for (int i = 0; i < 100; i++) {
+            long at = T0 + i * 20_000L + (i % 4) * 500;
+            if (i == 50) {
+                p.onPacket(at, peerRtcp, 0, senderReport(23, ntpZero + 1_000_000 + 5_000_000, 90_000));
+            }
+            p.onPacket(at, PacketRing.FLAG_SIDE_B, 0, i < 50 ? pcma(1000 + i, 5000 + i * 160L, 22, i)
+                    : pcma(7 + i, 90_000 + (i - 50) * 160L, 23, i));
+        }
+        p.finish();
+        Ffprobe peer = Ffprobe.probe(dir.resolve("peer.mkv"));
+        assertEquals(100, peer.streamInt(0, "nb_read_packets"));
+        assertEquals(2.0, Double.parseDouble(peer.format("duration")), 0.05, "not 7 s");
+        assertEquals("", Ffprobe.decodeErrors(dir.resolve("peer.mkv")));
+        Map<Object, Map<String, Object>> bySsrc = new java.util.HashMap<>();
+        p.sources().forEach(m -> bySsrc.put(m.get("ssrc"), m));
+        assertEquals("rtcp-sr", bySsrc.get(22L).get("sync"));
+        assertEquals("arrival", bySsrc.get(23L).get("sync"));
+        assertEquals(1, bySsrc.get(23L).get("senderReportsIgnored"));
+        assertEquals(1000.0, (Double) bySsrc.get(23L).get("offsetMs"), 3.0, "where it arrived");
+        assertEquals(1, p.tracks().size(), "one track, both SSRCs");
+        assertEquals(List.of(22, 23), p.tracks().get(0).ssrcs);
+    }
 }

@@ -6,6 +6,7 @@ import io.callrec.media.relay.RelayStream;
 import io.callrec.media.relay.RtpRelay;
 import io.callrec.media.relay.Side;
 import io.callrec.media.rtp.RtpHeader;
+import io.callrec.testing.media.AvSyncProbe;
 import io.callrec.testing.media.FfmpegRtp;
 import io.callrec.testing.media.Ffprobe;
 import io.callrec.testing.media.Impairments;
@@ -149,6 +150,31 @@ final class RecordingScenario implements AutoCloseable {
         add(Side.B, video, adjust.apply(StreamPlan.of("peer-video", packets("vp8", 0, 90000), 90000)));
         add(Side.B, audio, adjust.apply(StreamPlan.of("peer-audio", packets("opus", 300, 48000), 48000)
                 .withStartOffsetMillis(300)));
+    }
+
+    /**
+     * The worst |beep − flash| in milliseconds over each party's pair of tracks in each file of a mode-both recording
+     * of the standard call; every check must find both flash/beep pairs. Appends each file's offsets to
+     * {@code report}.
+     */
+    static double worstLipSyncMillis(Path dir, StringBuilder report) {
+        double worst = 0;
+        for (String[] check : new String[][] {{"requester.mkv", "requester"}, {"peer.mkv", "peer"},
+                {"combined.mkv", "requester"}, {"combined.mkv", "peer"}}) {
+            Path file = dir.resolve(check[0]);
+            Ffprobe probe = Ffprobe.probe(file);
+            AvSyncProbe sync = AvSyncProbe.of(file, kindIndex(probe, "video", check[1]),
+                    kindIndex(probe, "audio", check[1]));
+            report.append(check[0]).append(' ').append(check[1]).append(": ").append(sync.offsetMillis())
+                    .append(" ms\n");
+            if (sync.offsetMillis().size() != 2) {
+                throw new AssertionError("two flash/beep pairs expected in " + check[0] + ": " + sync);
+            }
+            for (double offset : sync.offsetMillis()) {
+                worst = Math.max(worst, Math.abs(offset));
+            }
+        }
+        return worst;
     }
 
     /** Index among the file's streams of one kind ({@code 0:v:N}) of the track whose title starts with a prefix. */

@@ -1,6 +1,7 @@
 package io.callrec.record;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -56,5 +57,45 @@ class SenderClockTest {
         long videoAt1s = video.localMicros(777 + 90000);
         assertEquals(audioAt1s, videoAt1s, "the same media instant lands at the same local time");
         assertTrue(Math.abs(audioAt1s - (localZero + 1_000_000)) < 2_000, "within the least delay: " + audioAt1s);
+    }
+
+    @Test
+    void aSenderReportThatGoesBackwardsOrJumpsAgainstTheAcceptedOneIsIgnored() {
+        SenderClock c = new SenderClock(1, 8000);
+        long ntp = 5_000_000_000L;
+        c.onPacket(1000, 1_000_000);
+        assertTrue(c.onSenderReport(ntp, 1000));
+        assertTrue(c.onSenderReport(ntp + 5_001_000, 1000 + 5 * 8000), "5 s later, 1 ms of drift: fine");
+        assertFalse(c.onSenderReport(ntp + 4_000_000, 1000 + 6 * 8000), "NTP going backwards");
+        assertFalse(c.onSenderReport(ntp + 6_000_000 + 300_000, 1000 + 6 * 8000), "a 300 ms jump");
+        assertFalse(c.onSenderReport(ntp + 6_000_000, 0x7000_0000L), "an RTP time from nowhere");
+        assertTrue(c.onSenderReport(ntp + 6_000_000 + 150_000, 1000 + 6 * 8000), "within the bound");
+        assertEquals(3, c.senderReports());
+        assertEquals(3, c.senderReportsIgnored());
+        assertEquals(ntp, c.firstSrNtpMicros());
+    }
+
+    @Test
+    void aSenderReportThatPlacesItsSourceSecondsAwayFromItsArrivalIsRefusedForMapping() {
+        long localZero = 9_000_000L;
+        long ntpZero = 5_000_000_000L;
+        SenderClock audio = new SenderClock(1, 8000);
+        SenderClock video = new SenderClock(2, 90000);
+        for (int i = 0; i < 50; i++) {
+            audio.onPacket(i * 160L, localZero + i * 20_000L + 2_000);
+            video.onPacket(i * 1500L, localZero + i * 16_666L + 250_000); // an encoder 250 ms slower
+        }
+        audio.onSenderReport(ntpZero, 0);
+        video.onSenderReport(ntpZero, 0);
+        long offset = audio.partyOffsetCandidate();
+        assertTrue(video.senderReportAgrees(offset), "a quarter of a second later than audio is plausible");
+
+        SenderClock liar = new SenderClock(3, 90000);
+        liar.onPacket(0, localZero + 1_000_000);
+        liar.onSenderReport(ntpZero + 1_000_000 + 3_000_000, 0); // claims to be 3 s later than it arrives
+        assertFalse(liar.senderReportAgrees(offset));
+        assertEquals(1, liar.senderReportsIgnored());
+        liar.mapByArrival();
+        assertEquals(localZero + 1_000_000, liar.localMicros(0), "placed where it arrived");
     }
 }

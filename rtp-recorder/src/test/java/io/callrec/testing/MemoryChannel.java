@@ -1,5 +1,6 @@
 package io.callrec.testing;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SeekableByteChannel;
@@ -16,6 +17,7 @@ public final class MemoryChannel implements SeekableByteChannel {
     private long position;
     private boolean open = true;
     private int writes;
+    private long room = Long.MAX_VALUE;
 
     public MemoryChannel() {
         this(true);
@@ -46,13 +48,25 @@ public final class MemoryChannel implements SeekableByteChannel {
         return n;
     }
 
+    /**
+     * From now on the channel holds at most {@code bytes} bytes, like a disk that fills up: a write beyond takes what
+     * fits, the next one fails with "No space left on device".
+     */
+    public MemoryChannel room(long bytes) {
+        room = bytes;
+        return this;
+    }
+
     @Override
-    public int write(ByteBuffer src) throws ClosedChannelException {
+    public int write(ByteBuffer src) throws IOException {
         ensureOpen();
-        int n = src.remaining();
+        int n = (int) Math.min(src.remaining(), Math.max(0, room - position));
+        if (n == 0 && src.hasRemaining()) {
+            throw new IOException("No space left on device");
+        }
         long end = position + n;
         if (!keep) {
-            src.position(src.limit());
+            src.position(src.position() + n);
         } else {
             if (end > bytes.length) {
                 bytes = Arrays.copyOf(bytes, (int) Math.max(end, bytes.length * 2L));

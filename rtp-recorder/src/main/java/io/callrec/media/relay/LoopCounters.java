@@ -12,7 +12,8 @@ final class LoopCounters {
     static final int SEND_FAILED = 5;
     static final int TAP_ERRORS = 6;
     static final int ERRORS = 7;
-    private static final int SLOTS = 8;
+    static final int OVERSIZED = 8;
+    private static final int SLOTS = 9;
 
     private final AtomicLongArray values = new AtomicLongArray(SLOTS);
 
@@ -35,7 +36,7 @@ final class LoopCounters {
                 t[i] += loop.get(i);
             }
         }
-        return new RelayTotals(t[PACKETS], t[BYTES], t[STRANGER], t[MALFORMED], t[NO_DESTINATION], t[SEND_FAILED],
-                t[TAP_ERRORS], t[ERRORS]);
+        return new RelayTotals(t[PACKETS], t[BYTES], t[STRANGER], t[MALFORMED], t[OVERSIZED], t[NO_DESTINATION],
+                t[SEND_FAILED], t[TAP_ERRORS], t[ERRORS]);
     }
 }

@@ -32,8 +32,17 @@ final class PacketForwarder {
      * starve the others: epoll reports it again next round.
      */
     static final int MAX_DATAGRAMS_PER_WAKEUP = 64;
-    /** Larger than any UDP payload, so no datagram is silently truncated. */
-    static final int RECEIVE_BUFFER_BYTES = 65536;
+    /**
+     * The largest datagram relayed: what a 9000-byte jumbo frame carries over IPv4 without IP fragmentation. RTP
+     * senders keep packets within the path MTU (RFC 3550 §11; video payload formats fragment frames for it), so
+     * anything bigger is a fragmented flood or an attack; it is dropped and counted, never forwarded or recorded.
+     */
+    static final int MAX_PACKET_BYTES = 9000 - 20 - 8;
+    /**
+     * One byte more than the largest datagram relayed: the JDK silently cuts a datagram to the buffer, so a full
+     * buffer means "too big", and the kernel copies at most this much of a 64 KiB datagram.
+     */
+    static final int RECEIVE_BUFFER_BYTES = MAX_PACKET_BYTES + 1;
 
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(RECEIVE_BUFFER_BYTES);
     /** Same memory, read-only: what the tap gets, so it cannot corrupt the next packet. */
@@ -85,7 +94,7 @@ final class PacketForwarder {
                 return;
             }
             try {
-                relay(socket, (InetSocketAddress) source, buffer.position());
+                relay(socket, (InetSocketAddress) source, buffer.flip().limit());
             } catch (RuntimeException e) {
                 countError(socket, e);
             }
@@ -97,7 +106,12 @@ final class PacketForwarder {
         PartyEndpoint from = in.party;
 
         // INGRESS: is it RTP/RTCP at all, and does it come from the party? Classify first so garbage never latches.
-        int kind = PacketClassifier.classify(buffer, length, in.rtcpPort);
+        if (length > MAX_PACKET_BYTES) {
+            from.counters.countOversized();
+            counters.increment(LoopCounters.OVERSIZED);
+            return;
+        }
+        int kind = PacketClassifier.classify(buffer, in.rtcpPort);
         if (kind == PacketClassifier.MALFORMED) {
             from.counters.countMalformed();
             counters.increment(LoopCounters.MALFORMED);

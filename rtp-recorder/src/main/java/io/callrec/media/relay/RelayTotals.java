@@ -7,16 +7,18 @@ package io.callrec.media.relay;
  * @param bytes                bytes of those packets
  * @param droppedStranger      packets from a source that is not the latched/declared one
  * @param droppedMalformed     packets that are neither valid RTP nor valid RTCP
+ * @param droppedOversized     datagrams above the largest size relayed ({@value PacketForwarder#MAX_PACKET_BYTES} bytes)
  * @param droppedNoDestination packets whose receiving party has no address (not yet known, on hold or rejected)
  * @param sendFailed           packets the kernel did not take (socket buffer full or send error)
  * @param tapErrors            exceptions thrown by a {@link RecordingTap}
  * @param errors               other unexpected exceptions while handling a packet
  */
 public record RelayTotals(long packets, long bytes, long droppedStranger, long droppedMalformed,
-                          long droppedNoDestination, long sendFailed, long tapErrors, long errors) {
+                          long droppedOversized, long droppedNoDestination, long sendFailed, long tapErrors,
+                          long errors) {
 
     /** Packets received but not forwarded, all reasons together. */
     public long dropped() {
-        return droppedStranger + droppedMalformed + droppedNoDestination + sendFailed;
+        return droppedStranger + droppedMalformed + droppedOversized + droppedNoDestination + sendFailed;
     }
 }

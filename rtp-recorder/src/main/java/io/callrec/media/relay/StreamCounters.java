@@ -25,7 +25,9 @@ public final class StreamCounters {
     private static final int LAST_SEEN_NANOS = 6;
     private static final int DROPPED_STRANGER = 7;
     private static final int DROPPED_MALFORMED = 8;
-    private static final int SLOTS = 9;
+    private static final int DROPPED_OVERSIZED = 9;
+    private static final int SSRC_CHANGES = 10;
+    private static final int SLOTS = 11;
 
     private static final long NEVER = Long.MIN_VALUE;
     private static final long NO_JITTER = Double.doubleToRawLongBits(Double.NaN);
@@ -76,6 +78,9 @@ public final class StreamCounters {
         published.setRelease(LAST_SEEN_NANOS, nanos);
         boolean newSource = !sequenceStarted || packetSsrc != ssrc;
         if (newSource) {
+            if (sequenceStarted) {
+                add(SSRC_CHANGES, 1);
+            }
             ssrc = packetSsrc;
             jitterPrimed = false;
         }
@@ -97,6 +102,10 @@ public final class StreamCounters {
 
     void countMalformed() {
         add(DROPPED_MALFORMED, 1);
+    }
+
+    void countOversized() {
+        add(DROPPED_OVERSIZED, 1);
     }
 
     /** Sets the RTP clock rate used for jitter; 0 = unknown. May be called from any thread. */
@@ -230,11 +239,25 @@ public final class StreamCounters {
         return published.getAcquire(DROPPED_MALFORMED);
     }
 
+    /** Datagrams above the largest size relayed. */
+    public long droppedOversized() {
+        return published.getAcquire(DROPPED_OVERSIZED);
+    }
+
+    /**
+     * How often the RTP packets' SSRC differed from the previous packet's: a sender restart, or someone else's
+     * packets from the party's latched source (an SSRC of another call, spoofed). Each change restarts loss
+     * counting.
+     */
+    public long ssrcChanges() {
+        return published.getAcquire(SSRC_CHANGES);
+    }
+
     public Snapshot snapshot() {
         OptionalDouble jitterMs = jitterMs();
         return new Snapshot(rtpPackets(), rtpBytes(), rtcpPackets(), expected(), lost(),
                 jitterMs.isPresent() ? jitterMs.getAsDouble() : null, clockRate(), lastSeen().orElse(null),
-                droppedStranger(), droppedMalformed());
+                droppedStranger(), droppedMalformed(), droppedOversized(), ssrcChanges());
     }
 
     /**
@@ -245,6 +268,7 @@ public final class StreamCounters {
      */
     public record Snapshot(long rtpPackets, long rtpBytes, long rtcpPackets, long expected, long lost,
                            Double jitterMs, int clockRate, Instant lastSeen,
-                           long droppedStranger, long droppedMalformed) {
+                           long droppedStranger, long droppedMalformed, long droppedOversized,
+                           long ssrcChanges) {
     }
 }

@@ -252,7 +252,9 @@ public final class MatroskaWriter implements Closeable {
 
     /**
      * Writes all frames, Cues, then rewrites SeekHead, Info (with Duration), Tracks and the Segment size, and closes
-     * the channel. Idempotent; the channel is closed even if writing fails.
+     * the channel. Idempotent; the channel is closed even if writing fails. If an append fails (a full disk), the file
+     * is cut back to its last whole cluster before the exception is passed on: it then reads as a crash would leave
+     * it, every cluster up to there playable.
      */
     @Override
     public synchronized void close() throws IOException {
@@ -270,6 +272,13 @@ public final class MatroskaWriter implements Closeable {
             writeInfo(header, true);
             writeTracks(header);
             writeAt(segmentSizeOffset, header);
+        } catch (IOException | RuntimeException e) {
+            try {
+                channel.truncate(appendPosition);
+            } catch (IOException | RuntimeException truncation) {
+                e.addSuppressed(truncation);
+            }
+            throw e;
         } finally {
             channel.close();
         }

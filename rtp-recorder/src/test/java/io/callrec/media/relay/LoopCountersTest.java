@@ -19,8 +19,9 @@ class LoopCountersTest {
         first.add(LoopCounters.SEND_FAILED, 4);
         second.add(LoopCounters.TAP_ERRORS, 5);
         first.add(LoopCounters.ERRORS, 6);
+        second.add(LoopCounters.OVERSIZED, 7);
         RelayTotals totals = LoopCounters.sum(first, second);
-        assertEquals(new RelayTotals(2, 150, 1, 1, 3, 4, 5, 6), totals);
-        assertEquals(1 + 1 + 3 + 4, totals.dropped());
+        assertEquals(new RelayTotals(2, 150, 1, 1, 7, 3, 4, 5, 6), totals);
+        assertEquals(1 + 1 + 7 + 3 + 4, totals.dropped());
     }
 }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class PacketClassifierTest {
     private static int classify(byte[] packet, boolean onRtcpPort) {
-        return PacketClassifier.classify(ByteBuffer.wrap(packet), packet.length, onRtcpPort);
+        return PacketClassifier.classify(ByteBuffer.wrap(packet), onRtcpPort);
     }
 
     @Test
@@ -61,6 +61,57 @@ class PacketClassifierTest {
             assertEquals(version == 2 ? RTP : MALFORMED, classify(rtp, false), "version " + version);
             assertEquals(version == 2 ? RTCP : MALFORMED, classify(rtp, true), "version " + version + " on RTCP port");
         }
+    }
+
+    @Test
+    void rtpWhoseHeaderPromisesMoreThanTheDatagramHoldsIsMalformed() {
+        byte[] csrcs = RtpPackets.rtp(1, 2, 3, 8);
+        csrcs[0] = (byte) 0x83; // three CSRCs = 12 bytes, only 8 follow the fixed header
+        assertEquals(MALFORMED, classify(csrcs, false));
+        csrcs[0] = (byte) 0x82; // two fit exactly: an empty payload is fine
+        assertEquals(RTP, classify(csrcs, false));
+
+        byte[] extension = RtpPackets.rtp(1, 2, 3, 8);
+        extension[0] = (byte) 0x90;
+        ByteBuffer.wrap(extension).putShort(12, (short) 0xbede).putShort(14, (short) 2); // 8 bytes announced, 4 there
+        assertEquals(MALFORMED, classify(extension, false));
+        ByteBuffer.wrap(extension).putShort(14, (short) 1);
+        assertEquals(RTP, classify(extension, false));
+        byte[] extensionHeaderCut = RtpPackets.rtp(1, 2, 3, 2);
+        extensionHeaderCut[0] = (byte) 0x90; // not even the 4-byte extension header fits
+        assertEquals(MALFORMED, classify(extensionHeaderCut, false));
+
+        byte[] padding = RtpPackets.rtp(1, 2, 3, 20);
+        padding[0] = (byte) 0xa0;
+        padding[padding.length - 1] = 21; // more padding than payload
+        assertEquals(MALFORMED, classify(padding, false));
+        padding[padding.length - 1] = 0; // a padding count of 0 is not allowed either
+        assertEquals(MALFORMED, classify(padding, false));
+        padding[padding.length - 1] = 20;
+        assertEquals(RTP, classify(padding, false));
+    }
+
+    @Test
+    void rtcpWhoseFirstPacketIsLongerThanTheDatagramIsMalformed() {
+        byte[] report = RtpPackets.rtcpSenderReport(7, 1, 2);
+        ByteBuffer.wrap(report).putShort(2, (short) 7); // 32 bytes announced, 28 there
+        assertEquals(MALFORMED, classify(report, false));
+        assertEquals(MALFORMED, classify(report, true));
+        byte[] withTrailer = java.util.Arrays.copyOf(RtpPackets.rtcpSenderReport(7, 1, 2), 28 + 14);
+        assertEquals(RTCP, classify(withTrailer, true), "an SRTCP trailer may follow the compound");
+    }
+
+    @Test
+    void looksOnlyBetweenPositionAndLimitAndLeavesThemAlone() {
+        byte[] rtp = RtpPackets.rtp(1, 2, 3, 20);
+        ByteBuffer buffer = ByteBuffer.allocate(100);
+        buffer.position(40);
+        buffer.put(rtp).flip().position(40);
+        assertEquals(RTP, PacketClassifier.classify(buffer, false));
+        assertEquals(40, buffer.position());
+        assertEquals(40 + rtp.length, buffer.limit());
+        buffer.limit(40 + 11);
+        assertEquals(MALFORMED, PacketClassifier.classify(buffer, false));
     }
 
     @Test

@@ -101,6 +101,14 @@ class PacketForwarderTest {
         }
     }
 
+    /** Bytes the fixture's single relay thread has allocated so far. */
+    private long relayThreadAllocatedBytes() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        threads.setThreadAllocatedMemoryEnabled(true);
+        return threads.getThreadAllocatedBytes(relay.loopThreadIds().get(0));
+    }
+
     /** Sends {@code count} RTP packets, keeping at most 256 in flight so no socket buffer overflows. */
     private static void pump(DatagramChannel sender, InetSocketAddress to, Drain drain, int firstSeq, int count)
             throws IOException {
@@ -136,11 +144,7 @@ class PacketForwarderTest {
 
             pump(sender, to, drain, 0, 50_000); // warm-up: let the JIT compile the path
 
-            com.sun.management.ThreadMXBean threads =
-                    (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-            threads.setThreadAllocatedMemoryEnabled(true);
-            long relayThread = relay.loopThreadIds().get(0);
-            long allocatedBefore = threads.getThreadAllocatedBytes(relayThread);
+            long allocatedBefore = relayThreadAllocatedBytes();
             long packetsBefore = relay.totals().packets();
             long start = System.nanoTime();
 
@@ -148,7 +152,7 @@ class PacketForwarderTest {
 
             long elapsed = System.nanoTime() - start;
             long packets = relay.totals().packets() - packetsBefore;
-            long allocated = threads.getThreadAllocatedBytes(relayThread) - allocatedBefore;
+            long allocated = relayThreadAllocatedBytes() - allocatedBefore;
             double perPacket = (double) allocated / packets;
             System.out.printf("relay thread: %d packets, %d bytes allocated = %.2f B/packet; %.0f packets/s%n",
                     packets, allocated, perPacket, packets / (elapsed / 1e9));
@@ -159,6 +163,51 @@ class PacketForwarderTest {
             assertEquals(0, relay.totals().errors());
             assertTrue(tapped.get() >= 250_000 * 0.99);
             assertEquals(0, stream.counters(Side.A).lost());
+        }
+    }
+
+    /** Sends {@code count} copies of {@code datagram}, each once the relay has counted the previous one as dropped. */
+    private static void flood(DatagramChannel sender, InetSocketAddress to, ByteBuffer datagram, int count,
+                              java.util.function.LongSupplier dropped) throws IOException {
+        long base = dropped.getAsLong();
+        for (int i = 0; i < count; i++) {
+            sender.send(datagram.rewind(), to);
+            long deadline = System.nanoTime() + 50_000_000L;
+            while (dropped.getAsLong() - base < i + 1 && System.nanoTime() - deadline < 0) {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    @Test
+    void aFloodOfOversizedDatagramsIsDroppedWithoutAllocating() throws Exception {
+        RelayStream stream = session.stream(0, "audio");
+        try (DatagramChannel sender = openLoopback(); Drain drain = new Drain(openLoopback())) {
+            sender.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
+            stream.setRemote(Side.A, (InetSocketAddress) sender.getLocalAddress(), null, false);
+            stream.setRemote(Side.B, (InetSocketAddress) drain.channel.getLocalAddress(), null, false);
+            InetSocketAddress to = stream.localRtp(Side.A);
+            ByteBuffer huge = ByteBuffer.allocateDirect(60_000);
+            huge.put(0, (byte) 0x80).putInt(8, 0x5eed);
+            flood(sender, to, huge, 5_000, () -> relay.totals().droppedOversized()); // warm-up
+
+            long allocatedBefore = relayThreadAllocatedBytes();
+            long droppedBefore = relay.totals().droppedOversized();
+            long start = System.nanoTime();
+            flood(sender, to, huge, 20_000, () -> relay.totals().droppedOversized());
+            long elapsed = System.nanoTime() - start;
+            long dropped = relay.totals().droppedOversized() - droppedBefore;
+            long allocated = relayThreadAllocatedBytes() - allocatedBefore;
+            System.out.printf("oversized flood: %d datagrams of 60000 bytes dropped, %d bytes allocated = %.2f B each;"
+                    + " %.0f datagrams/s%n", dropped, allocated, (double) allocated / dropped, dropped / (elapsed / 1e9));
+
+            assertTrue(dropped >= 20_000 * 0.99, "dropped " + dropped);
+            assertTrue((double) allocated / dropped < 64, allocated + " bytes for " + dropped + " datagrams");
+            assertEquals(0, drain.received.get(), "none forwarded");
+            assertEquals(0, relay.totals().packets());
+            assertEquals(0, relay.totals().errors());
+            pump(sender, to, drain, 0, 100);
+            assertEquals(100, drain.received.get(), "normal packets flow on");
         }
     }
 

@@ -31,6 +31,7 @@ class RelayStreamTest {
     private TestParty b;
     private TestParty stranger;
     private TestParty declaredOnly;
+    private TestParty otherHost;
 
     @BeforeEach
     void start() throws IOException {
@@ -44,6 +45,7 @@ class RelayStreamTest {
         b = new TestParty("127.0.0.1");
         stranger = new TestParty("127.0.0.1");
         declaredOnly = new TestParty("127.0.0.2"); // what A's SDP says in the NAT case; A really sends from 127.0.0.1
+        otherHost = new TestParty("127.0.0.5");
         stream.setRemote(Side.B, b.rtpAddress(), b.rtcpAddress(), false);
     }
 
@@ -54,6 +56,7 @@ class RelayStreamTest {
         b.close();
         stranger.close();
         declaredOnly.close();
+        otherHost.close();
     }
 
     private byte[] sendFrom(TestParty party, int seq) throws IOException {
@@ -69,6 +72,96 @@ class RelayStreamTest {
         byte[] packet = sendFrom(a, 1);
         assertArrayEquals(packet, TestParty.receive(b.rtp));
         assertEquals(Optional.of(a.rtpAddress()), stream.latchedSource(Side.A));
+    }
+
+    @Test
+    void afterLatchingStrangersOnAnotherPortOrAnotherAddressAreNeitherForwardedNorTapped() throws IOException {
+        stream.setRemote(Side.A, a.rtpAddress(), a.rtcpAddress(), false);
+        byte[] first = sendFrom(a, 1);
+        assertArrayEquals(first, TestParty.receive(b.rtp));
+        for (int seq = 100; seq < 110; seq++) {
+            sendFrom(stranger, seq); // 127.0.0.1, another port
+            sendFrom(otherHost, seq + 100); // 127.0.0.5
+            TestParty.send(otherHost.rtcp, RtpPackets.rtcpReceiverReport(0x5), stream.localRtcp(Side.A));
+        }
+        byte[] last = sendFrom(a, 2);
+        assertArrayEquals(last, TestParty.receive(b.rtp), "the next thing B gets is A's next packet");
+        assertNull(TestParty.receiveFrom(b.rtcp, 100), "no stranger's RTCP either");
+        Await.until("strangers counted", 2000, () -> stream.counters(Side.A).droppedStranger() == 30);
+        Await.until("tapped", 2000, () -> tap.seen.size() == 2);
+        assertArrayEquals(first, tap.seen.get(0).data());
+        assertArrayEquals(last, tap.seen.get(1).data(), "the recorder saw A's packets and nothing else");
+        assertEquals(2, stream.counters(Side.A).rtpPackets());
+        assertEquals(0, stream.counters(Side.A).ssrcChanges());
+    }
+
+    @Test
+    void aStrangerThatSendsFirstLosesTheLatchToTheDeclaredSource() throws IOException {
+        stream.setRemote(Side.A, a.rtpAddress(), a.rtcpAddress(), false);
+        byte[] bleed = sendFrom(otherHost, 1);
+        assertArrayEquals(bleed, TestParty.receive(b.rtp), "provisional: A could be behind a NAT");
+        assertEquals(Optional.of(otherHost.rtpAddress()), stream.latchedSource(Side.A));
+
+        byte[] fromA = sendFrom(a, 2);
+        assertArrayEquals(fromA, TestParty.receive(b.rtp), "the declared source takes the latch over");
+        assertEquals(Optional.of(a.rtpAddress()), stream.latchedSource(Side.A));
+        byte[] toA = RtpPackets.rtp(1, 1, 0xb, 40);
+        TestParty.send(b.rtp, toA, stream.localRtp(Side.B));
+        assertArrayEquals(toA, TestParty.receive(a.rtp), "B's media goes to A again");
+        assertNull(TestParty.receiveFrom(otherHost.rtp, 100), "and no longer to the stranger");
+
+        sendFrom(otherHost, 3);
+        byte[] next = sendFrom(a, 4);
+        assertArrayEquals(next, TestParty.receive(b.rtp));
+        Await.until("the stranger is a stranger now", 2000, () -> stream.counters(Side.A).droppedStranger() == 1);
+    }
+
+    @Test
+    void theDeclaredSourceWinsEvenAfterTheWindowSoAStrangerCannotLockThePartyOut() throws IOException {
+        stream.setRemote(Side.A, a.rtpAddress(), a.rtcpAddress(), false);
+        sendFrom(otherHost, 1);
+        TestParty.receive(b.rtp);
+        time.advanceMillis(5 * WINDOW_MILLIS); // the party's phone starts sending late
+        byte[] fromA = sendFrom(a, 2);
+        assertArrayEquals(fromA, TestParty.receive(b.rtp));
+        assertEquals(Optional.of(a.rtpAddress()), stream.latchedSource(Side.A));
+        sendFrom(otherHost, 3);
+        sendFrom(stranger, 4);
+        Await.until("both strangers counted", 2000, () -> stream.counters(Side.A).droppedStranger() == 2);
+        assertNull(TestParty.receiveFrom(b.rtp, 100));
+    }
+
+    @Test
+    void aPacketWithAnotherCallsSsrcFromTheLatchedSourceStaysInThisCallAndFromAStrangerIsDropped()
+            throws IOException, PortsExhaustedException {
+        RecordingTaps.Collecting otherTap = new RecordingTaps.Collecting();
+        RelaySession otherCall = relay.openSession("other-call", (s, idle) -> { });
+        otherCall.setTap(otherTap);
+        RelayStream other = otherCall.stream(0, "audio");
+        try (TestParty c = new TestParty(); TestParty d = new TestParty()) {
+            other.setRemote(Side.A, c.rtpAddress(), c.rtcpAddress(), false);
+            other.setRemote(Side.B, d.rtpAddress(), d.rtcpAddress(), false);
+            int otherCallsSsrc = 0xc0ffee;
+            TestParty.send(c.rtp, RtpPackets.rtp(1, 160, otherCallsSsrc, 40), other.localRtp(Side.A));
+            TestParty.receive(d.rtp);
+
+            stream.setRemote(Side.A, a.rtpAddress(), a.rtcpAddress(), false);
+            sendFrom(a, 1);
+            TestParty.receive(b.rtp);
+            byte[] spoofed = RtpPackets.rtp(2, 320, otherCallsSsrc, 40);
+            TestParty.send(a.rtp, spoofed, stream.localRtp(Side.A));
+            assertArrayEquals(spoofed, TestParty.receive(b.rtp), "from A's latched source it is A's packet");
+            TestParty.send(otherHost.rtp, RtpPackets.rtp(3, 480, otherCallsSsrc, 40), stream.localRtp(Side.A));
+            TestParty.send(otherHost.rtp, RtpPackets.rtp(3, 480, otherCallsSsrc, 40), other.localRtp(Side.A));
+            Await.until("strangers counted", 2000, () -> stream.counters(Side.A).droppedStranger() == 1
+                    && other.counters(Side.A).droppedStranger() == 1);
+            assertEquals(1, stream.counters(Side.A).ssrcChanges(), "counted as an SSRC change in this call");
+            assertEquals(0, other.counters(Side.A).ssrcChanges());
+            assertEquals(1, other.counters(Side.A).rtpPackets(), "the other call got nothing more");
+            assertNull(TestParty.receiveFrom(d.rtp, 100));
+            Await.until("tapped", 2000, () -> tap.seen.size() == 2);
+            assertEquals(1, otherTap.seen.size(), "the other call's recorder saw only its own packet");
+        }
     }
 
     @Test

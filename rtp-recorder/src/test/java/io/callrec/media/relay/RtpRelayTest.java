@@ -155,18 +155,101 @@ class RtpRelayTest {
         byte[] valid = RtpPackets.rtp(5, 800, 0xa, 160);
         TestParty.send(a.rtp, valid, stream.localRtp(Side.A));
         assertArrayEquals(valid, TestParty.receive(b.rtp), "the first thing B gets is the valid packet");
-        Await.until("malformed counted", 2000, () -> stream.counters(Side.A).droppedMalformed() == 7
-                && relay.totals().packets() == 1);
-        assertEquals(7, relay.totals().droppedMalformed());
+        Await.until("malformed counted", 2000, () -> stream.counters(Side.A).droppedMalformed() == 6
+                && stream.counters(Side.A).droppedOversized() == 1 && relay.totals().packets() == 1);
+        assertEquals(6, relay.totals().droppedMalformed());
+        assertEquals(1, relay.totals().droppedOversized(), "the 65000-byte one");
         assertEquals(0, relay.totals().errors());
     }
 
     @Test
-    void forwardsAValidPacketOfAlmost64KiBUnchanged() throws IOException {
+    void truncatedRtpHeadersAreDroppedBeforeTheTapAndCounted() throws IOException {
         declareBoth();
-        byte[] big = RtpPackets.rtp(9, 9, 0xa, 65000 - 12);
-        TestParty.send(a.rtp, big, stream.localRtp(Side.A));
-        assertArrayEquals(big, TestParty.receive(b.rtp));
+        RecordingTaps.Collecting tap = new RecordingTaps.Collecting();
+        session.setTap(tap);
+        byte[] eleven = java.util.Arrays.copyOf(RtpPackets.rtp(1, 1, 0xa, 0), 11);
+        byte[] csrcBeyond = RtpPackets.rtp(2, 2, 0xa, 4);
+        csrcBeyond[0] = (byte) 0x8f; // 15 CSRCs: 60 bytes announced, 4 there
+        byte[] extensionBeyond = RtpPackets.rtp(3, 3, 0xa, 8);
+        extensionBeyond[0] = (byte) 0x90;
+        java.nio.ByteBuffer.wrap(extensionBeyond).putShort(14, (short) 0xffff);
+        byte[] paddingBeyond = RtpPackets.rtp(4, 4, 0xa, 8);
+        paddingBeyond[0] = (byte) 0xa0;
+        paddingBeyond[paddingBeyond.length - 1] = (byte) 200;
+        for (byte[] bad : new byte[][] {eleven, csrcBeyond, extensionBeyond, paddingBeyond}) {
+            TestParty.send(a.rtp, bad, stream.localRtp(Side.A));
+        }
+        byte[] valid = RtpPackets.rtp(5, 5, 0xa, 8);
+        TestParty.send(a.rtp, valid, stream.localRtp(Side.A));
+        assertArrayEquals(valid, TestParty.receive(b.rtp), "none of the four was forwarded");
+        Await.until("tapped", 2000, () -> tap.seen.size() == 1);
+        assertArrayEquals(valid, tap.seen.get(0).data(), "the tap (the recorder) never saw them");
+        assertEquals(4, stream.counters(Side.A).droppedMalformed());
+        assertEquals(1, stream.counters(Side.A).rtpPackets());
+        assertTrue(stream.latchedSource(Side.A).isPresent());
+    }
+
+    @Test
+    void datagramsAboveTheSizeLimitAreDroppedAndCountedOnRtpAndRtcpPortsAndTheRelayGoesOn() throws IOException {
+        declareBoth();
+        int limit = PacketForwarder.MAX_PACKET_BYTES;
+        byte[] largest = RtpPackets.rtp(1, 1, 0xa, limit - 12);
+        TestParty.send(a.rtp, largest, stream.localRtp(Side.A));
+        assertArrayEquals(largest, TestParty.receive(b.rtp), "the largest datagram relayed goes through unchanged");
+        int[] sizes = {limit + 1, 16_000, 65_507};
+        for (int size : sizes) {
+            TestParty.send(a.rtp, RtpPackets.rtp(2, 2, 0xa, size - 12), stream.localRtp(Side.A));
+            byte[] rtcp = java.util.Arrays.copyOf(RtpPackets.rtcpReceiverReport(0xa), size);
+            TestParty.send(a.rtcp, rtcp, stream.localRtcp(Side.A));
+            TestParty.send(b.rtcp, rtcp, stream.localRtcp(Side.B));
+        }
+        byte[] after = RtpPackets.rtp(3, 3, 0xa, 160);
+        TestParty.send(a.rtp, after, stream.localRtp(Side.A));
+        assertArrayEquals(after, TestParty.receive(b.rtp), "nothing oversized was forwarded, and the relay goes on");
+        Await.until("oversized counted", 2000, () -> relay.totals().droppedOversized() == 3 * sizes.length);
+        assertEquals(2 * sizes.length, stream.counters(Side.A).droppedOversized());
+        assertEquals(sizes.length, stream.counters(Side.B).droppedOversized());
+        assertEquals(null, TestParty.receiveFrom(a.rtcp, 200), "nothing reached A's RTCP");
+        assertEquals(null, TestParty.receiveFrom(b.rtcp, 10), "nothing reached B's RTCP");
+        assertEquals(2, relay.totals().packets());
+        assertEquals(0, relay.totals().errors());
+    }
+
+    @Test
+    void packetsToPortsOfAnEndedCallOrToPortsNeverHandedOutGoNowhere() throws Exception {
+        declareBoth();
+        byte[] first = RtpPackets.rtp(1, 1, 0xa, 40);
+        TestParty.send(a.rtp, first, stream.localRtp(Side.A));
+        assertArrayEquals(first, TestParty.receive(b.rtp));
+        java.util.List<java.net.InetSocketAddress> ended = java.util.List.of(stream.localRtp(Side.A),
+                stream.localRtcp(Side.A), stream.localRtp(Side.B), stream.localRtcp(Side.B));
+        session.close();
+        RelayTotals before = relay.totals();
+        java.util.List<java.net.InetSocketAddress> targets = new java.util.ArrayList<>(ended);
+        targets.add(new java.net.InetSocketAddress("127.0.0.1", BASE + 198)); // in the range, never handed out
+        for (java.net.InetSocketAddress target : targets) {
+            for (int i = 0; i < 5; i++) {
+                TestParty.send(a.rtp, RtpPackets.rtp(10 + i, 10 + i, 0xa, 40), target);
+                TestParty.send(b.rtp, RtpPackets.rtp(10 + i, 10 + i, 0xb, 40), target);
+            }
+        }
+        for (java.net.InetSocketAddress port : ended) {
+            try (java.nio.channels.DatagramChannel probe = java.nio.channels.DatagramChannel.open()) {
+                probe.bind(port); // nobody holds the port any more: the kernel had nowhere to deliver
+            }
+        }
+        assertEquals(null, TestParty.receiveFrom(b.rtp, 300), "nothing reached B");
+        assertEquals(null, TestParty.receiveFrom(a.rtp, 10), "nothing reached A");
+        assertEquals(before, relay.totals(), "the relay saw none of it");
+
+        RelayStream next = relay.openSession("call-2", IGNORE).stream(0, "audio");
+        assertTrue(!ended.contains(next.localRtp(Side.A)) && !ended.contains(next.localRtp(Side.B)),
+                "released ports go to the back of the queue");
+        next.setRemote(Side.A, a.rtpAddress(), a.rtcpAddress(), false);
+        next.setRemote(Side.B, b.rtpAddress(), b.rtcpAddress(), false);
+        byte[] packet = RtpPackets.rtp(1, 1, 0xa, 40);
+        TestParty.send(a.rtp, packet, next.localRtp(Side.A));
+        assertArrayEquals(packet, TestParty.receive(b.rtp), "the next call works");
     }
 
     @Test

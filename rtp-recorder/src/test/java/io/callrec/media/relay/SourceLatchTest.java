@@ -14,6 +14,8 @@ class SourceLatchTest {
     private static final InetSocketAddress DECLARED_RTCP = new InetSocketAddress("127.0.0.2", 4001);
     private static final InetSocketAddress NAT = new InetSocketAddress("127.0.0.1", 50000);
     private static final InetSocketAddress OTHER = new InetSocketAddress("127.0.0.1", 50002);
+    private static final InetSocketAddress SAME_HOST = new InetSocketAddress("127.0.0.2", 50004);
+    private static final InetSocketAddress STRANGER_HOST = new InetSocketAddress("127.0.0.5", 4000);
     private static final long WINDOW_END = 1_000;
 
     private final SourceLatch latch = new SourceLatch(DECLARED, DECLARED_RTCP, WINDOW_END);
@@ -26,12 +28,42 @@ class SourceLatchTest {
     }
 
     @Test
-    void withinTheWindowTheFirstSourceLatchesAndOthersAreStrangers() {
+    void withinTheWindowTheFirstSourceLatchesAndOthersOfItsRankAreStrangers() {
         assertTrue(latch.admit(NAT, false, WINDOW_END - 1));
         assertTrue(latch.admit(NAT, false, WINDOW_END + 100));
         assertFalse(latch.admit(OTHER, false, WINDOW_END - 1));
-        assertFalse(latch.admit(DECLARED, false, WINDOW_END - 1), "first come wins, even over the declared address");
+        assertFalse(latch.admit(STRANGER_HOST, false, WINDOW_END - 1));
         assertEquals(NAT, latch.rtpSource());
+    }
+
+    @Test
+    void theDeclaredAddressTakesTheLatchOverFromAStrangerThatCameFirst() {
+        assertTrue(latch.admit(STRANGER_HOST, false, 0), "provisionally: the party may be behind a NAT");
+        assertTrue(latch.admit(DECLARED, false, 1));
+        assertEquals(DECLARED, latch.rtpSource());
+        assertFalse(latch.admit(STRANGER_HOST, false, 2), "the stranger is dropped from then on");
+        assertFalse(latch.admit(SAME_HOST, false, 3), "nothing takes the declared address's latch over");
+        assertTrue(latch.admit(DECLARED, false, WINDOW_END + 10));
+    }
+
+    @Test
+    void theDeclaredAddressWinsEvenAfterTheWindowSoAStrangerCannotLockThePartyOut() {
+        assertTrue(latch.admit(STRANGER_HOST, false, WINDOW_END - 1));
+        assertFalse(latch.admit(SAME_HOST, false, WINDOW_END + 1), "after the window only the declared one");
+        assertTrue(latch.admit(DECLARED, false, WINDOW_END + 1));
+        assertEquals(DECLARED, latch.rtpSource());
+        assertFalse(latch.admit(STRANGER_HOST, false, WINDOW_END + 2));
+    }
+
+    @Test
+    void theDeclaredHostOnAnotherPortOutranksAnotherHost() {
+        assertTrue(latch.admit(STRANGER_HOST, false, 0));
+        assertTrue(latch.admit(SAME_HOST, false, 1), "a NAT that kept the IP but not the port");
+        assertEquals(SAME_HOST, latch.rtpSource());
+        assertFalse(latch.admit(STRANGER_HOST, false, 2));
+        assertFalse(latch.admit(new InetSocketAddress("127.0.0.2", 4002), false, 3), "equal rank: first wins");
+        assertTrue(latch.admit(DECLARED, false, 4));
+        assertEquals(DECLARED, latch.rtpSource());
     }
 
     @Test
@@ -40,6 +72,24 @@ class SourceLatchTest {
         assertFalse(latch.admit(OTHER, false, WINDOW_END + 1));
         assertNull(latch.rtpSource());
         assertTrue(latch.admit(DECLARED, false, WINDOW_END + 2));
+    }
+
+    @Test
+    void rtcpRanksAgainstTheDeclaredRtcpAddress() {
+        assertTrue(latch.admit(STRANGER_HOST, true, 0));
+        assertTrue(latch.admit(DECLARED_RTCP, true, 1));
+        assertEquals(DECLARED_RTCP, latch.rtcpSource());
+        assertFalse(latch.admit(DECLARED, true, 2), "the RTP address is not the RTCP one");
+        assertNull(latch.rtpSource());
+    }
+
+    @Test
+    void onceRtpIsLatchedRtcpFromAnotherHostIsAStrangerEvenWhileLearning() {
+        assertTrue(latch.admit(NAT, false, 0));
+        assertFalse(latch.admit(STRANGER_HOST, true, 1), "127.0.0.5: neither the RTP source's host nor declared");
+        assertTrue(latch.admit(new InetSocketAddress("127.0.0.1", 50001), true, 2), "the NAT's RTCP mapping");
+        assertTrue(latch.admit(DECLARED_RTCP, true, 3), "the declared RTCP address still takes over");
+        assertEquals(DECLARED_RTCP, latch.rtcpSource());
     }
 
     @Test

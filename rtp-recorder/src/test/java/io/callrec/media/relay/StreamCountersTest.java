@@ -138,10 +138,21 @@ class StreamCountersTest {
         counters.countStranger();
         counters.countStranger();
         counters.countMalformed();
+        counters.countOversized();
         time.advanceMillis(1500);
         StreamCounters.Snapshot snapshot = counters.snapshot();
         assertEquals(new StreamCounters.Snapshot(2, 344, 1, 3, 1, null, 0,
-                FakeTime.EPOCH.minusMillis(1500), 2, 1), snapshot);
+                FakeTime.EPOCH.minusMillis(1500), 2, 1, 1, 0), snapshot);
         assertEquals(Instant.parse("2025-12-31T23:59:58.500Z"), counters.lastSeen().orElseThrow());
+    }
+
+    @Test
+    void countsEachChangeOfSsrcButNotTheFirstSource() {
+        receive(1, 2);
+        assertEquals(0, counters.ssrcChanges());
+        counters.onRtp(500, 0, 0xbad, 172, time.now());
+        counters.onRtp(3, 480, SSRC, 172, time.now());
+        assertEquals(2, counters.ssrcChanges(), "to the other SSRC and back");
+        assertEquals(4, counters.rtpPackets());
     }
 }

@@ -570,4 +570,23 @@ class MatroskaWriterTest {
         assertTrue(allocated < 64 * 1024, allocated + " bytes allocated for 15 000 frames");
         w.close();
     }
+
+    @Test
+    void aDiskFullWhileClosingLeavesTheFileCutBackToItsLastWholeCluster() throws IOException {
+        MatroskaWriter w = writer(options());
+        w.addTrack(AUDIO, "a");
+        writeAudio(w, 1, 0, 6000);
+        w.flush();
+        long whole = w.bytesWritten();
+        long framesOnDisk = w.framesWritten();
+        writeAudio(w, 1, 6000, 9000);
+        channel.room(whole + 100); // part of the next cluster fits, then the disk is full
+        assertThrows(IOException.class, w::close);
+        byte[] file = channel.toByteArray();
+        assertEquals(whole, file.length, "cut back to the end of the last whole cluster");
+        List<Written> blocks = blocks(EbmlReader.segment(file));
+        assertEquals(framesOnDisk, blocks.size(), "every frame of the clusters written before the disk filled");
+        assertEquals(0, blocks.get(0).timeMs());
+        assertTrue(framesOnDisk >= 250, "5.5 s of 20 ms frames: " + framesOnDisk);
+    }
 }

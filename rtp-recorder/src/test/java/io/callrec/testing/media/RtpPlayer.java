@@ -241,6 +241,19 @@ public final class RtpPlayer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Sends a datagram of the caller's own from this stream's RTP socket to its destination, at once (also while
+         * playing): what the phone itself, or someone spoofing its address, would send. Not in the play report.
+         */
+        public void sendRtp(ByteBuffer datagram) throws IOException {
+            rtpChannel.send(datagram, rtpDestination);
+        }
+
+        /** Like {@link #sendRtp}, from the RTCP socket to the RTCP destination (both the RTP ones with rtcp-mux). */
+        public void sendRtcp(ByteBuffer datagram) throws IOException {
+            rtcpChannel.send(datagram, rtcpDestination);
+        }
+
         /** RTCP datagrams that arrived at this stream's sockets so far (the first {@value #MAX_RECEIVED}). */
         public List<byte[]> receivedRtcp() {
             synchronized (receivedRtcp) {
