@@ -1,7 +1,12 @@
 package io.callrec.sip;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gov.nist.javax.sip.parser.MessageParser;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +20,21 @@ class SanitizingParserFactoryTest {
     @Test
     void longTextIsCut() {
         assertTrue(SanitizingParserFactory.printable("x".repeat(500)).length() <= 80);
+    }
+
+    @Test
+    void theParsersCharArrayIdentityIsDropped() {
+        assertEquals("ID expected", SanitizingParserFactory.printable("[C@6e1e2bc ID expected"));
+    }
+
+    @Test
+    void everyParsedRequestGoesThroughTheWireChecks() throws Exception {
+        MessageParser parser = new SanitizingParserFactory().createMessageParser(null);
+        byte[] twoTo = ("OPTIONS sip:u@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK-1\r\n"
+                + "To: <sip:u@example.com>\r\nt: <sip:v@example.com>\r\nFrom: <sip:c@example.net>;tag=1\r\n"
+                + "Call-ID: c1\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        ParseException e = assertThrows(ParseException.class, () -> parser.parseSIPMessage(twoTo, true, false, null));
+        assertEquals("more than one To header", e.getMessage());
     }
 
     @Test
