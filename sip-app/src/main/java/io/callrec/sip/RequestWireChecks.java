@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -87,7 +88,7 @@ final class RequestWireChecks {
     }
 
     private static void rejectRepeatedSingleValued(List<String> names) throws ParseException {
-        Map<String, Integer> seen = new java.util.HashMap<>();
+        Map<String, Integer> seen = new HashMap<>();
         for (String name : names) {
             String canonical = SINGLE_VALUED.get(name);
             if (canonical != null && seen.merge(canonical, 1, Integer::sum) > 1) {

@@ -1,5 +1,6 @@
 package io.callrec.sip;
 
+import gov.nist.javax.sip.header.RequestLine;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.parser.MessageParser;
@@ -36,12 +37,26 @@ public final class SanitizingParserFactory implements MessageParserFactory {
         try {
             SIPMessage message = parser.parseSIPMessage(bytes, readBody, strict, listener);
             if (message instanceof SIPRequest request) {
-                // readBody is true exactly when the stack hands over a whole datagram (UDP); streams come in parts.
-                RequestWireChecks.check(bytes, readBody, request);
+                refuseOrRepair(bytes, readBody, request, listener);
             }
             return message;
         } catch (ParseException e) {
             throw new ParseException(printable(e.getMessage()), e.getErrorOffset());
+        }
+    }
+
+    private static void refuseOrRepair(byte[] bytes, boolean readBody, SIPRequest request,
+                                       ParseExceptionListener listener) throws ParseException {
+        try {
+            // readBody is true exactly when the stack hands over a whole datagram (UDP); streams come in parts.
+            RequestWireChecks.check(bytes, readBody, request);
+        } catch (ParseException refused) {
+            if (listener != null) {
+                // The channel then treats it as its own parser's error in the request line: over UDP the stack
+                // answers 400, over TCP the connection is closed (left alone, a stream would just skip it).
+                listener.handleException(refused, request, RequestLine.class, request.getFirstLine(), null);
+            }
+            throw refused;
         }
     }
 

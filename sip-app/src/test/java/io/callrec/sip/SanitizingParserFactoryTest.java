@@ -4,9 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gov.nist.javax.sip.header.RequestLine;
 import gov.nist.javax.sip.parser.MessageParser;
+import gov.nist.javax.sip.parser.ParseExceptionListener;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +39,14 @@ class SanitizingParserFactoryTest {
                 + "Call-ID: c1\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
         ParseException e = assertThrows(ParseException.class, () -> parser.parseSIPMessage(twoTo, true, false, null));
         assertEquals("more than one To header", e.getMessage());
+        // The channel hears of it as of a broken request line, which is what closes a TCP connection.
+        List<Class<?>> told = new ArrayList<>();
+        ParseExceptionListener channel = (ex, message, headerClass, header, text) -> {
+            told.add(headerClass);
+            throw ex;
+        };
+        assertThrows(ParseException.class, () -> parser.parseSIPMessage(twoTo, false, false, channel));
+        assertEquals(List.of(RequestLine.class), told);
     }
 
     @Test
