@@ -3,6 +3,7 @@ package io.callrec.it.support;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
@@ -56,7 +57,7 @@ class TortureWireTest {
                         "127.0.0.1:40000", ".3");
                 String text = new String(sent, StandardCharsets.ISO_8859_1);
                 if (c.rewrites().contains(TortureCase.SENT_BY)) {
-                    assertEquals(true, text.contains("/" + transport.toUpperCase() + "\r\n    127.0.0.1:40000")
+                    assertTrue(text.contains("/" + transport.toUpperCase() + "\r\n    127.0.0.1:40000")
                             || text.contains("/" + transport.toUpperCase() + " 127.0.0.1:40000"), c + " " + transport);
                 }
             }
