@@ -154,7 +154,11 @@ public final class B2bua implements SipListenerExt {
             }
             Dialog dialog = evt.getDialog();
             String toTag = ((ToHeader) req.getHeader(ToHeader.NAME)).getTag();
-            if (Request.CANCEL.equals(method)) {
+            Optional<Response> refusal = toTag == null && !Request.CANCEL.equals(method)
+                    ? RequestAdmission.refusal(req) : Optional.empty();
+            if (refusal.isPresent()) {
+                st.sendResponse(refusal.get());
+            } else if (Request.CANCEL.equals(method)) {
                 onCancel(st, req);
             } else if (toTag != null) {
                 Leg leg = dialog == null ? null : (Leg) dialog.getApplicationData();
@@ -196,6 +200,11 @@ public final class B2bua implements SipListenerExt {
             return null;
         } catch (TransactionUnavailableException e) {
             log.warn("no server transaction for {}: {}", evt.getRequest().getMethod(), e.getMessage());
+            try {
+                sip.provider().sendResponse(RequestAdmission.withoutTransaction(evt.getRequest(), e.getMessage()));
+            } catch (SipException unsent) {
+                log.debug("stateless 400 not sent: {}", unsent.getMessage());
+            }
             return null;
         }
     }

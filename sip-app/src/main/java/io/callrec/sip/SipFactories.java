@@ -52,6 +52,16 @@ public final class SipFactories {
         }
     }
 
+    /** {@code response} with {@code reason} as its reason phrase (plain text the caller made, never the peer's). */
+    public static Response withReason(Response response, String reason) {
+        try {
+            response.setReasonPhrase(reason);
+        } catch (ParseException e) {
+            throw new IllegalStateException("reason phrase is plain text", e);
+        }
+        return response;
+    }
+
     /** 64 random bits in hex, enough for a To or From tag (RFC 3261 19.3 asks for 32). */
     public static String newTag() {
         byte[] bytes = new byte[8];

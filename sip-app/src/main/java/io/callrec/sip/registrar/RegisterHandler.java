@@ -69,7 +69,11 @@ public final class RegisterHandler {
             return response;
         }
         URI toUri = ((ToHeader) request.getHeader(ToHeader.NAME)).getAddress().getURI();
-        if (!(toUri instanceof SipURI to) || to.getUser() == null || to.getUser().isEmpty()) {
+        if (!(toUri instanceof SipURI to)) {
+            // RFC 4475 3.3.4: an address-of-record is a SIP or SIPS URI, so anything else is a malformed REGISTER.
+            return withReason(SipFactories.response(Response.BAD_REQUEST, request), "Bad Request (To must be a SIP URI)");
+        }
+        if (to.getUser() == null || to.getUser().isEmpty()) {
             return withReason(SipFactories.response(Response.NOT_FOUND, request), "Not Found (To must be sip:user@domain)");
         }
         if (authenticatedUser.isPresent() && !authenticatedUser.get().equals(to.getUser())) {
@@ -189,11 +193,6 @@ public final class RegisterHandler {
     }
 
     private static Response withReason(Response response, String reason) {
-        try {
-            response.setReasonPhrase(reason);
-        } catch (ParseException e) {
-            throw new IllegalStateException("reason phrase is plain text", e);
-        }
-        return response;
+        return SipFactories.withReason(response, reason);
     }
 }

@@ -222,6 +222,7 @@ public final class CallrecProcess implements AutoCloseable {
     /** Ports and paths of a server to start; every port defaults to a free one. */
     public static final class Builder {
         private final Path logDir;
+        private String sipHost = "127.0.0.1";
         private Path jar;
         private List<String> launcher;
         private int sipPort;
@@ -252,6 +253,15 @@ public final class CallrecProcess implements AutoCloseable {
          */
         public Builder launcher(List<String> command) {
             this.launcher = List.copyOf(command);
+            return this;
+        }
+
+        /**
+         * {@code --sip-host}; default 127.0.0.1. Another host needs {@code --http-host 127.0.0.1} among the args,
+         * as {@code /health} is asked on 127.0.0.1.
+         */
+        public Builder sipHost(String host) {
+            this.sipHost = Objects.requireNonNull(host, "host");
             return this;
         }
 
@@ -373,7 +383,7 @@ public final class CallrecProcess implements AutoCloseable {
                 cmd.addAll(jvmArgs);
                 cmd.addAll(List.of("-jar", jarFile.toString()));
             }
-            cmd.addAll(List.of("--sip-host", "127.0.0.1", "--sip-port", Integer.toString(sipPort),
+            cmd.addAll(List.of("--sip-host", sipHost, "--sip-port", Integer.toString(sipPort),
                     "--rtp-ports", rtpPorts.toString(), "--http-port", Integer.toString(httpPort)));
             if (storageFlag) {
                 cmd.addAll(List.of("--storage", "file:" + dataDir.toAbsolutePath()));

@@ -44,6 +44,7 @@ public final class SipProbe implements AutoCloseable {
             Pattern.compile("^(?:Content-Length|l)[ \\t]*:[ \\t]*(\\d+)", Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
     private static final int MAX_DATAGRAM = 65_535;
 
+    private final InetAddress host;
     private final int serverPort;
     private final DatagramSocket udp;
     private final Socket tcp;
@@ -51,7 +52,8 @@ public final class SipProbe implements AutoCloseable {
     private boolean tcpClosedByServer;
     private IOException closeReason;
 
-    private SipProbe(int serverPort, DatagramSocket udp, Socket tcp) {
+    private SipProbe(InetAddress host, int serverPort, DatagramSocket udp, Socket tcp) {
+        this.host = host;
         this.serverPort = serverPort;
         this.udp = udp;
         this.tcp = tcp;
@@ -59,8 +61,13 @@ public final class SipProbe implements AutoCloseable {
 
     /** A UDP socket on 127.0.0.1 sending to {@code 127.0.0.1:serverPort}. */
     public static SipProbe udp(int serverPort) {
+        return udp(LOOPBACK, serverPort);
+    }
+
+    /** A UDP socket on {@code host} (a loopback address, e.g. ::1) sending to {@code host:serverPort}. */
+    public static SipProbe udp(InetAddress host, int serverPort) {
         try {
-            return new SipProbe(serverPort, new DatagramSocket(new InetSocketAddress(LOOPBACK, 0)), null);
+            return new SipProbe(host, serverPort, new DatagramSocket(new InetSocketAddress(host, 0)), null);
         } catch (SocketException e) {
             throw new UncheckedIOException(e);
         }
@@ -68,13 +75,19 @@ public final class SipProbe implements AutoCloseable {
 
     /** A TCP connection to {@code 127.0.0.1:serverPort} (connected within 5 s or an exception). */
     public static SipProbe tcp(int serverPort) {
+        return tcp(LOOPBACK, serverPort);
+    }
+
+    /** A TCP connection from and to {@code host} (a loopback address), port {@code serverPort}. */
+    public static SipProbe tcp(InetAddress host, int serverPort) {
         Socket socket = new Socket();
         try {
-            socket.connect(new InetSocketAddress(LOOPBACK, serverPort), 5_000);
-            return new SipProbe(serverPort, null, socket);
+            socket.bind(new InetSocketAddress(host, 0));
+            socket.connect(new InetSocketAddress(host, serverPort), 5_000);
+            return new SipProbe(host, serverPort, null, socket);
         } catch (IOException e) {
             closeQuietly(socket);
-            throw new UncheckedIOException("cannot connect to 127.0.0.1:" + serverPort, e);
+            throw new UncheckedIOException("cannot connect to " + hostLiteral(host) + ":" + serverPort, e);
         }
     }
 
@@ -88,11 +101,21 @@ public final class SipProbe implements AutoCloseable {
             socket = context.getSocketFactory().createSocket();
             socket.connect(new InetSocketAddress(LOOPBACK, serverPort), 5_000);
             ((SSLSocket) socket).startHandshake();
-            return new SipProbe(serverPort, null, socket);
+            return new SipProbe(LOOPBACK, serverPort, null, socket);
         } catch (IOException e) {
             closeQuietly(socket);
             throw new UncheckedIOException("no TLS connection to 127.0.0.1:" + serverPort, e);
         }
+    }
+
+    /** This probe's address as a URI or Via writes it: {@code 127.0.0.1}, {@code [::1]}. */
+    public String hostLiteral() {
+        return hostLiteral(host);
+    }
+
+    private static String hostLiteral(InetAddress address) {
+        String a = address.getHostAddress();
+        return a.indexOf(':') >= 0 ? "[" + a.replaceFirst("%.*", "") + "]" : a;
     }
 
     /** {@code UDP}, {@code TCP} or {@code TLS}, as written in a Via header. */
@@ -115,7 +138,8 @@ public final class SipProbe implements AutoCloseable {
 
     /** A well-formed request from this socket, to be changed before sending. */
     public RequestText request(String method) {
-        return new RequestText(method, "sip:probe-target@127.0.0.1:" + serverPort, transport(), localPort());
+        return new RequestText(method, "sip:probe-target@" + hostLiteral() + ":" + serverPort, transport(),
+                hostLiteral(), localPort());
     }
 
     public void send(RequestText request) {
@@ -130,13 +154,13 @@ public final class SipProbe implements AutoCloseable {
     public void send(byte[] bytes) {
         try {
             if (udp != null) {
-                udp.send(new DatagramPacket(bytes, bytes.length, new InetSocketAddress(LOOPBACK, serverPort)));
+                udp.send(new DatagramPacket(bytes, bytes.length, new InetSocketAddress(host, serverPort)));
             } else {
                 tcp.getOutputStream().write(bytes);
                 tcp.getOutputStream().flush();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("send to 127.0.0.1:" + serverPort + " over " + transport(), e);
+            throw new UncheckedIOException("send to " + hostLiteral() + ":" + serverPort + " over " + transport(), e);
         }
     }
 
@@ -307,16 +331,18 @@ public final class SipProbe implements AutoCloseable {
         private byte[] body = new byte[0];
         private Integer contentLength;
 
-        RequestText(String method, String requestUri, String transport, int localPort) {
+        RequestText(String method, String requestUri, String transport, String host, int localPort) {
             String random = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
             this.requestLine = method + " " + requestUri + " SIP/2.0";
-            header("Via", "SIP/2.0/" + transport + " 127.0.0.1:" + localPort + ";branch=z9hG4bK-probe-" + random + ";rport");
-            header("From", "<sip:probe@127.0.0.1:" + localPort + ">;tag=p" + random);
+            header("Via", "SIP/2.0/" + transport + " " + host + ":" + localPort + ";branch=z9hG4bK-probe-" + random
+                    + ";rport");
+            header("From", "<sip:probe@" + host + ":" + localPort + ">;tag=p" + random);
             header("To", "<" + requestUri + ">");
-            header("Call-ID", "probe-" + random + "@127.0.0.1");
+            header("Call-ID", "probe-" + random + "@" + host);
             header("CSeq", "1 " + method);
             header("Max-Forwards", "70");
-            header("Contact", "<sip:probe@127.0.0.1:" + localPort + ";transport=" + transport.toLowerCase(Locale.ROOT) + ">");
+            header("Contact", "<sip:probe@" + host + ":" + localPort + ";transport=" + transport.toLowerCase(Locale.ROOT)
+                    + ">");
         }
 
         /** Replaces the whole request line (e.g. {@code OPTIONS sip:x@127.0.0.1:5060 SIP/2.0}). */

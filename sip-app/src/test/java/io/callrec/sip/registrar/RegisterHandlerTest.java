@@ -134,6 +134,14 @@ class RegisterHandlerTest {
     }
 
     @Test
+    void toThatIsNotASipUriGets400() throws Exception {
+        // RFC 4475 3.3.4 (unksm2): an address-of-record is a SIP or SIPS URI.
+        Request isbn = parse(registerText("isbn:2983792873", 1, "Contact: <sip:x@10.0.0.1>"));
+        assertEquals(400, handler.handle(isbn, SOURCE, "UDP").getStatusCode());
+        assertEquals(0, registrar.count());
+    }
+
+        @Test
     void ipv6AorDomainIsStoredWithoutBrackets() throws Exception {
         Request r = parse(registerText("sip:bob@[::1]:5320", 1, "Contact: <sip:bob@[::1]:5074>"));
         assertEquals(200, handler.handle(r, new InetSocketAddress("::1", 5074), "UDP").getStatusCode());
