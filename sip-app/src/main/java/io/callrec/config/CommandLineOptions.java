@@ -164,4 +164,33 @@ final class CommandLineOptions {
             description = "none | optional | required: client certificates on incoming TLS (default: optional"
                     + " with --tls-trust, else none).")
     String tlsClientAuth;
+    @Option(names = "--max-recordings", paramLabel = "N",
+            description = "Concurrent recordings; more get recording-error limit-reached (default: 200).")
+    String maxRecordings;
+
+    @Option(names = "--rate-limit-invite", paramLabel = "RATE[:BURST]",
+            description = "Initial INVITEs a second per source address; 0 = off (default: 50:100).")
+    String rateLimitInvite;
+
+    @Option(names = "--rate-limit-register", paramLabel = "RATE[:BURST]",
+            description = "REGISTERs a second per source address; 0 = off (default: 20:40).")
+    String rateLimitRegister;
+
+    @Option(names = "--rate-limit-options", paramLabel = "RATE[:BURST]",
+            description = "OPTIONS and other out-of-dialog requests a second per source address; 0 = off"
+                    + " (default: 20:40).")
+    String rateLimitOptions;
+
+    @Option(names = "--auth-lockout", paramLabel = "N/DURATION",
+            description = "Failed digest logins within DURATION that lock the user or source out; 0 = off"
+                    + " (default: 5/60s).")
+    String authLockout;
+
+    @Option(names = "--auth-lockout-time", paramLabel = "DURATION",
+            description = "How long a digest lockout lasts (default: 5m).")
+    String authLockoutTime;
+
+    @Option(names = "--max-tcp-connections", paramLabel = "N",
+            description = "SIP TCP connections accepted at once (default: 1000).")
+    String maxTcpConnections;
 }

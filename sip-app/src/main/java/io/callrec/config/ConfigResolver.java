@@ -52,6 +52,8 @@ final class ConfigResolver {
     private static final Duration MIN_CONSENT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration MAX_CONSENT_TIMEOUT = Duration.ofMinutes(10);
     private static final int MAX_PROMPT_CHARS = 300;
+    private static final Pattern RATE_LIMIT = Pattern.compile("(\\d{1,6})(?::(\\d{1,7}))?");
+    private static final Pattern AUTH_LOCKOUT = Pattern.compile("(\\d{1,6})/(\\S+)");
 
     private final Map<String, List<Setting>> settings;
 
@@ -98,7 +100,63 @@ final class ConfigResolver {
         return new ServerConfig(sipHost, sipPort, mediaHost, rtpPorts[0], rtpPorts[1], httpHost, httpPort,
                 publicUrl, storage, control, rawCapture, linkTtl, trustedPeers, drainTimeout, routes, upstream,
                 directRouting, users, realm, rtpTimeout, sessionExpires, minSe, maxCalls, dataDir,
-                digestAlgorithms, tls);
+                digestAlgorithms, tls, limits());
+    }
+
+    private LimitSettings limits() throws ConfigException {
+        LimitSettings d = LimitSettings.DEFAULTS;
+        int failures = d.authFailures();
+        Duration window = d.authWindow();
+        Optional<Setting> lockout = single("auth-lockout");
+        if (lockout.isPresent()) {
+            String text = lockout.get().text().trim();
+            Matcher m = AUTH_LOCKOUT.matcher(text);
+            if (text.equals("0")) {
+                failures = 0;
+            } else if (!m.matches() || Integer.parseInt(m.group(1)) < 1) {
+                throw lockout.get().problem("'" + text + "' is not FAILURES/DURATION (e.g. 5/60s) or 0");
+            } else {
+                failures = Integer.parseInt(m.group(1));
+                try {
+                    window = Durations.parse(m.group(2));
+                } catch (IllegalArgumentException e) {
+                    throw lockout.get().problem(e.getMessage());
+                }
+                if (window.isZero()) {
+                    throw lockout.get().problem("the window must be longer than 0");
+                }
+            }
+        }
+        Duration lockoutTime = duration("auth-lockout-time", d.authLockout());
+        if (lockoutTime.isZero()) {
+            throw single("auth-lockout-time").orElseThrow().problem("must be longer than 0");
+        }
+        return new LimitSettings(rateLimit("rate-limit-invite", d.invite()),
+                rateLimit("rate-limit-register", d.register()), rateLimit("rate-limit-options", d.options()),
+                failures, window, lockoutTime, positiveInt("max-recordings", d.maxRecordings()),
+                positiveInt("max-tcp-connections", d.maxTcpConnections()));
+    }
+
+    private RateLimit rateLimit(String key, RateLimit defaultValue) throws ConfigException {
+        Optional<Setting> setting = single(key);
+        if (setting.isEmpty()) {
+            return defaultValue;
+        }
+        String text = setting.get().text().trim();
+        Matcher m = RATE_LIMIT.matcher(text);
+        if (!m.matches()) {
+            throw setting.get().problem("'" + text + "' is not RATE or RATE:BURST (e.g. 50 or 50:100), or 0 for off");
+        }
+        int rate = Integer.parseInt(m.group(1));
+        if (m.group(2) == null) {
+            return RateLimit.of(rate);
+        }
+        int burst = Integer.parseInt(m.group(2));
+        if (rate == 0 || burst < 1) {
+            throw setting.get().problem("'" + text + "': a limit needs a rate and a burst of at least 1 (0 alone"
+                    + " turns it off)");
+        }
+        return new RateLimit(rate, burst);
     }
 
     private Optional<Setting> single(String key) {

@@ -10,6 +10,7 @@ import io.callrec.media.relay.RtpRelay;
 import io.callrec.sip.B2bua;
 import io.callrec.sip.CallPolicy;
 import io.callrec.sip.SipServer;
+import io.callrec.sip.limits.SipLimits;
 import io.callrec.sip.registrar.Registrar;
 import io.callrec.record.FinishedRecording;
 import io.callrec.record.Recorder;
@@ -45,8 +46,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -66,6 +67,7 @@ public final class CallrecServer implements AutoCloseable {
     private final RtpRelay relay;
     private final SipServer sip;
     private final Registrar registrar;
+    private final SipLimits limits;
     private volatile B2bua b2bua;
     private final ConsentLog consentLog;
     private final StorageBackend backend;
@@ -79,18 +81,23 @@ public final class CallrecServer implements AutoCloseable {
 
     private CallrecServer(ServerConfig config) throws Exception {
         this.config = config;
-        this.timers = Executors.newScheduledThreadPool(1, r -> {
+        ScheduledThreadPoolExecutor timerPool = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "callrec-timers");
             t.setDaemon(true);
             return t;
         });
+        // A call's 3-minute setup timer is cancelled when the call is answered; left in the queue it would keep the
+        // whole call reachable for those 3 minutes.
+        timerPool.setRemoveOnCancelPolicy(true);
+        this.timers = timerPool;
+        this.limits = new SipLimits(config.limits(), config.users().keySet(), config.maxCalls(), clock);
         InetAddress mediaAddress = InetAddress.getByName(config.mediaHost());
         RelayConfig rc = new RelayConfig(mediaAddress, config.rtpPortMin(), config.rtpPortMax(),
                 Math.min(2, Runtime.getRuntime().availableProcessors()), Duration.ofSeconds(3), config.rtpTimeout());
         Optional<SipTls> tls = loadTls(config, clock);
         this.relay = RtpRelay.start(rc);
         try {
-            this.sip = SipServer.start(config.sipHost(), config.sipPort(), tls, 8, 65_536);
+            this.sip = SipServer.start(config.sipHost(), config.sipPort(), tls, 8, 65_536, limits.stack());
         } catch (Exception e) {
             relay.close();
             throw new StartupException("SIP port " + hostPort(config.sipHost(), config.sipPort()) + " (udp+tcp)"
@@ -99,7 +106,7 @@ public final class CallrecServer implements AutoCloseable {
         this.registrar = new Registrar(clock);
         timers.scheduleWithFixedDelay(registrar::purgeExpired, 30, 30, TimeUnit.SECONDS);
         CallPolicy policy = new CallPolicy(config, registrar, clock, SecretFile.load(
-                config.dataDir().resolve("keys").resolve("digest.secret"), 32));
+                config.dataDir().resolve("keys").resolve("digest.secret"), 32), limits.lockout());
         // Storage first: recordings that finish from here on (also those rebuilt below) go to the uploader.
         Path data = config.dataDir();
         this.backend = StorageBackends.open(config.storage(), data, STORAGE_FLOOR_BYTES, clock);
@@ -127,7 +134,11 @@ public final class CallrecServer implements AutoCloseable {
                     }
                 }, Uploader.Options.DEFAULTS);
         monitor.addListener(this::storageChanged);
-        this.recorder = new Recorder(RecorderConfig.under(data), new RecordingListener() {
+        RecorderConfig recorderDefaults = RecorderConfig.under(data);
+        RecorderConfig recorderConfig = new RecorderConfig(recorderDefaults.workDirectory(),
+                recorderDefaults.spoolDirectory(), recorderDefaults.workers(), recorderDefaults.queueBytes(),
+                config.limits().maxRecordings(), recorderDefaults.journalSync());
+        this.recorder = new Recorder(recorderConfig, new RecordingListener() {
             @Override
             public void onFinished(FinishedRecording recording) {
                 uploader.kick();
@@ -154,7 +165,7 @@ public final class CallrecServer implements AutoCloseable {
                 config.rawCapture());
         this.b2bua = new B2bua(sip.context(), policy, relay, services, config.mediaHost(), timers, clock);
         courier.useDialogs(b2bua);
-        sip.listen(b2bua);
+        sip.listen(limits.gate(b2bua, sip.context().provider()));
         try {
             this.http = HttpService.start(config.httpHost(), config.httpPort(),
                     List.of(new JsonHandler("/health", this::health),
@@ -267,6 +278,9 @@ public final class CallrecServer implements AutoCloseable {
         r.put("totals", t);
         h.put("relay", r);
         h.put("registrations", registrar.count());
+        Map<String, Object> l = new LinkedHashMap<>(limits.health());
+        l.put("recordings", Map.of("active", recorder.activeRecordings(), "max", config.limits().maxRecordings()));
+        h.put("limits", l);
         StorageStatus storage = monitor.current();
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("uri", backend.describe());

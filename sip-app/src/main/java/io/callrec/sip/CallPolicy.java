@@ -7,6 +7,8 @@ import io.callrec.config.ServerConfig;
 import io.callrec.sip.auth.AuthResult;
 import io.callrec.sip.auth.DigestAlgorithm;
 import io.callrec.sip.auth.DigestAuthenticator;
+import io.callrec.sip.limits.AuthLockout;
+import io.callrec.sip.limits.DigestGuard;
 import io.callrec.sip.registrar.Binding;
 import io.callrec.sip.registrar.RegisterHandler;
 import io.callrec.sip.registrar.Registrar;
@@ -46,9 +48,11 @@ public final class CallPolicy {
     private final Router router;
     private final RegisterHandler registerHandler;
     private final DigestAuthenticator authenticator;
+    private final DigestGuard guard;
     private final List<Cidr> trusted;
 
-    public CallPolicy(ServerConfig config, Registrar registrar, Clock clock, byte[] digestSecret) {
+    /** @param lockout failed digest authentications are counted there, and locked-out requests refused */
+    public CallPolicy(ServerConfig config, Registrar registrar, Clock clock, byte[] digestSecret, AuthLockout lockout) {
         this.config = config;
         this.router = new Router(config, registrar);
         this.registerHandler = new RegisterHandler(registrar);
@@ -57,6 +61,7 @@ public final class CallPolicy {
                         DigestAuthenticator.DEFAULT_REPLAY_CACHE_NONCES,
                         config.digestAlgorithms().stream().map(a -> DigestAlgorithm.fromToken(a).orElseThrow()).toList())
                 : null;
+        this.guard = authenticator == null ? null : new DigestGuard(authenticator, lockout);
         this.trusted = new ArrayList<>(config.trustedPeers());
         config.upstream().flatMap(CallPolicy::hostOf).ifPresent(host -> {
             // The configured PBX is trusted by definition: its identities and Callrec-* headers are honoured.
@@ -93,7 +98,10 @@ public final class CallPolicy {
         if (authenticator == null) {
             return registerHandler.handle(req, source, transport);
         }
-        AuthResult result = authenticator.verify(req);
+        if (guard.refuses(req, source.getAddress())) {
+            return SipFactories.response(Response.FORBIDDEN, req);
+        }
+        AuthResult result = guard.verify(req, source.getAddress());
         if (result instanceof AuthResult.Ok ok) {
             return registerHandler.handle(req, source, transport, Optional.of(ok.user()));
         }
@@ -108,7 +116,11 @@ public final class CallPolicy {
         if (authenticator == null || trusted(evt)) {
             return Optional.empty();
         }
-        AuthResult result = authenticator.verify(req);
+        InetAddress source = sourceOf(req).getAddress();
+        if (guard.refuses(req, source)) {
+            return Optional.of(SipFactories.response(Response.FORBIDDEN, req));
+        }
+        AuthResult result = guard.verify(req, source);
         if (result instanceof AuthResult.Ok) {
             return Optional.empty();
         }
@@ -175,7 +187,8 @@ public final class CallPolicy {
         return false;
     }
 
-    static InetSocketAddress sourceOf(Request req) {
+    /** The address and port a request came from (its transport source, not what its headers claim). */
+    public static InetSocketAddress sourceOf(Request req) {
         SIPMessage m = (SIPMessage) req;
         InetAddress a = m.getPeerPacketSourceAddress() != null ? m.getPeerPacketSourceAddress() : m.getRemoteAddress();
         int port = m.getPeerPacketSourcePort() > 0 ? m.getPeerPacketSourcePort() : m.getRemotePort();

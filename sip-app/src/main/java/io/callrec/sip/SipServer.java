@@ -1,5 +1,8 @@
 package io.callrec.sip;
 
+import gov.nist.javax.sip.stack.SIPTransactionStack;
+import io.callrec.sip.limits.BoundedUdpProcessorFactory;
+import io.callrec.sip.limits.StackLimits;
 import io.callrec.tls.SipTls;
 import javax.sip.ListeningPoint;
 import javax.sip.SipFactory;
@@ -25,17 +28,12 @@ public final class SipServer implements AutoCloseable {
     }
 
     /**
+     * @param tls            when present, a TLS listening point on its port too, with its certificate and settings
      * @param maxMessageSize larger SIP messages are refused by the stack (TCP) or dropped (UDP)
-     */
-    public static SipServer start(String host, int port, int listenerThreads, int maxMessageSize) throws Exception {
-        return start(host, port, Optional.empty(), listenerThreads, maxMessageSize);
-    }
-
-    /**
-     * @param tls when present, a TLS listening point on its port too, with its certificate and settings
+     * @param limits         what the stack may hold at once (queue, connections, transactions)
      */
     public static SipServer start(String host, int port, Optional<SipTls> tls, int listenerThreads,
-            int maxMessageSize) throws Exception {
+            int maxMessageSize, StackLimits limits) throws Exception {
         SipFactory factory = SipFactory.getInstance();
         factory.setPathName("gov.nist");
         Properties p = new Properties();
@@ -58,8 +56,15 @@ public final class SipServer implements AutoCloseable {
         // its body must each arrive within this time, or the connection is closed.
         p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", "5000");
         p.setProperty("gov.nist.javax.sip.MAX_FORK_TIME_SECONDS", "0");
+        p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", Integer.toString(limits.maxTcpConnections()));
+        // The bounded queue below replaces the stack's, and with it the 8 s age check the stack's auditor made.
+        p.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", "0");
+        // The stack's default socket buffer (64 KiB, ~100 requests) overflows in the kernel while the reader thread
+        // waits for a core; the kernel caps this at net.core.rmem_max.
+        p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(1 << 20));
         SipStack stack = tls.isPresent() ? new TlsSipStack(withTls(p, tls.get()), new TlsNetworkLayer(tls.get()))
                 : factory.createSipStack(p);
+        ((SIPTransactionStack) stack).setMessageProcessorFactory(new BoundedUdpProcessorFactory(limits.udpQueue()));
         ListeningPoint udp = stack.createListeningPoint(host, port, ListeningPoint.UDP);
         ListeningPoint tcp = stack.createListeningPoint(host, port, ListeningPoint.TCP);
         SipProvider provider = stack.createSipProvider(udp);

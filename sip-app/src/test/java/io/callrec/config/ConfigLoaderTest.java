@@ -63,6 +63,27 @@ class ConfigLoaderTest {
         assertEquals(List.of("MD5", "SHA-256"), c.digestAlgorithms());
         assertEquals(Path.of("./callrec-data"), c.dataDir());
         assertTrue(c.fileStorage());
+        assertEquals(LimitSettings.DEFAULTS, c.limits());
+        assertEquals(new RateLimit(50, 100), c.limits().invite());
+        assertEquals(new RateLimit(20, 40), c.limits().register());
+        assertEquals(new RateLimit(20, 40), c.limits().options());
+        assertEquals(5, c.limits().authFailures());
+        assertEquals(Duration.ofSeconds(60), c.limits().authWindow());
+        assertEquals(Duration.ofMinutes(5), c.limits().authLockout());
+        assertEquals(200, c.limits().maxRecordings());
+        assertEquals(1000, c.limits().maxTcpConnections());
+    }
+
+    @Test
+    void limitsAreTakenFromFlags() throws Exception {
+        LimitSettings l = ConfigLoader.load("--rate-limit-invite", "10", "--rate-limit-register", "5:50",
+                "--rate-limit-options", "0", "--auth-lockout", "3/10m", "--auth-lockout-time", "1h",
+                "--max-recordings", "7", "--max-tcp-connections", "64").limits();
+        assertEquals(new LimitSettings(new RateLimit(10, 20), new RateLimit(5, 50), RateLimit.OFF, 3,
+                Duration.ofMinutes(10), Duration.ofHours(1), 7, 64), l);
+        assertFalse(l.options().enabled());
+        assertFalse(ConfigLoader.load("--auth-lockout", "0").limits().authLockoutEnabled());
+        assertEquals("50/s burst 100", LimitSettings.DEFAULTS.invite().toString());
     }
 
     @Test
@@ -232,6 +253,15 @@ class ConfigLoaderTest {
         "--session-expires| 1500ms                  | --session-expires: 1500ms is not a whole number of seconds",
         "--min-se         | 30s                     | --min-se: 30s is below 90s, the RFC 4028 minimum",
         "--max-calls      | 0                       | --max-calls: 0 is not a whole number of at least 1",
+        "--max-recordings | 0                       | --max-recordings: 0 is not a whole number of at least 1",
+        "--rate-limit-invite | 50/s                 | --rate-limit-invite: '50/s' is not RATE or RATE:BURST (e.g. 50 or 50:100), or 0 for off",
+        "--rate-limit-register | 0:10               | --rate-limit-register: '0:10': a limit needs a rate and a burst of at least 1 (0 alone turns it off)",
+        "--rate-limit-options | 5:0                 | --rate-limit-options: '5:0': a limit needs a rate and a burst of at least 1 (0 alone turns it off)",
+        "--auth-lockout   | 5                       | --auth-lockout: '5' is not FAILURES/DURATION (e.g. 5/60s) or 0",
+        "--auth-lockout   | 5/soon                  | --auth-lockout: 'soon' is not a duration (e.g. 30s, 5m, 72h, 1d, 250ms, 30, PT30S)",
+        "--auth-lockout   | 5/0s                    | --auth-lockout: the window must be longer than 0",
+        "--auth-lockout-time | 0                    | --auth-lockout-time: must be longer than 0",
+        "--max-tcp-connections | 0                  | --max-tcp-connections: 0 is not a whole number of at least 1",
         "--sip-host       | 10.0.0.256              | --sip-host: '10.0.0.256' is not an IP address or host name",
         "--sip-host       | bad_host!               | --sip-host: 'bad_host!' is not an IP address or host name",
         "--media-host     | 0.0.0.0                 | --media-host: 0.0.0.0 is a wildcard address that SDP cannot advertise; set the address peers send RTP to",
@@ -349,7 +379,9 @@ class ConfigLoaderTest {
         for (String flag : List.of("--config", "--sip-host", "--sip-port", "--media-host", "--rtp-ports", "--http-host",
                 "--http-port", "--public-url", "--storage", "--consent", "--raw-capture", "--link-ttl", "--trusted-peers",
                 "--drain-timeout", "--route", "--upstream", "--direct-routing", "--user", "--realm", "--rtp-timeout",
-                "--session-expires", "--min-se", "--max-calls", "--digest-algorithms", "--help", "--version")) {
+                "--session-expires", "--min-se", "--max-calls", "--digest-algorithms", "--max-recordings",
+                "--rate-limit-invite", "--rate-limit-register", "--rate-limit-options", "--auth-lockout",
+                "--auth-lockout-time", "--max-tcp-connections", "--help", "--version")) {
             assertTrue(out.toString().contains(flag), flag);
         }
         assertEquals("", err.toString());

@@ -146,6 +146,14 @@ public final class DigestAuthenticator {
         return result;
     }
 
+    /**
+     * The user name in the request's credentials for this realm ({@code ""} when they name none), or empty when it
+     * carries none. Nothing is checked: this is what the request claims.
+     */
+    public Optional<String> claimedUser(Request request) {
+        return credentialsForRealm(request).map(c -> c.getUsername() == null ? "" : c.getUsername());
+    }
+
     private AuthResult check(Request request, AuthorizationHeader credentials) {
         String nonce = credentials.getNonce();
         if (nonce == null) {
