@@ -165,7 +165,7 @@ public final class CallrecServer implements AutoCloseable {
                 config.rawCapture());
         this.b2bua = new B2bua(sip.context(), policy, relay, services, config.mediaHost(), timers, clock);
         courier.useDialogs(b2bua);
-        sip.listen(limits.gate(b2bua, sip.context().provider()));
+        sip.listen(limits.gate(b2bua, sip.context().provider(), sip::serverTransactions));
         try {
             this.http = HttpService.start(config.httpHost(), config.httpPort(),
                     List.of(new JsonHandler("/health", this::health),

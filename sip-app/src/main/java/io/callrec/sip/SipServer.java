@@ -30,7 +30,7 @@ public final class SipServer implements AutoCloseable {
     /**
      * @param tls            when present, a TLS listening point on its port too, with its certificate and settings
      * @param maxMessageSize larger SIP messages are refused by the stack (TCP) or dropped (UDP)
-     * @param limits         what the stack may hold at once (queue, connections, transactions)
+     * @param limits         what the stack may hold at once (UDP queue, TCP connections)
      */
     public static SipServer start(String host, int port, Optional<SipTls> tls, int listenerThreads,
             int maxMessageSize, StackLimits limits) throws Exception {
@@ -93,6 +93,11 @@ public final class SipServer implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT", "5000");
         p.setProperty("gov.nist.javax.sip.SSL_RENEGOTIATION_ENABLED", "false");
         return p;
+    }
+
+    /** Server transactions the stack holds now (completed ones stay up to 32 s to absorb retransmissions). */
+    public int serverTransactions() {
+        return ((SIPTransactionStack) stack).getServerTransactionTableSize();
     }
 
     public SipContext context() {

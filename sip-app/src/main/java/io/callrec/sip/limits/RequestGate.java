@@ -4,7 +4,11 @@ import gov.nist.javax.sip.DialogTimeoutEvent;
 import gov.nist.javax.sip.SipListenerExt;
 import io.callrec.sip.CallPolicy;
 import io.callrec.sip.SipFactories;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 import javax.sip.DialogTerminatedEvent;
 import javax.sip.IOExceptionEvent;
 import javax.sip.RequestEvent;
@@ -21,9 +25,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The per-source rate limits in front of the B2BUA: every request outside a dialog is counted by a
- * {@link SourceRateLimiter}; admitted ones go on to the B2BUA, the others are answered 503 with Retry-After or
- * dropped. Every other event passes straight through.
+ * The limits in front of the B2BUA. Every request outside a dialog is counted by a {@link SourceRateLimiter}; the
+ * ones it admits go on to the B2BUA unless the stack already holds its maximum of server transactions (a flood from
+ * many addresses, each under its own limit), in which case they are dropped: requests inside dialogs still pass, so
+ * running calls go on. Requests over their source's limit are answered 503 with Retry-After or dropped. Every
+ * other event passes straight through.
  */
 public final class RequestGate implements SipListenerExt {
     private static final Logger log = LoggerFactory.getLogger(RequestGate.class);
@@ -34,14 +40,33 @@ public final class RequestGate implements SipListenerExt {
         void reject(RequestEvent evt, int retryAfterSeconds) throws Exception;
     }
 
+    private static final long OVERLOAD_REPORT_MILLIS = 60_000;
+
     private final SipListenerExt next;
     private final SourceRateLimiter limiter;
     private final Rejecter rejecter;
+    private final IntSupplier serverTransactions;
+    private final int maxServerTransactions;
+    private final LongAdder droppedOverload = new LongAdder();
+    private final AtomicLong overloadReportedAt = new AtomicLong(Long.MIN_VALUE);
 
-    public RequestGate(SipListenerExt next, SourceRateLimiter limiter, Rejecter rejecter) {
+    /**
+     * @param serverTransactions    how many server transactions the stack holds now
+     * @param maxServerTransactions from this many on, new requests outside dialogs are dropped
+     */
+    public RequestGate(SipListenerExt next, SourceRateLimiter limiter, Rejecter rejecter,
+                       IntSupplier serverTransactions, int maxServerTransactions) {
         this.next = Objects.requireNonNull(next, "next");
         this.limiter = Objects.requireNonNull(limiter, "limiter");
         this.rejecter = Objects.requireNonNull(rejecter, "rejecter");
+        this.serverTransactions = Objects.requireNonNull(serverTransactions, "serverTransactions");
+        this.maxServerTransactions = maxServerTransactions;
+    }
+
+    /** For {@code /health}: the transaction cap, what the stack holds now, and what was dropped at the cap. */
+    public Map<String, Object> stats() {
+        return Map.of("max", maxServerTransactions, "inUse", serverTransactions.getAsInt(),
+                "droppedAtMax", droppedOverload.sum());
     }
 
     /**
@@ -73,7 +98,11 @@ public final class RequestGate implements SipListenerExt {
         RequestClass type = RequestClass.of(req.getMethod(), to != null && to.getTag() != null);
         if (type != null) {
             switch (limiter.check(CallPolicy.sourceOf(req).getAddress(), type)) {
-                case ADMIT -> { }
+                case ADMIT -> {
+                    if (overloaded()) {
+                        return;
+                    }
+                }
                 case REJECT -> {
                     try {
                         rejecter.reject(evt, limiter.retryAfterSeconds(type));
@@ -88,6 +117,22 @@ public final class RequestGate implements SipListenerExt {
             }
         }
         next.processRequest(evt);
+    }
+
+    private boolean overloaded() {
+        int inUse = serverTransactions.getAsInt();
+        if (inUse < maxServerTransactions) {
+            return false;
+        }
+        droppedOverload.increment();
+        long now = System.currentTimeMillis();
+        long last = overloadReportedAt.get();
+        boolean due = last == Long.MIN_VALUE || now - last >= OVERLOAD_REPORT_MILLIS;
+        if (due && overloadReportedAt.compareAndSet(last, now)) {
+            log.warn("{} server transactions held, the most allowed: new requests outside dialogs are dropped ({} so"
+                    + " far) until some end", inUse, droppedOverload.sum());
+        }
+        return true;
     }
 
     @Override

@@ -70,7 +70,8 @@ public final class SipDatagramQueue extends LinkedBlockingQueue<DatagramQueuedMe
         full.increment();
         long now = System.currentTimeMillis();
         long last = lastReport.get();
-        if (now - last >= REPORT_INTERVAL_MILLIS && lastReport.compareAndSet(last, now)) {
+        boolean due = last == Long.MIN_VALUE || now - last >= REPORT_INTERVAL_MILLIS;
+        if (due && lastReport.compareAndSet(last, now)) {
             log.warn("SIP UDP queue full ({} datagrams waiting for the parser): dropping new ones; {} dropped so far",
                     capacity, full.sum());
         }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntSupplier;
 import javax.sip.SipProvider;
 
 /**
@@ -19,14 +20,20 @@ public final class SipLimits {
     public static final int UDP_QUEUE_DATAGRAMS = 2000;
     /** A request waiting longer has been retransmitted (T1 = 500 ms doubling: at 0.5, 1.5 and 3.5 s). */
     public static final Duration UDP_MAX_AGE = Duration.ofSeconds(4);
-    /** Server transactions kept: this many per allowed call, at least {@value #MIN_SERVER_TRANSACTIONS}. */
+    /**
+     * Server transactions held at once: this many per allowed call, at least {@value #MIN_SERVER_TRANSACTIONS}
+     * (about 7 KiB each). JAIN-SIP 1.3.0-91 ignores its own MAX_SERVER_TRANSACTIONS (the table stays unlimited
+     * whatever the setting), so {@link RequestGate} enforces this one.
+     */
     static final int SERVER_TRANSACTIONS_PER_CALL = 5;
     static final int MIN_SERVER_TRANSACTIONS = 10_000;
 
     private final SourceRateLimiter rates;
+    private volatile RequestGate gate;
     private final AuthLockout lockout;
     private final SipDatagramQueue udpQueue;
     private final StackLimits stack;
+    private final int maxServerTransactions;
 
     public SipLimits(LimitSettings settings, Set<String> users, int maxCalls, Clock clock) {
         Map<RequestClass, RateLimit> limits = Map.of(RequestClass.INVITE, settings.invite(),
@@ -35,8 +42,8 @@ public final class SipLimits {
         this.lockout = new AuthLockout(settings.authFailures(), settings.authWindow(), settings.authLockout(), users,
                 SourceRateLimiter.DEFAULT_MAX_SOURCES, clock);
         this.udpQueue = new SipDatagramQueue(UDP_QUEUE_DATAGRAMS, UDP_MAX_AGE, rates::admitsDatagram);
-        this.stack = new StackLimits(udpQueue, settings.maxTcpConnections(),
-                Math.max(MIN_SERVER_TRANSACTIONS, SERVER_TRANSACTIONS_PER_CALL * maxCalls));
+        this.stack = new StackLimits(udpQueue, settings.maxTcpConnections());
+        this.maxServerTransactions = Math.max(MIN_SERVER_TRANSACTIONS, SERVER_TRANSACTIONS_PER_CALL * maxCalls);
     }
 
     public StackLimits stack() {
@@ -47,9 +54,14 @@ public final class SipLimits {
         return lockout;
     }
 
-    /** The rate limits in front of {@code listener}; over-limit requests are answered through {@code provider}. */
-    public SipListenerExt gate(SipListenerExt listener, SipProvider provider) {
-        return new RequestGate(listener, rates, RequestGate.answer503(provider));
+    /**
+     * The limits in front of {@code listener}; over-limit requests are answered through {@code provider}, and
+     * {@code serverTransactions} tells how many server transactions the stack holds.
+     */
+    public SipListenerExt gate(SipListenerExt listener, SipProvider provider, IntSupplier serverTransactions) {
+        gate = new RequestGate(listener, rates, RequestGate.answer503(provider), serverTransactions,
+                maxServerTransactions);
+        return gate;
     }
 
     /** For {@code /health}. */
@@ -59,7 +71,8 @@ public final class SipLimits {
         out.put("authLockout", lockout.stats());
         out.put("udpQueue", udpQueue.stats());
         out.put("maxTcpConnections", stack.maxTcpConnections());
-        out.put("maxServerTransactions", stack.maxServerTransactions());
+        RequestGate g = gate;
+        out.put("serverTransactions", g == null ? Map.of("max", maxServerTransactions) : g.stats());
         return out;
     }
 }

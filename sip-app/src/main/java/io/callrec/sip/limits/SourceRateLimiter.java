@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,9 +39,16 @@ public final class SourceRateLimiter {
     private final Map<RequestClass, Counters> counters = new EnumMap<>(RequestClass.class);
     private final LongAdder droppedBeforeParsing = new LongAdder();
     private final TokenBucket logLines;
+    private final Consumer<String> reports;
     private long suppressedReports;
 
     public SourceRateLimiter(Map<RequestClass, RateLimit> limits, int maxSources, Clock clock) {
+        this(limits, maxSources, clock, log::warn);
+    }
+
+    /** @param reports where the reports on sources over their limits go (the log) */
+    SourceRateLimiter(Map<RequestClass, RateLimit> limits, int maxSources, Clock clock, Consumer<String> reports) {
+        this.reports = Objects.requireNonNull(reports, "reports");
         this.limits = new EnumMap<>(RequestClass.class);
         for (RequestClass c : RequestClass.values()) {
             this.limits.put(c, Objects.requireNonNull(limits.get(c), c.key()));
@@ -77,7 +85,7 @@ public final class SourceRateLimiter {
         }
         (verdict == Verdict.ADMIT ? c.admitted : verdict == Verdict.REJECT ? c.rejected : c.dropped).increment();
         if (report != null) {
-            log.warn(report);
+            reports.accept(report);
         }
         return verdict;
     }
@@ -147,6 +155,8 @@ public final class SourceRateLimiter {
         /** The 503 band: refusals are answered only as fast as the limit itself. */
         private final TokenBucket[] refuse = new TokenBucket[RequestClass.values().length];
         private long reportedAt = Long.MIN_VALUE;
+        /** The last report due, made or suppressed by the overall cap: at most one a minute either way. */
+        private long dueAt = Long.MIN_VALUE;
         private long rejectedSinceReport;
         private long droppedSinceReport;
 
@@ -174,9 +184,10 @@ public final class SourceRateLimiter {
             } else {
                 droppedSinceReport++;
             }
-            if (now - reportedAt < LOG_INTERVAL_MILLIS) {
+            if (dueAt != Long.MIN_VALUE && now - dueAt < LOG_INTERVAL_MILLIS) {
                 return null;
             }
+            dueAt = now;
             if (!logLines.tryTake(now)) {
                 suppressedReports++;
                 return null;

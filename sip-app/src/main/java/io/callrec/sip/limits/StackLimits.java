@@ -8,15 +8,12 @@ import java.util.Objects;
  * @param udpQueue              the queue between the UDP reader and the parser threads
  * @param maxTcpConnections     accepted TCP connections at once (each costs two threads); further ones wait in the
  *                              kernel's backlog until one closes
- * @param maxServerTransactions server transactions kept at once; from 80 % of it the stack drops a growing share of
- *                              new requests, at 100 % all of them
  */
-public record StackLimits(SipDatagramQueue udpQueue, int maxTcpConnections, int maxServerTransactions) {
+public record StackLimits(SipDatagramQueue udpQueue, int maxTcpConnections) {
     public StackLimits {
         Objects.requireNonNull(udpQueue, "udpQueue");
-        if (maxTcpConnections < 1 || maxServerTransactions < 10) {
-            throw new IllegalArgumentException("max TCP connections " + maxTcpConnections
-                    + ", max server transactions " + maxServerTransactions + " out of range");
+        if (maxTcpConnections < 1) {
+            throw new IllegalArgumentException("max TCP connections " + maxTcpConnections + " is below 1");
         }
     }
 }

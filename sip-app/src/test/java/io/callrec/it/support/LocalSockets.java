@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads the kernel's socket tables ({@code /proc/net/udp}, {@code tcp} and their IPv6 twins) to
@@ -26,6 +28,33 @@ public final class LocalSockets {
     /** Whether any TCP socket on this machine listens on {@code port}. */
     public static boolean tcpListening(int port) {
         return anyRow(List.of("/proc/net/tcp", "/proc/net/tcp6"), port, TCP_LISTEN);
+    }
+
+    /**
+     * Per local port, the datagrams the kernel dropped because the UDP sockets bound there did not read fast enough
+     * (the {@code drops} column), summed over IPv4 and IPv6. The count lives and dies with its socket.
+     */
+    public static Map<Integer, Long> udpDropsByPort() {
+        Map<Integer, Long> drops = new HashMap<>();
+        for (String table : List.of("/proc/net/udp", "/proc/net/udp6")) {
+            Path file = Path.of(table);
+            if (!Files.isReadable(file)) {
+                continue;
+            }
+            try {
+                for (String line : Files.readString(file).split("\n")) {
+                    String[] cols = line.trim().split("\\s+");
+                    if (cols.length < 4 || !cols[0].endsWith(":")) {
+                        continue;
+                    }
+                    int port = Integer.parseInt(cols[1].substring(cols[1].lastIndexOf(':') + 1), 16);
+                    drops.merge(port, Long.parseLong(cols[cols.length - 1]), Long::sum);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return drops;
     }
 
     private static boolean anyRow(List<String> tables, int port, String state) {

@@ -227,6 +227,7 @@ public final class Sipp implements AutoCloseable {
         private int calls = 1;
         private boolean rtpEcho;
         private boolean tcp;
+        private boolean messageTraces = true;
         private Duration timeout = Duration.ofSeconds(30);
         private final Map<String, String> keys = new LinkedHashMap<>();
         private final List<String> extraArgs = new ArrayList<>();
@@ -340,6 +341,15 @@ public final class Sipp implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Leaves out {@code -trace_msg} and {@code -trace_err}: for floods, where every message sent and every answer
+         * SIPp cannot match to a call would be written to disk, costing more than sending them.
+         */
+        public Builder withoutMessageTraces() {
+            this.messageTraces = false;
+            return this;
+        }
+
         /** {@code -timeout} with {@code -timeout_error}: SIPp fails after this; default 30 s. */
         public Builder timeout(Duration timeout) {
             if (timeout.toSeconds() < 1) {
@@ -404,10 +414,12 @@ public final class Sipp implements AutoCloseable {
                     "-m", Integer.toString(calls),
                     "-nostdin",
                     "-timeout", timeout.toSeconds() + "s", "-timeout_error",
-                    "-trace_msg", "-message_file", logDir.resolve(name + ".messages.log").toString(),
-                    "-trace_err", "-error_file", logDir.resolve(name + ".errors.log").toString(),
                     "-trace_logs", "-log_file", logDir.resolve(name + ".actions.log").toString(),
                     "-trace_screen", "-screen_file", logDir.resolve(name + ".screen.log").toString()));
+            if (messageTraces) {
+                cmd.addAll(List.of("-trace_msg", "-message_file", logDir.resolve(name + ".messages.log").toString(),
+                        "-trace_err", "-error_file", logDir.resolve(name + ".errors.log").toString()));
+            }
             if (tcp) {
                 cmd.addAll(List.of("-t", "t1"));
             }

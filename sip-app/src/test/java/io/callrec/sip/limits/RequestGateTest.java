@@ -29,8 +29,10 @@ class RequestGateTest {
             RequestClass.REGISTER, new RateLimit(1, 1), RequestClass.OPTIONS, new RateLimit(1, 1)), 100, clock);
     private final List<String> passed = new ArrayList<>();
     private final List<String> rejected = new ArrayList<>();
+    private int transactions;
     private final RequestGate gate = new RequestGate(new Recorder(), limiter,
-            (evt, retryAfter) -> rejected.add(evt.getRequest().getMethod() + " retry " + retryAfter));
+            (evt, retryAfter) -> rejected.add(evt.getRequest().getMethod() + " retry " + retryAfter),
+            () -> transactions, 100);
 
     @Test
     void overTheLimitARequestIsAnswered503ThenDropped() throws Exception {
@@ -63,6 +65,21 @@ class RequestGateTest {
         }
         assertEquals(List.of("REGISTER", "OPTIONS"), passed);
         assertEquals(List.of("REGISTER retry 1", "OPTIONS retry 1"), rejected);
+    }
+
+    @Test
+    void atTheTransactionCapNewRequestsAreDroppedButDialogsGoOn() throws Exception {
+        transactions = 100;
+        gate.processRequest(event("INVITE", null, "192.0.2.10"));
+        gate.processRequest(event("OPTIONS", null, "192.0.2.11"));
+        gate.processRequest(event("BYE", "t1", "192.0.2.10"));
+        gate.processRequest(event("ACK", null, "192.0.2.10"));
+        assertEquals(List.of("BYE", "ACK"), passed);
+        assertEquals(List.of(), rejected, "an overload is not answered: it would only add to it");
+        assertEquals(Map.of("max", 100, "inUse", 100, "droppedAtMax", 2L), gate.stats());
+        transactions = 99;
+        gate.processRequest(event("INVITE", null, "192.0.2.10"));
+        assertEquals(List.of("BYE", "ACK", "INVITE"), passed);
     }
 
     private static RequestEvent event(String method, String toTag, String source) throws Exception {

@@ -125,6 +125,32 @@ class SourceRateLimiterTest {
         assertTrue(l.admitsDatagram(trunk, invite, 0, invite.length));
     }
 
+    @Test
+    void eachSourceIsReportedAtMostOnceAMinuteAndAllOfThemTenTimes() {
+        List<String> reports = new ArrayList<>();
+        SourceRateLimiter l = new SourceRateLimiter(Map.of(RequestClass.INVITE, new RateLimit(50, 100),
+                RequestClass.REGISTER, RateLimit.OFF, RequestClass.OPTIONS, RateLimit.OFF), 100, clock, reports::add);
+        distinct(l, flooder, RequestClass.INVITE, 1000);
+        assertEquals(List.of("rate limit: 192.0.2.66 is over the invite limit (50/s burst 100): answering 503 up to"
+                + " twice the limit, dropping the rest unanswered"), reports);
+        clock.advance(Duration.ofSeconds(59));
+        distinct(l, flooder, RequestClass.INVITE, 1000);
+        assertEquals(1, reports.size(), "not again within the minute");
+        clock.advance(Duration.ofSeconds(1));
+        distinct(l, flooder, RequestClass.INVITE, 51); // the 50 tokens of that second, then one over
+        assertEquals("rate limit: 192.0.2.66 is over the invite limit (50/s burst 100): 200 answered 503 and 1600"
+                + " dropped since the last report 60 s ago", reports.get(1));
+
+        for (int i = 0; i < 30; i++) {
+            distinct(l, address("198.51.100." + i), RequestClass.INVITE, 201);
+        }
+        assertEquals(2 + 9, reports.size(), "ten reports a minute at most, the first flooder's included");
+        clock.advance(Duration.ofSeconds(6)); // one more report's worth
+        distinct(l, address("198.51.100.99"), RequestClass.INVITE, 201);
+        assertTrue(reports.get(reports.size() - 1).endsWith("(21 reports on other sources suppressed)"),
+                reports.get(reports.size() - 1));
+    }
+
     private static List<Verdict> distinct(SourceRateLimiter l, InetAddress source, RequestClass type, int n) {
         List<Verdict> seen = new ArrayList<>();
         for (int i = 0; i < n; i++) {
