@@ -54,6 +54,8 @@ public final class Recorder implements AutoCloseable {
     private final Map<String, RecordingSession> active = new ConcurrentHashMap<>();
     private final Map<ActiveRecording, ScheduledExecutorService> workerOf = new ConcurrentHashMap<>();
     private final AtomicInteger nextWorker = new AtomicInteger();
+    /** Recordings running or being started: taken before the check, so that starts at once cannot pass the cap. */
+    private final AtomicInteger slots = new AtomicInteger();
     private volatile boolean closed;
 
     public Recorder(RecorderConfig config, RecordingListener listener) throws IOException {
@@ -86,20 +88,75 @@ public final class Recorder implements AutoCloseable {
     }
 
     /**
-     * Starts recording what flows through {@code fork}.
+     * A place among the {@code maxRecordings} allowed at once, taken before anything is allocated for a recording
+     * (storage, files), so that starts at the same moment cannot pass the cap. {@link #start(Reservation, MediaFork,
+     * RecordingSpec, MediaFormats)} turns it into a running recording; {@link #close} gives back one that was not
+     * used, and does nothing to one that was.
+     */
+    public final class Reservation implements AutoCloseable {
+        private boolean settled;
+
+        private Reservation() {
+        }
+
+        @Override
+        public void close() {
+            if (!settled) {
+                settled = true;
+                slots.decrementAndGet();
+            }
+        }
+    }
+
+    /** @throws RecorderException {@code limit-reached} when {@code maxRecordings} run or are being started */
+    public Reservation reserve() throws RecorderException {
+        if (slots.incrementAndGet() > config.maxRecordings()) {
+            slots.decrementAndGet();
+            throw new RecorderException("limit-reached", "already " + config.maxRecordings()
+                    + " recordings running, the most allowed", null);
+        }
+        return new Reservation();
+    }
+
+    /**
+     * Starts recording what flows through {@code fork}: {@link #reserve} and {@link #start(Reservation, MediaFork,
+     * RecordingSpec, MediaFormats)} in one.
      *
      * @throws RecorderException {@code limit-reached}, {@code disk-full} or {@code internal}
      */
     public RecordingSession start(MediaFork fork, RecordingSpec spec, MediaFormats formats) throws RecorderException {
+        try (Reservation room = reserve()) {
+            return start(room, fork, spec, formats);
+        }
+    }
+
+    /**
+     * Starts recording what flows through {@code fork} in the place {@code room} holds; the recording keeps that
+     * place until it is finished.
+     *
+     * @throws RecorderException {@code disk-full} or {@code internal}
+     */
+    public RecordingSession start(Reservation room, MediaFork fork, RecordingSpec spec, MediaFormats formats)
+            throws RecorderException {
+        if (room.settled) {
+            throw new IllegalStateException("reservation already used or released");
+        }
         if (closed) {
             throw new RecorderException("internal", "the recorder is shutting down", null);
-        }
-        if (active.size() >= config.maxRecordings()) {
-            throw new RecorderException("limit-reached", "already " + active.size() + " recordings running", null);
         }
         if (active.containsKey(spec.recordingId())) {
             throw new RecorderException("internal", "recording " + spec.recordingId() + " already runs", null);
         }
+        try {
+            return startInSlot(fork, spec, formats);
+        } finally {
+            // Once in the active table the place is the recording's: finishing it gives the place back.
+            room.settled |= active.containsKey(spec.recordingId());
+        }
+    }
+
+    private RecordingSession startInSlot(MediaFork fork, RecordingSpec spec, MediaFormats formats)
+            throws RecorderException {
         Path dir = config.workDirectory().resolve(spec.recordingId());
         long start = fork.nowMicros();
         ActiveRecording recording;
@@ -226,7 +283,9 @@ public final class Recorder implements AutoCloseable {
                         "finishing failed: " + e.getMessage());
             }
         } finally {
-            active.remove(id);
+            if (active.remove(id) != null) {
+                slots.decrementAndGet();
+            }
             workerOf.remove(r);
         }
     }

@@ -11,6 +11,7 @@ import io.callrec.control.StartResult;
 import io.callrec.control.TaskScheduler;
 import io.callrec.media.relay.Side;
 import io.callrec.record.MediaFormats;
+import io.callrec.record.Recorder;
 import io.callrec.record.RecorderException;
 import io.callrec.record.RecordingMode;
 import io.callrec.record.RecordingSession;
@@ -125,23 +126,24 @@ final class CallRecordingPort implements ControlPort, TaskScheduler {
         if (!storage.available()) {
             return new StartResult.Failed(ErrorCode.STORAGE_UNAVAILABLE, storage.reason(), storage.retryAfter());
         }
-        String id = ControlIds.newRecordingId();
-        Optional<StartResult.Failed> refused = services.allocate().apply(id);
-        if (refused.isPresent()) {
-            return refused.get();
-        }
-        Leg requester = call.leg(requesterSide);
-        Leg peer = requester.other();
-        List<Map<String, Object>> entries = new ArrayList<>();
-        for (ConsentEntry e : consent) {
-            entries.add(e.toMap());
-        }
-        RecordingSpec spec = new RecordingSpec(id, mode, requesterSide, identity(requesterSide), identity(peer.side),
-                requester.callId, peer.callId, services.rawCapture(), entries);
-        MediaFormats formats = MediaFormats.of(call.media.lastFrom(Side.A).orElse(null),
-                call.media.lastFrom(Side.B).orElse(null));
-        try {
-            RecordingSession session = services.recorder().start(call.fork, spec, formats);
+        // The recorder's place first: refused after storage was allocated, the allocation would be left empty.
+        try (Recorder.Reservation room = services.recorder().reserve()) {
+            String id = ControlIds.newRecordingId();
+            Optional<StartResult.Failed> refused = services.allocate().apply(id);
+            if (refused.isPresent()) {
+                return refused.get();
+            }
+            Leg requester = call.leg(requesterSide);
+            Leg peer = requester.other();
+            List<Map<String, Object>> entries = new ArrayList<>();
+            for (ConsentEntry e : consent) {
+                entries.add(e.toMap());
+            }
+            RecordingSpec spec = new RecordingSpec(id, mode, requesterSide, identity(requesterSide),
+                    identity(peer.side), requester.callId, peer.callId, services.rawCapture(), entries);
+            MediaFormats formats = MediaFormats.of(call.media.lastFrom(Side.A).orElse(null),
+                    call.media.lastFrom(Side.B).orElse(null));
+            RecordingSession session = services.recorder().start(room, call.fork, spec, formats);
             call.recordings.add(session);
             b2bua.recordingStarted(id, call);
             services.courier().expect(new DeliveryStore.Intent(id, B2bua.userOf(identity(requesterSide)),
@@ -150,10 +152,14 @@ final class CallRecordingPort implements ControlPort, TaskScheduler {
                     + (requesterSide == Side.A ? "caller" : "callee") + ")");
             return new StartResult.Started(id);
         } catch (RecorderException e) {
-            ErrorCode code = ErrorCode.fromWireName(e.code()).orElse(ErrorCode.INTERNAL);
-            b2bua.logEvent(call, "recording not started: " + e.code() + ": " + e.getMessage());
-            return new StartResult.Failed(code, e.getMessage(), null);
+            return notStarted(e);
         }
+    }
+
+    private StartResult.Failed notStarted(RecorderException e) {
+        ErrorCode code = ErrorCode.fromWireName(e.code()).orElse(ErrorCode.INTERNAL);
+        b2bua.logEvent(call, "recording not started: " + e.code() + ": " + e.getMessage());
+        return new StartResult.Failed(code, e.getMessage(), null);
     }
 
     @Override
