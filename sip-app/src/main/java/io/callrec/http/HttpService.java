@@ -3,10 +3,12 @@ package io.callrec.http;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -18,6 +20,9 @@ import java.util.List;
  * are a {@link PlainErrorHandler} line (no URI echoed, no stack trace, no path, no version).
  */
 public final class HttpService implements AutoCloseable {
+    static final int MAX_THREADS = 32;
+    static final int MAX_QUEUED_JOBS = 1024;
+    static final int MAX_CONNECTIONS = 512;
     private final Server server;
     private final ServerConnector connector;
 
@@ -27,7 +32,8 @@ public final class HttpService implements AutoCloseable {
     }
 
     public static HttpService start(String host, int port, List<Handler> handlers) throws Exception {
-        QueuedThreadPool pool = new QueuedThreadPool(32, 4);
+        // Jetty's default job queue grows without bound; full, a job is refused and its connection closed.
+        QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 4, 60_000, new BlockingArrayQueue<>(MAX_QUEUED_JOBS));
         pool.setName("http");
         pool.setDaemon(true);
         Server server = new Server(pool);
@@ -40,6 +46,8 @@ public final class HttpService implements AutoCloseable {
         connector.setPort(port);
         connector.setIdleTimeout(30_000);
         server.addConnector(connector);
+        // At the limit Jetty stops accepting: further connections wait in the kernel's backlog.
+        server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
         Handler.Sequence sequence = new Handler.Sequence();
         handlers.forEach(sequence::addHandler);
         sequence.addHandler(new NotFound());

@@ -31,6 +31,11 @@ public final class Registrar {
     public static final int MAX_EXPIRES = 7200;
     /** Beyond this many contacts per AOR a REGISTER is refused, so one user cannot fill memory. */
     public static final int MAX_BINDINGS_PER_AOR = 20;
+    /**
+     * Beyond this many addresses of record a REGISTER for a new one is refused (503): without configured users anyone
+     * may register any name, and the table would grow with every name a flood invents (~1 KiB each).
+     */
+    public static final int MAX_AORS = 50_000;
 
     private static final Logger log = LoggerFactory.getLogger(Registrar.class);
     private static final Comparator<Binding> BEST_FIRST = Comparator.comparingDouble(Binding::q).reversed()
@@ -41,9 +46,18 @@ public final class Registrar {
     /** user → domain → binding key → binding; guarded by {@link #lock}. */
     private final Map<String, Map<String, Map<String, Binding>>> bindings = new HashMap<>();
     private final List<RegistrationListener> listeners = new CopyOnWriteArrayList<>();
+    private final int maxAors;
+    /** Addresses of record in {@link #bindings}; guarded by {@link #lock}. */
+    private int aorCount;
+    private Instant lastPurgeWhenFull = Instant.MIN;
 
     public Registrar(Clock clock) {
+        this(clock, MAX_AORS);
+    }
+
+    Registrar(Clock clock, int maxAors) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.maxAors = maxAors;
     }
 
     public int minExpires() {
@@ -78,6 +92,10 @@ public final class Registrar {
             if (updated.size() > MAX_BINDINGS_PER_AOR) {
                 return new Rejected(403, "Too Many Bindings");
             }
+            if (current.isEmpty() && !updated.isEmpty() && full(now)) {
+                log.warn("registrar full ({} addresses of record): REGISTER for {} refused", aorCount, request.aor());
+                return new Rejected(503, "Service Unavailable (registrar full)");
+            }
             store(request.aor(), updated);
             addedOrRefreshed = !request.wildcard() && request.contacts().stream()
                     .anyMatch(c -> updated.containsKey(Binding.keyOf(c.uri(), c.instanceId(), c.regId())));
@@ -88,6 +106,18 @@ public final class Registrar {
             notifyListeners(request.aor(), ((Accepted) outcome).bindings());
         }
         return outcome;
+    }
+
+    /**
+     * Whether no new address of record fits; expired ones are purged first, at most once a second (a REGISTER
+     * flood at the cap must not make every request walk the whole table). Caller holds the lock.
+     */
+    private boolean full(Instant now) {
+        if (aorCount >= maxAors && !now.isBefore(lastPurgeWhenFull.plusSeconds(1))) {
+            lastPurgeWhenFull = now;
+            purgeExpired();
+        }
+        return aorCount >= maxAors;
     }
 
     /** Current bindings of {@code user} under any domain, best first (q descending, then newest). */
@@ -136,6 +166,7 @@ public final class Registrar {
                     removed += before - contacts.size();
                     if (contacts.isEmpty()) {
                         aors.remove();
+                        aorCount--;
                     }
                 }
                 if (domains.isEmpty()) {
@@ -217,15 +248,18 @@ public final class Registrar {
     private void store(AddressOfRecord aor, Map<String, Binding> contacts) {
         if (contacts.isEmpty()) {
             Map<String, Map<String, Binding>> domains = bindings.get(aor.user());
-            if (domains != null) {
-                domains.remove(aor.domain());
+            if (domains != null && domains.remove(aor.domain()) != null) {
+                aorCount--;
                 if (domains.isEmpty()) {
                     bindings.remove(aor.user());
                 }
             }
             return;
         }
-        bindings.computeIfAbsent(aor.user(), u -> new HashMap<>()).put(aor.domain(), new LinkedHashMap<>(contacts));
+        if (bindings.computeIfAbsent(aor.user(), u -> new HashMap<>()).put(aor.domain(), new LinkedHashMap<>(contacts))
+                == null) {
+            aorCount++;
+        }
     }
 
     private static List<Binding> sorted(java.util.Collection<Binding> bindings) {

@@ -233,10 +233,34 @@ class RegistrarTest {
         assertEquals(20, registrar.lookup("user3").size());
     }
 
+    @Test
+    void aFullRegistrarRefusesNewAddressesOfRecordButKeepsServingTheOnesItHas() {
+        Registrar small = new Registrar(clock, 2);
+        AddressOfRecord alice = new AddressOfRecord("alice", "127.0.0.1");
+        AddressOfRecord carol = new AddressOfRecord("carol", "127.0.0.1");
+        accepted(small.register(request(BOB, "b", 1, OptionalInt.empty(), contact("sip:bob@10.0.0.1"))));
+        accepted(small.register(request(alice, "a", 1, OptionalInt.of(60), contact("sip:alice@10.0.0.2"))));
+        RegistrationOutcome full = small.register(request(carol, "c", 1, OptionalInt.empty(),
+                contact("sip:carol@10.0.0.3")));
+        assertEquals(new Rejected(503, "Service Unavailable (registrar full)"), full);
+        accepted(small.register(request(BOB, "b", 2, OptionalInt.empty(), contact("sip:bob@10.0.0.1"),
+                contact("sip:bob@10.0.0.9"))));
+        clock.advance(Duration.ofSeconds(61)); // alice's binding expires and frees her place
+        accepted(small.register(request(carol, "c", 2, OptionalInt.empty(), contact("sip:carol@10.0.0.3"))));
+        accepted(small.register(request(carol, "c", 3, OptionalInt.of(0), contact("sip:carol@10.0.0.3"))));
+        accepted(small.register(request(alice, "a", 2, OptionalInt.empty(), contact("sip:alice@10.0.0.2"))));
+        assertEquals(3, small.count());
+    }
+
+    private static RegistrationRequest request(AddressOfRecord aor, String callId, long cseq,
+            OptionalInt expiresHeader, ContactRequest... contacts) {
+        return new RegistrationRequest(aor, callId, cseq, List.of(contacts), false, contacts.length, expiresHeader,
+                SOURCE, "udp");
+    }
+
     private RegistrationOutcome register(AddressOfRecord aor, String callId, long cseq, OptionalInt expiresHeader,
             ContactRequest... contacts) {
-        return registrar.register(new RegistrationRequest(aor, callId, cseq, List.of(contacts), false, contacts.length,
-                expiresHeader, SOURCE, "udp"));
+        return registrar.register(request(aor, callId, cseq, expiresHeader, contacts));
     }
 
     private static RegistrationRequest wildcard(AddressOfRecord aor, String callId, long cseq, OptionalInt expires,
