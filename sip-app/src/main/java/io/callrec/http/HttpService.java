@@ -8,7 +8,6 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -21,7 +20,6 @@ import java.util.List;
  */
 public final class HttpService implements AutoCloseable {
     static final int MAX_THREADS = 32;
-    static final int MAX_QUEUED_JOBS = 1024;
     static final int MAX_CONNECTIONS = 512;
     private final Server server;
     private final ServerConnector connector;
@@ -32,8 +30,7 @@ public final class HttpService implements AutoCloseable {
     }
 
     public static HttpService start(String host, int port, List<Handler> handlers) throws Exception {
-        // Jetty's default job queue grows without bound; full, a job is refused and its connection closed.
-        QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 4, 60_000, new BlockingArrayQueue<>(MAX_QUEUED_JOBS));
+        QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 4);
         pool.setName("http");
         pool.setDaemon(true);
         Server server = new Server(pool);
@@ -46,7 +43,9 @@ public final class HttpService implements AutoCloseable {
         connector.setPort(port);
         connector.setIdleTimeout(30_000);
         server.addConnector(connector);
-        // At the limit Jetty stops accepting: further connections wait in the kernel's backlog.
+        // At the limit Jetty stops accepting: further connections wait in the kernel's backlog. This also bounds the
+        // thread pool's job queue, which Jetty keeps unbounded (it warns against a bounded one): the jobs are the
+        // connections' read and write events, a few per connection.
         server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
         Handler.Sequence sequence = new Handler.Sequence();
         handlers.forEach(sequence::addHandler);
