@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.callrec.it.support.CallrecProcess;
-import io.callrec.it.support.ClassicPcap;
 import io.callrec.it.support.ItDirs;
 import io.callrec.it.support.LocalSockets;
 import io.callrec.it.support.MediaFiles;
+import io.callrec.it.support.PcapLoop;
 import io.callrec.it.support.PortRange;
 import io.callrec.it.support.Ports;
 import io.callrec.it.support.ProcessUsage;
@@ -63,7 +63,7 @@ class FloodIT {
     @Test
     void recordedCallsLoseNothingAndNewCallsGoThroughWhileAnotherAddressFloods(TestInfo test) throws Exception {
         Path dir = ItDirs.logDir(test);
-        Path tone = ClassicPcap.loop(MediaFiles.shortG711a(), dir.resolve("tone-38s.pcap"), TONE_COPIES);
+        Path tone = PcapLoop.repeat(MediaFiles.shortG711a(), dir.resolve("tone-38s.pcap"), TONE_COPIES);
         PortRange relayPorts = Ports.freeEvenUdpRange(4 * CALLS + 40);
         PortRange callerMedia = Ports.freeEvenUdpRange(4 * CALLS + 4);
         List<String> figures = new ArrayList<>();
