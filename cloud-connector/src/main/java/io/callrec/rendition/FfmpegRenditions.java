@@ -17,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -223,7 +224,8 @@ public final class FfmpegRenditions implements Renditions, AutoCloseable {
                 notMade.add(new RenditionIndex.NotMade(file.name(), e.summary()));
             }
         }
-        RenditionIndex index = new RenditionIndex(recordingId, clock.instant(), ffmpeg.versionNumber(), done, notMade);
+        RenditionIndex index = new RenditionIndex(recordingId, clock.instant().truncatedTo(ChronoUnit.MILLIS),
+                ffmpeg.versionNumber(), done, notMade);
         Path indexFile = dir.resolve(RenditionIndex.NAME);
         Files.write(indexFile, index.toJson());
         storage.moveIn(recordingId, RenditionIndex.NAME, indexFile, Sha256.of(indexFile));
