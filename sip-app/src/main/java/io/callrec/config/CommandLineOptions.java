@@ -90,6 +90,15 @@ final class CommandLineOptions {
     @Option(names = "--link-ttl", paramLabel = "DURATION", description = "Lifetime of a recording link (default: 72h).")
     String linkTtl;
 
+    @Option(names = "--renditions", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
+            description = "Make WebM/MP4 copies of a recording for browsers that cannot play Matroska, when its"
+                    + " player first asks; needs ffmpeg (default: true).")
+    String renditions;
+
+    @Option(names = "--ffmpeg", paramLabel = "PATH",
+            description = "The ffmpeg that makes renditions (default: ffmpeg on the PATH; without one, none are made).")
+    String ffmpeg;
+
     @Option(names = "--trusted-peers", paramLabel = "CIDR,...",
             description = "Networks whose Callrec-Request and P-Asserted-Identity are believed"
                     + " (default: 127.0.0.0/8,::1/128; the upstream's host is added at start).")

@@ -97,10 +97,11 @@ final class ConfigResolver {
         int maxCalls = positiveInt("max-calls", 2000);
         Path dataDir = dataDir(storage);
         Optional<TlsConfig> tls = tls(sipPort);
+        RenditionSettings renditions = renditions();
         return new ServerConfig(sipHost, sipPort, mediaHost, rtpPorts[0], rtpPorts[1], httpHost, httpPort,
                 publicUrl, storage, control, rawCapture, linkTtl, trustedPeers, drainTimeout, routes, upstream,
                 directRouting, users, realm, rtpTimeout, sessionExpires, minSe, maxCalls, dataDir,
-                digestAlgorithms, tls, limits());
+                digestAlgorithms, tls, limits(), renditions);
     }
 
     private LimitSettings limits() throws ConfigException {
@@ -663,6 +664,23 @@ final class ConfigResolver {
             }
         }
         return Optional.of(new TlsConfig(port, identity, trust, clients));
+    }
+
+    /** {@code --ffmpeg} must name an executable file; whether it is ffmpeg is checked when the server starts. */
+    private RenditionSettings renditions() throws ConfigException {
+        boolean enabled = bool("renditions", true);
+        Optional<Setting> ffmpeg = single("ffmpeg");
+        if (ffmpeg.isEmpty()) {
+            return new RenditionSettings(enabled, Optional.empty());
+        }
+        if (!enabled) {
+            throw ffmpeg.get().problem("renditions are off (--renditions false); drop --ffmpeg or turn them on");
+        }
+        Path path = readableFile(ffmpeg.get());
+        if (!Files.isExecutable(path)) {
+            throw ffmpeg.get().problem(ffmpeg.get().text().trim() + ": not executable by this user");
+        }
+        return new RenditionSettings(true, Optional.of(path));
     }
 
     private static Path readableFile(Setting setting) throws ConfigException {

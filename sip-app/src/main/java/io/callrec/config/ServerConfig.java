@@ -27,6 +27,7 @@ import java.util.stream.Collectors;
  *                {@code ./callrec-data}
  * @param tls     SIP over TLS, when it is on
  * @param limits  rate limits, digest lockout, recording and connection caps
+ * @param renditions browser renditions of recordings: on or off, and which ffmpeg
  */
 public record ServerConfig(
         String sipHost, int sipPort,
@@ -52,7 +53,8 @@ public record ServerConfig(
         Path dataDir,
         List<String> digestAlgorithms,
         Optional<TlsConfig> tls,
-        LimitSettings limits) {
+        LimitSettings limits,
+        RenditionSettings renditions) {
 
     public ServerConfig {
         Objects.requireNonNull(sipHost, "sipHost");
@@ -71,6 +73,7 @@ public record ServerConfig(
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(renditions, "renditions");
         trustedPeers = List.copyOf(trustedPeers);
         routes = List.copyOf(routes);
         directRouting = List.copyOf(directRouting);
@@ -108,6 +111,7 @@ public record ServerConfig(
                 + ", users=" + maskedUsers + ", realm=" + realm + ", rtpTimeout=" + rtpTimeout
                 + ", sessionExpires=" + sessionExpires + ", minSe=" + minSe + ", maxCalls=" + maxCalls
                 + ", dataDir=" + dataDir + ", digestAlgorithms=" + digestAlgorithms + ", tls=" + tls
-                + ", limits=" + limits + "]";
+                + ", limits=" + limits
+                + ", renditions=" + renditions + "]";
     }
 }

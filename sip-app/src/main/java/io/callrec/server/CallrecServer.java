@@ -19,6 +19,9 @@ import io.callrec.record.RecordingListener;
 import io.callrec.http.download.DownloadHandler;
 import io.callrec.link.LinkKeys;
 import io.callrec.link.SignedLink;
+import io.callrec.rendition.Ffmpeg;
+import io.callrec.rendition.FfmpegException;
+import io.callrec.rendition.FfmpegRenditions;
 import io.callrec.control.ConsentLog;
 import io.callrec.control.ErrorCode;
 import io.callrec.control.StartResult;
@@ -38,6 +41,7 @@ import io.callrec.tls.TlsSetupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -76,6 +80,7 @@ public final class CallrecServer implements AutoCloseable {
     private final LinkCourier courier;
     private final Uploader uploader;
     private final Recorder recorder;
+    private final Optional<FfmpegRenditions> renditions;
     private final HttpService http;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -166,15 +171,55 @@ public final class CallrecServer implements AutoCloseable {
         this.b2bua = new B2bua(sip.context(), policy, relay, services, config.mediaHost(), timers, clock);
         courier.useDialogs(b2bua);
         sip.listen(limits.gate(b2bua, sip.context().provider(), sip::serverTransactions));
+        this.renditions = startRenditions(config, backend, clock);
         try {
             this.http = HttpService.start(config.httpHost(), config.httpPort(),
-                    List.of(new JsonHandler("/health", this::health),
-                            new DownloadHandler(backend, links, clock, DownloadHandler.Options.defaults())));
+                    List.of(new JsonHandler("/health", this::health), new DownloadHandler(backend, links, clock,
+                            DownloadHandler.Options.defaults(), renditions.orElse(null))));
         } catch (Exception e) {
+            renditions.ifPresent(FfmpegRenditions::close);
             sip.close();
             relay.close();
             throw new StartupException("HTTP port " + hostPort(config.httpHost(), config.httpPort())
                     + " cannot be bound: " + rootMessage(e), e);
+        }
+    }
+
+    /**
+     * The rendition service when renditions are on and an ffmpeg works. Without one the server runs all the same:
+     * the player then offers the recorded Matroska files only, and says so. An {@code --ffmpeg} that does not work
+     * stops the start: the operator asked for it.
+     */
+    private static Optional<FfmpegRenditions> startRenditions(ServerConfig config, StorageBackend backend,
+                                                              Clock clock) throws StartupException {
+        if (!config.renditions().enabled()) {
+            log.info("browser renditions off (--renditions false): the player offers the recorded Matroska files only");
+            return Optional.empty();
+        }
+        Optional<Ffmpeg> ffmpeg;
+        try {
+            ffmpeg = Ffmpeg.find(config.renditions().ffmpeg(), System.getenv("PATH"));
+        } catch (FfmpegException e) {
+            if (config.renditions().ffmpeg().isPresent()) {
+                throw new StartupException("--ffmpeg: " + e.getMessage(), e);
+            }
+            log.warn("the ffmpeg on the PATH does not work, so no browser renditions: {}", e.getMessage());
+            return Optional.empty();
+        }
+        if (ffmpeg.isEmpty()) {
+            log.info("no ffmpeg on the PATH: no browser renditions; the player offers the recorded Matroska files"
+                    + " only, which Chromium plays and Firefox and Safari do not (install ffmpeg or give --ffmpeg)");
+            return Optional.empty();
+        }
+        Path work = config.dataDir().resolve("rendition-work");
+        try {
+            FfmpegRenditions service = new FfmpegRenditions(backend, ffmpeg.get(), work,
+                    FfmpegRenditions.Options.DEFAULTS, clock);
+            log.info("browser renditions made on first request by {}", ffmpeg.get());
+            return Optional.of(service);
+        } catch (IOException e) {
+            throw new StartupException("the rendition work directory " + work + " cannot be prepared: "
+                    + rootMessage(e), e);
         }
     }
 
@@ -291,6 +336,15 @@ public final class CallrecServer implements AutoCloseable {
             s.put("reason", storage.reason());
         }
         h.put("storage", s);
+        Map<String, Object> rend = new LinkedHashMap<>();
+        rend.put("enabled", renditions.isPresent());
+        renditions.ifPresent(made -> {
+            rend.put("ffmpeg", made.ffmpeg().versionNumber());
+            rend.put("pending", made.pending());
+            rend.put("made", made.made());
+            rend.put("failed", made.failed());
+        });
+        h.put("renditions", rend);
         return h;
     }
 
@@ -313,6 +367,7 @@ public final class CallrecServer implements AutoCloseable {
         }
         sleep(300);
         closeQuietly(http);
+        renditions.ifPresent(FfmpegRenditions::close); // a job in progress is killed; the next request redoes it
         sip.close();
         recorder.close(); // finishes every running recording: its files and manifest reach the spool
         relay.close();

@@ -63,6 +63,7 @@ class ConfigLoaderTest {
         assertEquals(List.of("MD5", "SHA-256"), c.digestAlgorithms());
         assertEquals(Path.of("./callrec-data"), c.dataDir());
         assertTrue(c.fileStorage());
+        assertEquals(RenditionSettings.DEFAULTS, c.renditions());
         assertEquals(LimitSettings.DEFAULTS, c.limits());
         assertEquals(new RateLimit(50, 100), c.limits().invite());
         assertEquals(new RateLimit(20, 40), c.limits().register());
@@ -193,6 +194,26 @@ class ConfigLoaderTest {
     @Test
     void emptyNetworkListTrustsNobody() throws Exception {
         assertEquals(List.of(), ConfigLoader.load("--trusted-peers", "").trustedPeers());
+    }
+
+    @Test
+    void renditionsCanBeTurnedOffOrGivenAnFfmpeg(@TempDir Path dir) throws Exception {
+        assertEquals(new RenditionSettings(false, Optional.empty()),
+                ConfigLoader.load("--renditions=false").renditions());
+        Path ffmpeg = dir.resolve("ffmpeg");
+        Files.writeString(ffmpeg, "#!/bin/sh\n");
+        assertEquals("--ffmpeg: " + ffmpeg + ": not executable by this user",
+                assertThrows(ConfigException.class, () -> ConfigLoader.load("--ffmpeg", ffmpeg.toString()))
+                        .getMessage());
+        Files.setPosixFilePermissions(ffmpeg, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        assertEquals(new RenditionSettings(true, Optional.of(ffmpeg)),
+                ConfigLoader.load("--ffmpeg", ffmpeg.toString()).renditions());
+        assertEquals("--ffmpeg: renditions are off (--renditions false); drop --ffmpeg or turn them on",
+                assertThrows(ConfigException.class, () -> ConfigLoader.load("--ffmpeg", ffmpeg.toString(),
+                        "--renditions", "false")).getMessage());
+        assertEquals("--ffmpeg: " + dir.resolve("none") + ": no such file",
+                assertThrows(ConfigException.class, () -> ConfigLoader.load("--ffmpeg", dir.resolve("none").toString()))
+                        .getMessage());
     }
 
     @Test

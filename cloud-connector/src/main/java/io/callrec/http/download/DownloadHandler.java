@@ -2,6 +2,8 @@ package io.callrec.http.download;
 
 import io.callrec.http.SecurityHeaders;
 import io.callrec.link.SignedLink;
+import io.callrec.rendition.RenditionIndex;
+import io.callrec.rendition.Renditions;
 import io.callrec.storage.StorageBackend;
 import io.callrec.storage.StorageException;
 import org.eclipse.jetty.http.HttpFields;
@@ -44,14 +46,19 @@ import java.util.Optional;
  *       one byte range ({@code 206}/{@code 416}; several ranges get the whole file with {@code 200}), a strong ETag
  *       from its SHA-256, {@code If-None-Match} ({@code 304}) and {@code If-Range}. Optionally a {@code 302} to a
  *       presigned storage URL that expires no later than the link.</li>
+ *   <li>{@code GET|HEAD /recordings/{id}/renditions.json?exp&kid&sig}: the recording's browser renditions
+ *       ({@link RenditionIndex}) once stored; until then {@code 202} while {@link Renditions} makes them (asked
+ *       here, on the first request), {@code 503} when it cannot now, {@code 404} when this server makes none. The
+ *       renditions it lists are served like the manifest's files, if each is {@code of} a file the manifest lists.
+ *       </li>
  * </ul>
  *
  * The link is checked before storage is touched, and every reason to refuse it (malformed, wrong or expired
  * signature, unknown key, unknown or invalid recording id, a path in any spelling but the one canonical form)
  * gets one identical {@code 403}: the answers cannot be used to probe for ids. Methods other than GET and HEAD get
  * {@code 405} before anything else is looked at. Every response carries the {@link SecurityHeaders}; no body names
- * a path or an exception. Manifests are kept for a minute in a {@link ManifestCache}, consulted only after the
- * link verified.
+ * a path or an exception. Manifests and rendition indexes are kept for a minute in {@link ManifestCache}s,
+ * consulted only after the link verified.
  */
 public final class DownloadHandler extends Handler.Abstract {
     public static final String PREFIX = "/recordings/";
@@ -62,6 +69,9 @@ public final class DownloadHandler extends Handler.Abstract {
     /** The one answer to every link that does not authorize the request, whatever is wrong with it. */
     static final String FORBIDDEN_TEXT = "This recording link is not valid, or it has expired.\n";
     static final String NOT_LISTED_TEXT = "No such file in this recording.\n";
+    static final String NO_RENDITIONS_TEXT = "This server makes no browser renditions.\n";
+    private static final byte[] MAKING = "{\"state\":\"making\"}\n".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] LATER = "{\"state\":\"later\"}\n".getBytes(StandardCharsets.UTF_8);
     private static final byte[] FORBIDDEN = FORBIDDEN_TEXT.getBytes(StandardCharsets.UTF_8);
     private static final Logger log = LoggerFactory.getLogger(DownloadHandler.class);
 
@@ -77,18 +87,30 @@ public final class DownloadHandler extends Handler.Abstract {
     private final Clock clock;
     private final Options options;
     private final ManifestCache manifests;
+    private final ManifestCache renditionIndexes;
+    private final Renditions renditions;
     private final PlayerPage player = PlayerPage.load();
 
+    /** A download service that makes no renditions (it still serves those already stored). */
     public DownloadHandler(StorageBackend storage, SignedLink links, Clock clock, Options options) {
-        this(storage, links, clock, options, ManifestCache.defaults(clock));
+        this(storage, links, clock, options, null);
     }
 
-    DownloadHandler(StorageBackend storage, SignedLink links, Clock clock, Options options, ManifestCache manifests) {
+    /** @param renditions makes a recording's renditions when its player first asks; null: none are made */
+    public DownloadHandler(StorageBackend storage, SignedLink links, Clock clock, Options options,
+                           Renditions renditions) {
+        this(storage, links, clock, options, renditions, ManifestCache.defaults(clock));
+    }
+
+    DownloadHandler(StorageBackend storage, SignedLink links, Clock clock, Options options, Renditions renditions,
+                    ManifestCache manifests) {
         this.storage = Objects.requireNonNull(storage, "storage");
         this.links = Objects.requireNonNull(links, "links");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.options = Objects.requireNonNull(options, "options");
         this.manifests = Objects.requireNonNull(manifests, "manifests");
+        this.renditionIndexes = ManifestCache.defaults(clock);
+        this.renditions = renditions;
     }
 
     /** The recording and, for a file request, the file name: both already checked against their patterns. */
@@ -154,7 +176,8 @@ public final class DownloadHandler extends Handler.Abstract {
         }
         ManifestCache.Manifest manifest;
         try {
-            Optional<ManifestCache.Manifest> found = manifests.get(target.recordingId(), this::readManifest);
+            Optional<ManifestCache.Manifest> found = manifests.get(target.recordingId(),
+                    id -> readIndex(id, ManifestFiles.MANIFEST));
             if (found.isEmpty()) {
                 log.debug("download refused: no recording {}", target.recordingId());
                 forbidden(request, response, callback);
@@ -167,8 +190,57 @@ public final class DownloadHandler extends Handler.Abstract {
         }
         if (target.file() == null) {
             serveManifest(request, response, callback, manifest.json());
+            return;
+        }
+        ManifestFiles.Entry file = manifest.files().get(target.file());
+        try {
+            if (file == null && target.file().equals(RenditionIndex.NAME)) {
+                serveRenditionIndex(request, response, callback, target.recordingId());
+                return;
+            }
+            if (file == null) {
+                file = rendition(target.recordingId(), target.file(), manifest.files());
+            }
+        } catch (StorageException e) {
+            unavailable(request, response, callback, target, e);
+            return;
+        }
+        serveFile(request, response, callback, target, file, verdict.expires());
+    }
+
+    /** A file {@code renditions.json} lists, made of a file the manifest lists; null if there is no such file. */
+    private ManifestFiles.Entry rendition(String recordingId, String name, Map<String, ManifestFiles.Entry> listed)
+            throws StorageException, IOException {
+        Optional<ManifestCache.Manifest> index = renditionIndexes.get(recordingId,
+                id -> readIndex(id, RenditionIndex.NAME));
+        ManifestFiles.Entry made = index.map(i -> i.files().get(name)).orElse(null);
+        return made != null && made.of() != null && listed.containsKey(made.of()) ? made : null;
+    }
+
+    /**
+     * The stored index; else, while {@link Renditions} makes it, {@code 202}, and when it cannot now {@code 503},
+     * both with {@code Retry-After} and a fixed body (the reason may name storage or disk: it stays in the log).
+     */
+    private void serveRenditionIndex(Request request, Response response, Callback callback, String recordingId)
+            throws StorageException, IOException {
+        Optional<ManifestCache.Manifest> index = renditionIndexes.get(recordingId,
+                id -> readIndex(id, RenditionIndex.NAME));
+        if (index.isPresent()) {
+            body(request, response, callback, HttpStatus.OK_200, "application/json", index.get().json());
+            return;
+        }
+        if (renditions == null) {
+            text(request, response, callback, HttpStatus.NOT_FOUND_404, NO_RENDITIONS_TEXT);
+            return;
+        }
+        Renditions.Progress progress = renditions.request(recordingId);
+        if (progress instanceof Renditions.Later later) {
+            log.debug("renditions of {} not now: {}", recordingId, later.reason());
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, Math.max(1, later.retryAfter().toSeconds()));
+            body(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "application/json", LATER);
         } else {
-            serveFile(request, response, callback, target, manifest.files(), verdict.expires());
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, 1);
+            body(request, response, callback, HttpStatus.ACCEPTED_202, "application/json", MAKING);
         }
     }
 
@@ -188,19 +260,20 @@ public final class DownloadHandler extends Handler.Abstract {
         return values != null && values.size() == 1 ? values.get(0) : null;
     }
 
-    private Optional<byte[]> readManifest(String recordingId) throws StorageException, IOException {
-        Optional<Long> size = storage.size(recordingId, ManifestFiles.MANIFEST);
+    /** A recording's {@code manifest.json} or {@code renditions.json}: empty when storage has none. */
+    private Optional<byte[]> readIndex(String recordingId, String name) throws StorageException, IOException {
+        Optional<Long> size = storage.size(recordingId, name);
         if (size.isEmpty()) {
             return Optional.empty();
         }
         if (size.get() > MAX_MANIFEST_BYTES) {
-            throw new IOException("manifest of " + recordingId + " has " + size.get() + " bytes, limit "
+            throw new IOException(name + " of " + recordingId + " has " + size.get() + " bytes, limit "
                     + MAX_MANIFEST_BYTES);
         }
-        try (InputStream in = storage.open(recordingId, ManifestFiles.MANIFEST, 0, -1)) {
+        try (InputStream in = storage.open(recordingId, name, 0, -1)) {
             byte[] bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
             if (bytes.length > MAX_MANIFEST_BYTES) {
-                throw new IOException("manifest of " + recordingId + " exceeds " + MAX_MANIFEST_BYTES + " bytes");
+                throw new IOException(name + " of " + recordingId + " exceeds " + MAX_MANIFEST_BYTES + " bytes");
             }
             return Optional.of(bytes);
         }
@@ -219,8 +292,7 @@ public final class DownloadHandler extends Handler.Abstract {
     }
 
     private void serveFile(Request request, Response response, Callback callback, Target target,
-                           Map<String, ManifestFiles.Entry> files, Instant linkExpires) throws IOException {
-        ManifestFiles.Entry file = files.get(target.file());
+                           ManifestFiles.Entry file, Instant linkExpires) throws IOException {
         if (file == null) {
             // The link is valid, so its holder may see the manifest anyway: saying "not there" reveals nothing.
             text(request, response, callback, HttpStatus.NOT_FOUND_404, NOT_LISTED_TEXT);

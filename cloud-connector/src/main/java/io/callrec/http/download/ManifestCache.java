@@ -14,8 +14,9 @@ import java.util.Optional;
 
 /**
  * The manifests of recently downloaded recordings, so that the dozens of range requests a player makes while it
- * plays do not each read {@code manifest.json} from storage (two round trips to S3 every time). Bounded in entries,
- * in bytes and in age; least recently used entries go first.
+ * plays do not each read {@code manifest.json} from storage (two round trips to S3 every time); a second instance
+ * keeps the {@code renditions.json} indexes, which have the same {@code files} shape. Bounded in entries, in bytes
+ * and in age; least recently used entries go first.
  *
  * <p>Safety rests on the caller: {@link #get} is called only after the link verified for exactly that recording
  * id, and an entry holds that recording's manifest and nothing else, so a cached manifest can only list files that

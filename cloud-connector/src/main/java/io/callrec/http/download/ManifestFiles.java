@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The files a recording's manifest lists ({@code files}: {@code {"name","party","bytes","sha256"}}, spec §5): the
- * only things the download service will ever serve under {@code /recordings/{id}/}. Entries whose name could be
- * anything but a plain file name are dropped, so a damaged manifest cannot open a path.
+ * The files a recording's manifest lists ({@code files}: {@code {"name","party","bytes","sha256"}}, spec §5): with
+ * the renditions made of them ({@code renditions.json}, same shape plus {@code of}), the only things the download
+ * service will ever serve under {@code /recordings/{id}/}. Entries whose name could be anything but a plain file
+ * name are dropped, so a damaged manifest cannot open a path.
  */
 final class ManifestFiles {
     /** A plain name: starts with a letter or digit (never "." or ".."), no separators, no escapes. */
@@ -21,8 +22,12 @@ final class ManifestFiles {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** @param sha256 lower-case hex, or null when the manifest gives none (the file then has no ETag) */
-    record Entry(String name, String party, long bytes, String sha256) {
+    /**
+     * @param sha256 lower-case hex, or null when the manifest gives none (the file then has no ETag)
+     * @param of     for a rendition ({@code renditions.json} has the same shape): the listed file it was made
+     *               of; null in a manifest
+     */
+    record Entry(String name, String party, long bytes, String sha256, String of) {
     }
 
     private ManifestFiles() {
@@ -43,7 +48,9 @@ final class ManifestFiles {
                 continue;
             }
             String sha = f.path("sha256").asText("");
-            files.put(name, new Entry(name, f.path("party").asText(""), bytes, SHA256.matcher(sha).matches() ? sha : null));
+            String of = f.path("of").asText("");
+            files.put(name, new Entry(name, f.path("party").asText(""), bytes, SHA256.matcher(sha).matches() ? sha : null,
+                    FILE_NAME.matcher(of).matches() ? of : null));
         }
         return Collections.unmodifiableMap(files);
     }

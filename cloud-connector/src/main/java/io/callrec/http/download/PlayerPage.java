@@ -11,9 +11,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The web player: one static HTML page with its script and style inline (no CDN, nothing else to fetch). It reads
- * the manifest from its own URL, plays {@code requester.mkv} and {@code peer.mkv} side by side on one clock (or
- * the one file a {@code peer} recording has), and shows the manifest's facts. The page is the same for every
+ * The web player: one static HTML page with its script and style inline (no CDN, nothing from another origin). It
+ * reads the manifest from its own URL, plays {@code requester.mkv} and {@code peer.mkv} side by side on one clock
+ * (or the one file a {@code peer} recording has), and shows the manifest's facts. Where the browser says it cannot
+ * play a recorded file ({@code canPlayType}), or with {@code ?force=rendition}, it plays the file's browser
+ * rendition instead, from {@code renditions.json}. The page is the same for every
  * recording: nothing of the recording is put into its markup, so nothing a SIP client chose can become markup.
  *
  * <p>Its Content-Security-Policy allows exactly the page's own script and style (by hash), its fetch of the manifest

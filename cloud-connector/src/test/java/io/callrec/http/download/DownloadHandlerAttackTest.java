@@ -52,7 +52,7 @@ class DownloadHandlerAttackTest {
         attacks = DownloadAttacks.prepare(root, Clock.systemUTC());
         cache = new ManifestCache(16, 1 << 20, Duration.ofSeconds(60), clock);
         server = DownloadHandlerTest.startServer(new DownloadHandler(storage, attacks.links(), Clock.systemUTC(),
-                DownloadHandler.Options.defaults(), cache));
+                DownloadHandler.Options.defaults(), null, cache));
         port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }
 

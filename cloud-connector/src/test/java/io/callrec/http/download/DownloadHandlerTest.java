@@ -437,11 +437,12 @@ class DownloadHandlerTest {
         return "\"" + sha256(content.get(name)) + "\"";
     }
 
-    private static String header(HttpResponse<?> r, String name) {
+    static String header(HttpResponse<?> r, String name) {
         return r.headers().firstValue(name).orElse(null);
     }
 
-    private static HttpResponse<byte[]> get(URI uri, String... headers) throws Exception {
+    /** GET with header name, value pairs; every answer under /recordings/ must carry the security headers. */
+    static HttpResponse<byte[]> get(URI uri, String... headers) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).GET();
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);

@@ -26,7 +26,7 @@ class ManifestFilesTest {
                   {"name":"peer.mkv","party":"peer","bytes":0,"sha256":"not-a-hash"},
                   {"name":"combined.mkv","party":"both","bytes":12}]}""".formatted(SHA));
         assertEquals(List.of("requester.mkv", "peer.mkv", "combined.mkv"), List.copyOf(files.keySet()));
-        assertEquals(new ManifestFiles.Entry("requester.mkv", "requester", 1402311, SHA), files.get("requester.mkv"));
+        assertEquals(new ManifestFiles.Entry("requester.mkv", "requester", 1402311, SHA, null), files.get("requester.mkv"));
         assertNull(files.get("peer.mkv").sha256(), "a malformed hash gives no ETag");
         assertEquals(12, files.get("combined.mkv").bytes());
     }

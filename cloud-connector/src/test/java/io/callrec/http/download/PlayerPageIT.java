@@ -2,6 +2,8 @@ package io.callrec.http.download;
 
 import io.callrec.link.LinkKeys;
 import io.callrec.link.SignedLink;
+import io.callrec.rendition.Ffmpeg;
+import io.callrec.rendition.FfmpegRenditions;
 import io.callrec.testing.ExternalCommand;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -27,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -38,7 +41,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The player in real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}), over the real
  * download service: two recordings made by ffmpeg — mode {@code both} with H.264 + PCM for the requester and
- * VP8 + Opus for the peer, and an audio-only mode {@code peer} one.
+ * VP8 + Opus for the peer, and an audio-only mode {@code peer} one. Chromium plays the recorded Matroska files;
+ * {@code ?force=rendition} makes the page act as a browser that cannot (Firefox, Safari), so that it plays the
+ * renditions the server makes with the real ffmpeg.
  */
 class PlayerPageIT {
     private static final Duration FFMPEG_LIMIT = Duration.ofSeconds(60);
@@ -49,6 +54,9 @@ class PlayerPageIT {
     private static SignedLink links;
     private static Server server;
     private static int port;
+    private static FfmpegRenditions renditions;
+    private static Server plainServer;
+    private static int plainPort;
     private static ChromeDriver driver;
 
     @BeforeAll
@@ -58,10 +66,17 @@ class PlayerPageIT {
         storage = new DirectoryStorage(dir.resolve("storage"));
         makeBothRecording("r-both");
         makeAudioOnlyPeerRecording("r-peer");
+        copyRecording("r-both", "r-plain");
         links = new SignedLink(LinkKeys.open(dir.resolve("keys")), URI.create("http://127.0.0.1"), Clock.systemUTC());
+        renditions = new FfmpegRenditions(storage, Ffmpeg.find(Optional.empty(), System.getenv("PATH")).orElseThrow(),
+                dir.resolve("rendition-work"), FfmpegRenditions.Options.DEFAULTS, Clock.systemUTC());
         server = DownloadHandlerTest.startServer(new DownloadHandler(storage, links, Clock.systemUTC(),
-                DownloadHandler.Options.defaults()));
+                DownloadHandler.Options.defaults(), renditions));
         port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+        // The same storage, served as by a server without ffmpeg: r-plain is never asked for renditions.
+        plainServer = DownloadHandlerTest.startServer(new DownloadHandler(storage, links, Clock.systemUTC(),
+                DownloadHandler.Options.defaults()));
+        plainPort = ((ServerConnector) plainServer.getConnectors()[0]).getLocalPort();
 
         // Debian's driver and browser, named explicitly so that Selenium Manager never tries to download one.
         System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
@@ -85,6 +100,12 @@ class PlayerPageIT {
         if (server != null) {
             server.stop();
         }
+        if (plainServer != null) {
+            plainServer.stop();
+        }
+        if (renditions != null) {
+            renditions.close();
+        }
     }
 
     @Test
@@ -98,6 +119,54 @@ class PlayerPageIT {
         assertEquals(List.of("/recordings/r-both/requester.mkv?" + link.query(), "/recordings/r-both/peer.mkv?" + link.query(),
                 "/recordings/r-both/combined.mkv?" + link.query()), hrefs, "file links carry the link's query");
 
+        assertEquals(List.of("requester.mkv", "peer.mkv"), playing(), "Chromium plays the recorded files");
+        playBothInSyncFor5Seconds("both parties", "player-both.png");
+
+        // Push the follower off by hand: a small drift is nudged away, a large one is sought away.
+        script("callrecPlayer.videos[1].currentTime += 0.15");
+        assertTrue(correction().get("skew") > 0.1, "pushed off");
+        long nudged = waitFor("a 150 ms drift corrected by rate", () -> correction(),
+                c -> c.get("nudges") > 0 && !c.get("followerSeeking").equals(1.0) && c.get("skew") < 0.040);
+        script("callrecPlayer.videos[1].currentTime -= 1.0");
+        assertTrue(correction().get("skew") > 0.5, "pushed off");
+        long sought = waitFor("a 1 s drift corrected by a seek", () -> correction(),
+                c -> c.get("seeks") > 0 && !c.get("followerSeeking").equals(1.0) && c.get("skew") < 0.040);
+        System.out.printf("player: +150 ms drift corrected in %d ms, -1 s drift in %d ms%n", nudged, sought);
+        assertNothingBlockedByThePolicy();
+    }
+
+    @Test
+    void aBrowserThatCannotPlayMatroskaGetsTheRenditionsAndTheyPlayInSync() throws Exception {
+        SignedLink.Link link = links.sign("r-both", Duration.ofHours(1));
+        driver.get("http://127.0.0.1:" + port + "/recordings/r-both?" + link.query() + "&force=rendition");
+        waitFor("both renditions have metadata", () -> state(),
+                s -> s.size() == 2 && s.stream().allMatch(v -> num(v, "rs") >= 1));
+        assertEquals(List.of("requester.mp4", "peer.webm"), playing());
+        assertEquals(List.of("video/mp4", "video/webm"), strings("return callrecPlayer.videos.map(v => "
+                + "callrecPlayer.renditions.files.find(r => r.name === v.dataset.file).type.split(';')[0])"));
+        String stage = driver.findElement(By.id("stage")).getText();
+        assertTrue(stage.contains("browser copy"), stage);
+        assertFalse(driver.findElement(By.id("status")).getText().contains("Matroska"),
+                driver.findElement(By.id("status")).getText());
+        List<String> hrefs = strings("return [...document.querySelectorAll('#files a')].map(a => a.getAttribute('href'))");
+        assertTrue(hrefs.contains("/recordings/r-both/peer.webm?" + link.query() + "&force=rendition"), hrefs.toString());
+        playBothInSyncFor5Seconds("renditions", "player-renditions.png");
+        assertNothingBlockedByThePolicy();
+    }
+
+    @Test
+    void withoutRenditionsThePlayerFallsBackToTheRecordedFilesAndSaysSo() throws Exception {
+        SignedLink.Link link = links.sign("r-plain", Duration.ofHours(1));
+        driver.get("http://127.0.0.1:" + plainPort + "/recordings/r-plain?" + link.query() + "&force=rendition");
+        waitFor("both videos have metadata", () -> state(), s -> s.size() == 2 && s.stream().allMatch(v -> num(v, "rs") >= 1));
+        assertEquals(List.of("requester.mkv", "peer.mkv"), playing());
+        String status = driver.findElement(By.id("status")).getText();
+        assertTrue(status.contains("makes no copies") && status.contains("Matroska"), status);
+        assertNothingBlockedByThePolicy();
+    }
+
+    /** Plays, then checks for 5 s that the master advances and the two videos stay within 100 ms of each other. */
+    private void playBothInSyncFor5Seconds(String what, String screenshot) throws Exception {
         driver.findElement(By.id("play")).click();
         waitFor("both videos playing", () -> state(),
                 s -> s.stream().allMatch(v -> num(v, "rs") >= 3 && num(v, "t") > 0.2 && !(Boolean) v.get("paused")));
@@ -117,27 +186,20 @@ class PlayerPageIT {
             Thread.sleep(200);
         }
         double advanced = masterTimes.get(masterTimes.size() - 1) - masterTimes.get(0);
-        Files.write(dir.resolve("player-both.png"), driver.getScreenshotAs(OutputType.BYTES));
-        System.out.printf("player: both parties, master advanced %.2f s in 5 s, max |t1-t2| %.3f s, %s%n",
-                advanced, maxSkew, ((JavascriptExecutor) driver).executeScript(
+        Files.write(dir.resolve(screenshot), driver.getScreenshotAs(OutputType.BYTES));
+        System.out.printf("player: %s, master advanced %.2f s in 5 s, max |t1-t2| %.3f s, %s%n",
+                what, advanced, maxSkew, ((JavascriptExecutor) driver).executeScript(
                         "return 'seeks ' + callrecPlayer.seeks + ', nudges ' + callrecPlayer.nudges"));
         assertTrue(advanced > 4.0, "currentTime advanced " + advanced + " s in 5 s");
         assertTrue(maxSkew < 0.100, "the two videos drifted apart by " + maxSkew + " s");
         for (Map<String, Object> v : state()) {
             assertTrue(num(v, "w") > 0, "a picture, not audio only: " + v);
         }
+    }
 
-        // Push the follower off by hand: a small drift is nudged away, a large one is sought away.
-        script("callrecPlayer.videos[1].currentTime += 0.15");
-        assertTrue(correction().get("skew") > 0.1, "pushed off");
-        long nudged = waitFor("a 150 ms drift corrected by rate", () -> correction(),
-                c -> c.get("nudges") > 0 && !c.get("followerSeeking").equals(1.0) && c.get("skew") < 0.040);
-        script("callrecPlayer.videos[1].currentTime -= 1.0");
-        assertTrue(correction().get("skew") > 0.5, "pushed off");
-        long sought = waitFor("a 1 s drift corrected by a seek", () -> correction(),
-                c -> c.get("seeks") > 0 && !c.get("followerSeeking").equals(1.0) && c.get("skew") < 0.040);
-        System.out.printf("player: +150 ms drift corrected in %d ms, -1 s drift in %d ms%n", nudged, sought);
-        assertNothingBlockedByThePolicy();
+    /** The file each video plays. */
+    private static List<String> playing() {
+        return strings("return callrecPlayer.videos.map(v => v.dataset.file)");
     }
 
     @Test
@@ -206,6 +268,17 @@ class PlayerPageIT {
                 """
                 "tracks":[{"id":"peer-audio","party":"peer","kind":"audio","codec":"PCMA","clockRate":8000,
                   "frames":500,"startMs":0.0,"endMs":10000.0,"sync":"arrival"}],""");
+    }
+
+    private static void copyRecording(String from, String to) throws Exception {
+        Path target = Files.createDirectories(storage.file(to, "x").getParent());
+        try (var files = Files.list(storage.file(from, "x").getParent())) {
+            for (Path f : files.toList()) {
+                Files.copy(f, target.resolve(f.getFileName()));
+            }
+        }
+        Path manifest = target.resolve("manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replace("\"" + from + "\"", "\"" + to + "\""));
     }
 
     private static void ffmpeg(String... args) {

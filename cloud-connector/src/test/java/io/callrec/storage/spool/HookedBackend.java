@@ -13,9 +13,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A real backend with a test's hook in front of every store operation: to fail, block or count. */
-final class HookedBackend implements StorageBackend {
+public final class HookedBackend implements StorageBackend {
     @FunctionalInterface
-    interface Hook {
+    public interface Hook {
         void before(String recordingId, String name) throws StorageException;
     }
 
@@ -34,7 +34,7 @@ final class HookedBackend implements StorageBackend {
     /** "id/name" of every object stored, in order. */
     final List<String> stored = new CopyOnWriteArrayList<>();
 
-    HookedBackend(StorageBackend real, Hook hook) {
+    public HookedBackend(StorageBackend real, Hook hook) {
         this.real = real;
         this.hook = hook;
     }
