@@ -131,7 +131,7 @@ start_callrec() {  # start_callrec DIR "JVM OPTS" -> sets SUT_PID
   mkdir -p "$SRV_DIR"; cp "$JAR" "$SRV_DIR/srv.jar"
   # shellcheck disable=SC2086
   (cd "$d" && exec java $opts -jar ../../bin/srv.jar --sip-host 127.0.0.1 --sip-port "$CR_SIP" \
-      --rtp-ports "$CR_RTP" --http-port "$CR_HTTP" --storage file:data ${CALLREC_ARGS:-} > callrec.log 2>&1) &
+      --rtp-ports "$CR_RTP" --http-port "$CR_HTTP" --storage "${CR_STORAGE:-file:data}" ${CALLREC_ARGS:-} > callrec.log 2>&1) &
   SUT_PID=$!; track $SUT_PID
   local i
   for ((i = 0; i < 300; i++)); do

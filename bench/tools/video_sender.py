@@ -23,46 +23,21 @@ import os
 import signal
 import socket
 import struct
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from av_media import ffmpeg_rtp, write_video_pcap  # noqa: E402
 from pcapio import udp_packets  # noqa: E402
 
 
 def make(out, seconds):
-    rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    rx.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
-    rx.bind(('127.0.0.1', 0))
-    rx.settimeout(0.5)
-    port = rx.getsockname()[1]
-    ff = subprocess.Popen(
-        ['ffmpeg', '-v', 'error', '-f', 'lavfi', '-i', f'testsrc=size=320x240:rate=15:duration={seconds}',
-         '-c:v', 'libx264', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-g', '15', '-bf', '0',
-         '-b:v', '300k', '-maxrate', '300k', '-bufsize', '300k', '-x264-params', 'slice-max-size=1200',
-         '-bsf:v', 'dump_extra=freq=keyframe', '-payload_type', '96', '-ssrc', '1',
-         '-f', 'rtp', f'rtp://127.0.0.1:{port}?pkt_size=1300'], stdout=subprocess.DEVNULL)
-    payloads = []
-    while True:
-        try:
-            payloads.append(rx.recv(65536))
-        except socket.timeout:
-            if ff.poll() is not None:
-                break
-    if ff.returncode != 0 or not payloads:
-        sys.exit(f'ffmpeg failed (rc {ff.returncode}, {len(payloads)} packets)')
-    ts0 = struct.unpack('>I', payloads[0][4:8])[0]
-    with open(out, 'wb') as f:
-        f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 101))  # LINKTYPE_RAW
-        for p in payloads:
-            t_us = ((struct.unpack('>I', p[4:8])[0] - ts0) & 0xffffffff) * 100 // 9  # 90 kHz -> µs
-            udp = struct.pack('>HHHH', port, port, 8 + len(p), 0) + p
-            ip = struct.pack('>BBHHHBBH4s4s', 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0,
-                             socket.inet_aton('127.0.0.1'), socket.inet_aton('127.0.0.1'))
-            f.write(struct.pack('<IIII', t_us // 1_000_000, t_us % 1_000_000, len(ip) + len(udp), len(ip) + len(udp)))
-            f.write(ip + udp)
-    print(json.dumps({'packets': len(payloads), 'bytes': sum(map(len, payloads)), 'seconds': seconds}))
+    packets = ffmpeg_rtp(['-f', 'lavfi', '-i', f'testsrc=size=320x240:rate=15:duration={seconds}',
+                          '-c:v', 'libx264', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-g', '15', '-bf', '0',
+                          '-b:v', '300k', '-maxrate', '300k', '-bufsize', '300k', '-x264-params', 'slice-max-size=1200',
+                          '-bsf:v', 'dump_extra=freq=keyframe', '-payload_type', '96', '-ssrc', '1'])
+    write_video_pcap(out, packets, ethernet=False)
+    print(json.dumps({'packets': len(packets), 'bytes': sum(map(len, packets)), 'seconds': seconds}))
 
 
 class Call:
