@@ -9,6 +9,8 @@ import io.callrec.it.support.CallrecProcess;
 import io.callrec.it.support.ItDirs;
 import io.callrec.it.support.MediaFiles;
 import io.callrec.it.support.Ports;
+import io.callrec.it.support.SipProbe;
+import io.callrec.it.support.SipResponse;
 import io.callrec.it.support.Sipp;
 import io.callrec.testing.media.Ffprobe;
 import java.net.URI;
@@ -76,6 +78,19 @@ class ReplacesTransferIT {
             Ffprobe probe = Ffprobe.probe(downloaded);
             assertEquals("pcm_s16le", probe.stream(0, "codec_name"));
             assertTrue(Double.parseDouble(probe.format("duration")) > 1.0, probe.format("duration"));
+
+            // RFC 3891 §3: a late Replaces naming the (replaced, and now ended) dialog finds nothing to replace.
+            String late = dialog.group(1) + ";to-tag=" + dialog.group(2) + ";from-tag=" + dialog.group(3);
+            assertEquals(481, answerTo(callrec, late), callrec.logTail());
+            assertEquals(400, answerTo(callrec, dialog.group(1) + ";to-tag=" + dialog.group(2)),
+                    "from-tag is mandatory");
+        }
+    }
+
+    private static int answerTo(CallrecProcess callrec, String replaces) {
+        try (SipProbe sip = SipProbe.udp(callrec.sipPort())) {
+            sip.send(sip.request("INVITE").header("Replaces", replaces));
+            return sip.receiveFinal(Duration.ofSeconds(5)).map(SipResponse::status).orElse(0);
         }
     }
 
