@@ -101,6 +101,7 @@ public final class B2bua implements SipListenerExt {
     private final AtomicLong failedCalls = new AtomicLong();
     private final AtomicLong callSequence = new AtomicLong();
     private volatile boolean draining;
+    private final LegReplacement replacements;
 
     public B2bua(SipContext sip, CallPolicy policy, RtpRelay relay, RecordingServices services, String mediaHost,
                  ScheduledExecutorService timers, Clock clock) {
@@ -111,6 +112,7 @@ public final class B2bua implements SipListenerExt {
         this.mediaHost = mediaHost;
         this.timers = timers;
         this.clock = clock;
+        this.replacements = new LegReplacement(this, sip, policy);
     }
 
     public int activeCalls() {
@@ -233,6 +235,10 @@ public final class B2bua implements SipListenerExt {
             r.setReasonPhrase("Session Interval Too Small");
             r.addHeader(sip.headers().createHeader("Min-SE", Long.toString(policy.minSessionExpires().toSeconds())));
             st.sendResponse(r);
+            return;
+        }
+        if (req.getHeader(Replaces.NAME) != null) {
+            replacements.onInvite(evt, st, req); // a transfer into a running call: no new call, no call slot
             return;
         }
         if (calls.size() >= policy.maxCalls()) {
@@ -574,6 +580,10 @@ public final class B2bua implements SipListenerExt {
                 if (resp.getStatusCode() >= 200) {
                     onOwnAnswer(own, resp.getStatusCode());
                 }
+                return;
+            }
+            if (ct != null && ct.getApplicationData() instanceof LegReplacement.Offer offer) {
+                replacements.onAnswer(offer, resp, resp.getStatusCode());
                 return;
             }
             if (ct != null && ct.getApplicationData() instanceof LinkCourier.Attempt attempt) {
@@ -932,7 +942,7 @@ public final class B2bua implements SipListenerExt {
     }
 
     /** Keeps running recordings informed of new payload types after a re-INVITE or UPDATE. */
-    private void mediaChanged(Call call) {
+    void mediaChanged(Call call) {
         if (call.state == Call.State.CONFIRMED) {
             watchDtmf(call);
         }
@@ -1054,7 +1064,7 @@ public final class B2bua implements SipListenerExt {
         sendBye(leg.dialog, call);
     }
 
-    private void sendBye(Dialog dialog, Call call) {
+    void sendBye(Dialog dialog, Call call) {
         try {
             Request bye = dialog.createRequest(Request.BYE);
             ClientTransaction ct = sip.provider().getNewClientTransaction(bye);
@@ -1262,6 +1272,10 @@ public final class B2bua implements SipListenerExt {
             onOwnAnswer(own, Response.REQUEST_TIMEOUT);
             return;
         }
+        if (ct != null && ct.getApplicationData() instanceof LegReplacement.Offer offer) {
+            replacements.onAnswer(offer, null, Response.REQUEST_TIMEOUT);
+            return;
+        }
         if (ct != null && ct.getApplicationData() instanceof LinkCourier.Attempt attempt) {
             attempt.courier().onAnswer(attempt, Response.REQUEST_TIMEOUT);
             return;
@@ -1326,7 +1340,7 @@ public final class B2bua implements SipListenerExt {
 
     // ------------------------------------------------------------------ helpers
 
-    private void respond(ServerTransaction st, int code, String reason) throws ParseException, SipException,
+    void respond(ServerTransaction st, int code, String reason) throws ParseException, SipException,
             InvalidArgumentException {
         Response r = sip.messages().createResponse(code, st.getRequest());
         if (reason != null) {
@@ -1364,7 +1378,7 @@ public final class B2bua implements SipListenerExt {
     }
 
     /** The comma-separated tokens of every {@code name} header (Require, Supported, Allow…), trimmed. */
-    private static List<String> tokens(Message m, String name) {
+    static List<String> tokens(Message m, String name) {
         List<String> out = new ArrayList<>();
         for (Iterator<?> it = m.getHeaders(name); it.hasNext(); ) {
             for (String part : SipFactories.headerValue((Header) it.next()).split(",")) {
@@ -1376,7 +1390,7 @@ public final class B2bua implements SipListenerExt {
         return out;
     }
 
-    private static boolean headerListContains(Message m, String name, String token) {
+    static boolean headerListContains(Message m, String name, String token) {
         return tokens(m, name).stream().anyMatch(token::equalsIgnoreCase);
     }
 
@@ -1392,11 +1406,11 @@ public final class B2bua implements SipListenerExt {
     }
 
     /** The transport a request came over (its top Via), lower case, for our Contact on that leg. */
-    private static String transportOf(Request req) {
+    static String transportOf(Request req) {
         return CallPolicy.transportOf(req).toLowerCase(Locale.ROOT);
     }
 
-    private static boolean hasSdp(Message m) {
+    static boolean hasSdp(Message m) {
         return m.getRawContent() != null && m.getRawContent().length > 0 && isSdp(m);
     }
 
@@ -1406,15 +1420,15 @@ public final class B2bua implements SipListenerExt {
                 && "sdp".equalsIgnoreCase(ct.getContentSubType());
     }
 
-    private static String body(Message m) {
+    static String body(Message m) {
         return new String(m.getRawContent(), StandardCharsets.UTF_8);
     }
 
-    private ContentTypeHeader sdpType() throws ParseException {
+    ContentTypeHeader sdpType() throws ParseException {
         return sip.headers().createContentTypeHeader("application", "sdp");
     }
 
-    private static long cseqOf(Message m) {
+    static long cseqOf(Message m) {
         return ((CSeqHeader) m.getHeader(CSeqHeader.NAME)).getSeqNumber();
     }
 
@@ -1422,7 +1436,7 @@ public final class B2bua implements SipListenerExt {
         return ((CSeqHeader) m.getHeader(CSeqHeader.NAME)).getMethod();
     }
 
-    private static String callIdOf(Message m) {
+    static String callIdOf(Message m) {
         CallIdHeader h = (CallIdHeader) m.getHeader(CallIdHeader.NAME);
         return h == null ? "?" : h.getCallId();
     }
@@ -1435,6 +1449,23 @@ public final class B2bua implements SipListenerExt {
 
     private String nextCallId() {
         return "c" + Long.toString(callSequence.incrementAndGet(), 36) + "-" + SipFactories.newTag().substring(0, 6);
+    }
+
+    /** The running calls, for matching a dialog a request names (Replaces). */
+    java.util.Collection<Call> liveCalls() {
+        return calls.values();
+    }
+
+    /** {@code leg} now has another dialog ({@link LegReplacement}): the caller's Call-ID map follows it. */
+    void legCallIdChanged(Call call, Leg leg, String oldCallId) {
+        if (leg.side == Side.A) {
+            callsByCallIdA.remove(oldCallId, call);
+            callsByCallIdA.put(leg.callId, call);
+        }
+    }
+
+    static String role(Side side) {
+        return side == Side.A ? "caller" : "callee";
     }
 
     void logEvent(Call call, String what) {
