@@ -12,7 +12,16 @@ final class LoopCounters {
     static final int SEND_FAILED = 5;
     static final int TAP_ERRORS = 6;
     static final int ERRORS = 7;
-    private static final int SLOTS = 8;
+    static final int SRTP_DECRYPTED = 8;
+    static final int SRTP_ENCRYPTED = 9;
+    static final int SRTP_AUTH_FAILED = 10;
+    static final int SRTP_REPLAYED = 11;
+    static final int SRTP_TOO_OLD = 12;
+    static final int SRTP_MALFORMED = 13;
+    static final int SRTP_KEY_EXHAUSTED = 14;
+    static final int SRTP_TOO_MANY_SSRCS = 15;
+    static final int SRTP_SEND_REFUSED = 16;
+    private static final int SLOTS = 17;
 
     private final AtomicLongArray values = new AtomicLongArray(SLOTS);
 
@@ -35,7 +44,9 @@ final class LoopCounters {
                 t[i] += loop.get(i);
             }
         }
+        SrtpTotals srtp = new SrtpTotals(t[SRTP_DECRYPTED], t[SRTP_ENCRYPTED], t[SRTP_AUTH_FAILED], t[SRTP_REPLAYED],
+                t[SRTP_TOO_OLD], t[SRTP_MALFORMED], t[SRTP_KEY_EXHAUSTED], t[SRTP_TOO_MANY_SSRCS], t[SRTP_SEND_REFUSED]);
         return new RelayTotals(t[PACKETS], t[BYTES], t[STRANGER], t[MALFORMED], t[NO_DESTINATION], t[SEND_FAILED],
-                t[TAP_ERRORS], t[ERRORS]);
+                t[TAP_ERRORS], t[ERRORS], srtp);
     }
 }
