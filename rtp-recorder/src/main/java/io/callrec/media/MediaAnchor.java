@@ -130,16 +130,19 @@ public final class MediaAnchor {
                 sdes.repeatedOffer(from, sdp);
                 return previouslySent;
             }
-            String out = anchor(from, sdp, sdes.offer(from, sdp));
-            remember(from, sdp, out);
-            return out;
+            return forward(from, sdp, sdes.offer(from, sdp));
         }
         if (unchanged && !sdes.answerSettlesKeys(from)) {
             return previouslySent;
         }
-        SdesNegotiation.Answer answer = sdes.answer(from, sdp);
-        String out = anchor(from, sdp, answer.sdp());
-        answer.keys().forEach((index, legs) -> session.existing(index).ifPresent(stream ->
+        return forward(from, sdp, sdes.answer(from, sdp));
+    }
+
+    /** Anchors what is to be forwarded, hands the relay the keys that apply from now on and remembers both. */
+    private String forward(Side from, SessionDescription sdp, SdesNegotiation.Forward forward)
+            throws PortsExhaustedException {
+        String out = anchor(from, sdp, forward.sdp());
+        forward.keys().forEach((index, legs) -> session.existing(index).ifPresent(stream ->
                 legs.forEach(stream::setKeys)));
         remember(from, sdp, out);
         return out;

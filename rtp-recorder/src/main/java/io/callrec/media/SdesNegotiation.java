@@ -16,9 +16,11 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * SDES (RFC 4568) for one call, leg by leg: callrec ends SRTP on each leg, so each party sees only our
@@ -29,8 +31,10 @@ import java.util.Objects;
  * the other party the offer keeps its transport ({@code RTP/SAVP}, {@code RTP/SAVPF}, or {@code RTP/AVP} with
  * {@code a=crypto} for "best effort" SRTP) and carries our own offer: every suite we support, in our preference
  * order, each with a fresh key. That party's answer settles its leg. A plain m-line stays plain on both legs.
- * Nothing changes in the relay before the answer: the keys of both legs are then {@link Answer#keys() handed out}
- * together, so a re-offer that fails leaves the call as it was.
+ * The relay gets the keys of both legs when the answer comes ({@link Forward#keys()}), so a re-offer that fails
+ * leaves the call as it was; only a new SRTP m-line is keyed at the offer (the offerer's leg) and closed until the
+ * answer (the other leg's, {@link LegKeys#AWAITING}), since media may race ahead of the answer and must not go out
+ * in the clear.
  *
  * <p>Re-offers (RFC 4568 §7.1.4): when the offerer's chosen {@code a=crypto} carries the key it already uses, we
  * answer with the key we already use towards it, and offer the other party only the suite and key in use on its
@@ -58,6 +62,8 @@ final class SdesNegotiation {
     private Side offerer;
     private Map<Integer, Pending> pending = Map.of();
     private boolean awaitingAnswer;
+    /** M-lines an answer has settled: a re-offer on them keeps the keys in force until its own answer. */
+    private final Set<Integer> settled = new HashSet<>();
 
     SdesNegotiation(SecureRandom random, List<SrtpProfile> preference) {
         this.random = Objects.requireNonNull(random, "random");
@@ -76,8 +82,8 @@ final class SdesNegotiation {
     private record Pending(SdesAnswer withOfferer, String proto) {
     }
 
-    /** The answer to forward, and per m-line the keys of both legs to hand to the relay. */
-    record Answer(SessionDescription sdp, Map<Integer, Map<Side, LegKeys>> keys) {
+    /** An offer or answer to forward, and per m-line the keys of the legs to hand to the relay now. */
+    record Forward(SessionDescription sdp, Map<Integer, Map<Side, LegKeys>> keys) {
     }
 
     /** For an SDP whose role the caller does not know: an answer if we wait for one from {@code from}. */
@@ -96,8 +102,9 @@ final class SdesNegotiation {
      *
      * @throws SdpNotAcceptableException if an m-line asks for SRTP we cannot do
      */
-    SessionDescription offer(Side from, SessionDescription sdp) throws SdpNotAcceptableException {
+    Forward offer(Side from, SessionDescription sdp) throws SdpNotAcceptableException {
         Side to = from.other();
+        Map<Integer, Map<Side, LegKeys>> keys = new HashMap<>();
         Map<Integer, Pending> answers = new HashMap<>();
         Map<Integer, List<SdesCrypto>> ours = new HashMap<>();
         SessionDescription out = sdp;
@@ -113,6 +120,12 @@ final class SdesNegotiation {
                         ? List.of(new SdesCrypto(there.tag(), there.toParty(), List.of()))
                         : SdesCrypto.offer(preference, random);
                 ours.put(i, offer);
+                if (!settled.contains(i)) {
+                    // A new SRTP stream: media may race ahead of the answer. The offerer's leg is keyed at once
+                    // and the other is closed until its answer, so nothing crosses either leg in the clear.
+                    keys.put(i, legKeys(from, new LegKeys(p.withOfferer().offered().key(),
+                            p.withOfferer().answered().key()), to, LegKeys.AWAITING));
+                }
             }
             if (p != null || !m.attributeValues(CRYPTO).isEmpty()) {
                 out = out.withMediaAttributes(i, m.proto(), CRYPTO, formatted(offer));
@@ -123,7 +136,7 @@ final class SdesNegotiation {
         awaitingAnswer = true;
         sentTo.get(to).clear();
         sentTo.get(to).putAll(ours);
-        return out;
+        return new Forward(out, Map.copyOf(keys));
     }
 
     /**
@@ -149,7 +162,7 @@ final class SdesNegotiation {
      *
      * @throws SdpParseException if its {@code a=crypto} does not answer our offer (RFC 4568 §7.1.3)
      */
-    Answer answer(Side from, SessionDescription sdp) throws SdpParseException {
+    Forward answer(Side from, SessionDescription sdp) throws SdpParseException {
         Side to = from.other();
         boolean answersOffer = offerer == to;
         Map<Integer, Map<Side, LegKeys>> keys = new HashMap<>();
@@ -198,9 +211,10 @@ final class SdesNegotiation {
             replace(inUse.get(from), fromNow);
             replace(inUse.get(to), toNow);
             replace(sentTo.get(to), ours);
+            settled.addAll(keys.keySet());
             awaitingAnswer = false;
         }
-        return new Answer(out, Map.copyOf(keys));
+        return new Forward(out, Map.copyOf(keys));
     }
 
     /**

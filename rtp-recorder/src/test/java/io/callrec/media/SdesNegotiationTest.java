@@ -128,6 +128,16 @@ class SdesNegotiationTest {
     }
 
     @Test
+    void aNewSrtpStreamIsClosedUntilItsAnswer() throws Exception {
+        SdesCrypto aOffers = line(1, SrtpProfile.AES_CM_128_HMAC_SHA1_80);
+        anchor.relay(Side.A, sdp("alice", 1, 16000, "RTP/SAVP", List.of(aOffers)), SdpRole.OFFER);
+        assertEquals(aOffers.key(), stream().keys(Side.A).fromParty(), "the offerer's leg is keyed at once");
+        assertEquals(LegKeys.AWAITING, stream().keys(Side.B), "B's packets would race ahead of its answer");
+        anchor.relay(Side.B, sdp("bob", 1, 17000, "RTP/AVP", List.of()), SdpRole.ANSWER);
+        assertEquals(LegKeys.PLAIN, stream().keys(Side.B));
+    }
+
+    @Test
     void gcmIsPreferredWhenAnswering() throws Exception {
         SdesCrypto cm = line(1, SrtpProfile.AES_CM_128_HMAC_SHA1_80);
         SdesCrypto gcm = line(2, SrtpProfile.AEAD_AES_128_GCM);

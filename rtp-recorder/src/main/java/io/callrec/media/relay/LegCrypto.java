@@ -53,6 +53,11 @@ final class LegCrypto {
         return published;
     }
 
+    /** True while the leg's keys are being negotiated: nothing passes from or to the party. */
+    boolean awaitingKeys() {
+        return keys().awaiting();
+    }
+
     /** True when what the party sends must be unprotected. */
     boolean receivesSrtp() {
         return keys().fromParty() != null;

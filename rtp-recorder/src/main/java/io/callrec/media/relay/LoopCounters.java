@@ -21,7 +21,8 @@ final class LoopCounters {
     static final int SRTP_KEY_EXHAUSTED = 14;
     static final int SRTP_TOO_MANY_SSRCS = 15;
     static final int SRTP_SEND_REFUSED = 16;
-    private static final int SLOTS = 17;
+    static final int SRTP_AWAITING_KEYS = 17;
+    private static final int SLOTS = 18;
 
     private final AtomicLongArray values = new AtomicLongArray(SLOTS);
 
@@ -45,7 +46,8 @@ final class LoopCounters {
             }
         }
         SrtpTotals srtp = new SrtpTotals(t[SRTP_DECRYPTED], t[SRTP_ENCRYPTED], t[SRTP_AUTH_FAILED], t[SRTP_REPLAYED],
-                t[SRTP_TOO_OLD], t[SRTP_MALFORMED], t[SRTP_KEY_EXHAUSTED], t[SRTP_TOO_MANY_SSRCS], t[SRTP_SEND_REFUSED]);
+                t[SRTP_TOO_OLD], t[SRTP_MALFORMED], t[SRTP_KEY_EXHAUSTED], t[SRTP_TOO_MANY_SSRCS], t[SRTP_SEND_REFUSED],
+                t[SRTP_AWAITING_KEYS]);
         return new RelayTotals(t[PACKETS], t[BYTES], t[STRANGER], t[MALFORMED], t[NO_DESTINATION], t[SEND_FAILED],
                 t[TAP_ERRORS], t[ERRORS], srtp);
     }

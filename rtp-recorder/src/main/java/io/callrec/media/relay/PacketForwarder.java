@@ -114,6 +114,10 @@ final class PacketForwarder {
             return;
         }
         boolean rtcp = kind == PacketClassifier.RTCP;
+        if (from.crypto.awaitingKeys()) {
+            counters.increment(LoopCounters.SRTP_AWAITING_KEYS);
+            return;
+        }
         if (from.crypto.receivesSrtp()) {
             // Before anything counts the packet as received: only authentic packets are media.
             buffer.limit(length).position(0);
@@ -176,6 +180,10 @@ final class PacketForwarder {
         }
         if (destination == null) {
             counters.increment(LoopCounters.NO_DESTINATION);
+            return;
+        }
+        if (to.crypto.awaitingKeys()) {
+            counters.increment(LoopCounters.SRTP_AWAITING_KEYS);
             return;
         }
         buffer.limit(length).position(0);

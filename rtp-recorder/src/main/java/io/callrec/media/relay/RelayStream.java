@@ -159,7 +159,11 @@ public final class RelayStream {
             return false;
         }
         RelaySocket socket = route.mux() ? party.rtpSocket : party.rtcpSocket;
-        if (party.crypto.publishedKeys().toParty() != null) {
+        LegKeys keys = party.crypto.publishedKeys();
+        if (keys.awaiting()) {
+            return false; // never in the clear to a party that may expect SRTP
+        }
+        if (keys.toParty() != null) {
             ByteBuffer copy = ByteBuffer.allocate(packet.remaining() + LegCrypto.MAX_OVERHEAD);
             copy.put(packet.duplicate()).flip();
             return loop.execute(() -> protectAndSend(party, copy, socket, destination));

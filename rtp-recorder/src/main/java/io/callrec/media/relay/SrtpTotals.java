@@ -15,12 +15,14 @@ package io.callrec.media.relay;
  * @param tooManySsrcs packets of one SSRC more than a leg may have contexts for (8 per direction)
  * @param sendRefused  packets not protected because their index had already been sent (a duplicate from the other
  *                     leg, or one more than 64 packets late): protecting it again would reuse keystream
+ * @param awaitingKeys packets from or to a party whose SRTP keys were still being negotiated (media that races ahead
+ *                     of the SDP answer): never sent in the clear to a party that expects SRTP
  */
 public record SrtpTotals(long decrypted, long encrypted, long authFailed, long replayed, long tooOld, long malformed,
-                         long keyExhausted, long tooManySsrcs, long sendRefused) {
+                         long keyExhausted, long tooManySsrcs, long sendRefused, long awaitingKeys) {
 
     /** Packets SRTP dropped, all reasons together. */
     public long dropped() {
-        return authFailed + replayed + tooOld + malformed + keyExhausted + tooManySsrcs + sendRefused;
+        return authFailed + replayed + tooOld + malformed + keyExhausted + tooManySsrcs + sendRefused + awaitingKeys;
     }
 }

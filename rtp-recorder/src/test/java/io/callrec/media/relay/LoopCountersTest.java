@@ -20,7 +20,7 @@ class LoopCountersTest {
         second.add(LoopCounters.TAP_ERRORS, 5);
         first.add(LoopCounters.ERRORS, 6);
         RelayTotals totals = LoopCounters.sum(first, second);
-        assertEquals(new RelayTotals(2, 150, 1, 1, 3, 4, 5, 6, new SrtpTotals(0, 0, 0, 0, 0, 0, 0, 0, 0)), totals);
+        assertEquals(new RelayTotals(2, 150, 1, 1, 3, 4, 5, 6, new SrtpTotals(0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), totals);
         assertEquals(1 + 1 + 3 + 4, totals.dropped());
     }
 }

@@ -244,6 +244,24 @@ class SrtpRelayTest {
     }
 
     @Test
+    void whileKeysAreAwaitedNothingPassesEitherWay() throws IOException {
+        stream.setKeys(Side.A, new LegKeys(null, key(SrtpProfile.AES_CM_128_HMAC_SHA1_80)));
+        stream.setKeys(Side.B, LegKeys.AWAITING);
+        TestParty.send(b.rtp, RtpPackets.rtp(1, 160, 0xb, 160), stream.localRtp(Side.B));
+        TestParty.send(a.rtp, RtpPackets.rtp(1, 160, 0xa, 160), stream.localRtp(Side.A));
+        assertFalse(stream.sendRtcp(Side.B, ByteBuffer.wrap(RtpPackets.rtcpReceiverReport(0x77))));
+        Await.until("both counted", 2000, () -> relay.totals().srtp().awaitingKeys() == 2);
+        assertNull(TestParty.receiveFrom(a.rtp, 100));
+        assertNull(TestParty.receiveFrom(b.rtp, 100));
+        assertNull(TestParty.receiveFrom(b.rtcp, 100));
+
+        stream.setKeys(Side.B, LegKeys.PLAIN); // the answer came: B is plain
+        byte[] fromB = RtpPackets.rtp(2, 320, 0xb, 160);
+        TestParty.send(b.rtp, fromB, stream.localRtp(Side.B));
+        assertEquals(fromB.length + 10, TestParty.receive(a.rtp).length, "now encrypted to A");
+    }
+
+    @Test
     void theRelaysOwnRtcpToAnSrtpPartyIsProtected() throws IOException {
         SrtpKeyMaterial toA = key(SrtpProfile.AES_CM_128_HMAC_SHA1_80);
         stream.setKeys(Side.A, new LegKeys(null, toA));
