@@ -9,9 +9,9 @@ import io.callrec.it.support.Baresip;
 import io.callrec.it.support.CallrecProcess;
 import io.callrec.it.support.Capture;
 import io.callrec.it.support.ItDirs;
+import io.callrec.it.support.RecordedCalls;
 import io.callrec.it.support.PortRange;
 import io.callrec.testing.ExternalCommand;
-import io.callrec.testing.media.Ffprobe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -229,13 +229,7 @@ class SrtpBaresipIT {
                 String id = m.group(1);
                 callrec.awaitLog(".*" + id + ".*stored.*", Duration.ofSeconds(20));
                 Path rec = callrec.dataDir().resolve("recordings").resolve(id);
-                for (String name : new String[] {"requester.mkv", "peer.mkv"}) {
-                    Ffprobe p = Ffprobe.probe(rec.resolve(name));
-                    String all = p.stream(0, "codec_type") + "," + (p.streamCount() > 1 ? p.stream(1, "codec_type") : "");
-                    assertEquals(2, p.streamCount(), name + ": audio and video: " + all);
-                    assertTrue(all.contains("audio") && all.contains("video"), name + ": " + all);
-                    assertTrue(Double.parseDouble(p.format("duration")) > 8, name + " " + p.format("duration"));
-                }
+                RecordedCalls.assertAudioAndVideo(rec, 8);
                 capture.stop();
                 JsonNode srtp = callrec.healthJson().at("/relay/totals/srtp");
                 return new CallResult(packets(pcap), alice.rtpPorts(), bob.rtpPorts(), srtp);
