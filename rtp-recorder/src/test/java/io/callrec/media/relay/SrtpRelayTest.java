@@ -271,6 +271,24 @@ class SrtpRelayTest {
         assertArrayEquals(pli, unprotect(SrtcpContext.receiver(toA, 0x77), atA));
     }
 
+    /**
+     * What baresip 1.0 (libre) sent first in SrtpBaresipIT: its RTCP APP "PINGPONG" in the clear, then protected (the
+     * packets and key from that capture). The clear one is dropped, the protected one goes on.
+     */
+    @Test
+    void libresOpeningPingPong() throws Exception {
+        SrtpKeyMaterial fromA = io.callrec.media.srtp.SdesCrypto.parse(
+                "1 AES_CM_128_HMAC_SHA1_80 inline:ibKvG0mV8lWx6dk95EOE0g3CyMYANRuTgZ/ckwDR").key();
+        stream.setKeys(Side.A, new LegKeys(fromA, key(SrtpProfile.AES_CM_128_HMAC_SHA1_80)));
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        TestParty.send(a.rtcp, hex.parseHex("80cc00036fba238550494e47504f4e47"), stream.localRtcp(Side.A));
+        TestParty.send(a.rtcp, hex.parseHex("80cc00036fba2385c87952f3e522dafe80000001719c371214c9e3390dfd"),
+                stream.localRtcp(Side.A));
+        assertArrayEquals(hex.parseHex("80cc00036fba238550494e47504f4e47"), TestParty.receive(b.rtcp));
+        assertEquals(1, relay.totals().srtp().malformed(), "the clear one is too short for SRTCP");
+        assertEquals(0, relay.totals().srtp().authFailed());
+    }
+
     @Test
     void plainLegsStayByteForByte() throws IOException {
         byte[] packet = RtpPackets.rtp(1, 160, 0xa, 160);
