@@ -68,10 +68,8 @@ public final class SrtpRelayBenchMain {
             stream.setKeys(Side.A, new LegKeys(srtpIn ? fromA : null, null));
             stream.setKeys(Side.B, new LegKeys(null, srtpOut ? SrtpKeyMaterial.random(profile, RANDOM) : null));
             ByteBuffer[] wire = prepare(srtpIn ? SrtpContext.sender(fromA, 0x5eed) : null, payload, 2 * packets);
-            AtomicLong received = new AtomicLong();
-            Thread drain = new Thread(() -> drain(receiver, received), "bench-drain");
-            drain.setDaemon(true);
-            drain.start();
+            PacketForwarderTest.Drain drain = new PacketForwarderTest.Drain(receiver);
+            AtomicLong received = drain.received;
             InetSocketAddress to = stream.localRtp(Side.A);
             pump(sender, to, wire, 0, packets, received);
 
@@ -92,7 +90,7 @@ public final class SrtpRelayBenchMain {
             System.out.printf("| %s | %s | %d | %.2f | %s | %.0f |%n", legs.name().toLowerCase().replace('_', ' '),
                     legs == Legs.PLAIN ? "-" : profile.sdpName(), payload, micros,
                     legs == Legs.PLAIN ? "-" : String.format("%+.2f", micros - plainMicros), bytes);
-            receiver.close();
+            drain.close();
             return micros;
         }
     }
@@ -131,19 +129,6 @@ public final class SrtpRelayBenchMain {
         long deadline = System.nanoTime() + 2_000_000_000L;
         while (received.get() - base < count && System.nanoTime() - deadline < 0) {
             Thread.onSpinWait();
-        }
-    }
-
-    private static void drain(DatagramChannel channel, AtomicLong received) {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(65536);
-        try {
-            while (true) {
-                buffer.clear();
-                channel.receive(buffer);
-                received.incrementAndGet();
-            }
-        } catch (IOException e) {
-            // closed: done
         }
     }
 }
