@@ -30,10 +30,6 @@ public record LegKeys(SrtpKeyMaterial fromParty, SrtpKeyMaterial toParty, boolea
         this(fromParty, toParty, false);
     }
 
-    public boolean isPlain() {
-        return fromParty == null && toParty == null && !awaiting;
-    }
-
     @Override
     public String toString() {
         if (awaiting) {

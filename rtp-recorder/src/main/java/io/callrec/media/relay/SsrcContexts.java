@@ -39,10 +39,6 @@ final class SsrcContexts<C extends CryptoContext> {
         contexts[size++] = context;
     }
 
-    int size() {
-        return size;
-    }
-
     void clear() {
         Arrays.fill(contexts, 0, size, null);
         size = 0;
