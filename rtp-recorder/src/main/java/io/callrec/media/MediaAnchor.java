@@ -138,6 +138,19 @@ public final class MediaAnchor {
         return forward(from, sdp, sdes.answer(from, sdp));
     }
 
+    /**
+     * The answer of the party on {@code from} to a session refresh of our own, which repeated {@link #lastSentTo}
+     * that party and which the other party never sees: only that leg's SRTP keys may change (a party that treats
+     * the refresh as a new offer may answer with a new key).
+     *
+     * @throws SdpParseException the SDP is malformed or its a=crypto does not answer what we sent
+     */
+    public synchronized void refreshAnswered(Side from, String sdpText) throws SdpParseException {
+        SessionDescription sdp = SessionDescription.parse(sdpText);
+        sdes.refreshAnswer(from, sdp).forEach((index, keys) -> session.existing(index).ifPresent(stream ->
+                stream.setKeys(from, keys)));
+    }
+
     /** Anchors what is to be forwarded, hands the relay the keys that apply from now on and remembers both. */
     private String forward(Side from, SessionDescription sdp, SdesNegotiation.Forward forward)
             throws PortsExhaustedException {

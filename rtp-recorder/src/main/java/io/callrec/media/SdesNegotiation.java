@@ -218,6 +218,36 @@ final class SdesNegotiation {
     }
 
     /**
+     * The answer to our own session refresh towards {@code from} (a re-INVITE repeating the last SDP we sent it,
+     * which the other party never sees): it settles that leg's keys again and nothing else. A party that keeps its
+     * key changes nothing; one that answers with a new key (or another of our lines) is followed.
+     *
+     * @return per m-line, the keys of that party's leg
+     * @throws SdpParseException if its {@code a=crypto} does not answer what we sent
+     */
+    Map<Integer, LegKeys> refreshAnswer(Side from, SessionDescription sdp) throws SdpParseException {
+        Map<Integer, LegKeys> keys = new HashMap<>();
+        Map<Integer, InUse> now = new HashMap<>(inUse.get(from));
+        for (MediaDescription m : sdp.media()) {
+            int i = m.index();
+            List<SdesCrypto> sent = sentTo.get(from).get(i);
+            List<String> values = m.attributeValues(CRYPTO);
+            if (sent == null || values.size() != 1 || m.rejected()) {
+                continue; // nothing of ours to answer, or not an answer we can use: the leg stays as it is
+            }
+            try {
+                SdesAnswer answer = SdesCrypto.acceptAnswer(sent, values.get(0));
+                now.put(i, new InUse(answer.offered().tag(), answer.answered().key(), answer.offered().key()));
+                keys.put(i, new LegKeys(answer.answered().key(), answer.offered().key()));
+            } catch (SdesException e) {
+                throw new SdpParseException(0, "m-line " + i + ": " + e.getMessage());
+            }
+        }
+        replace(inUse.get(from), now);
+        return Map.copyOf(keys);
+    }
+
+    /**
      * What we answer an offered m-line with, or null for plain RTP.
      *
      * @throws SdpNotAcceptableException for SRTP we cannot do

@@ -264,6 +264,24 @@ class SdesNegotiationTest {
     }
 
     @Test
+    void theAnswerToOurOwnSessionRefreshKeysThatLegOnly() throws Exception {
+        Call call = new Call();
+        LegKeys aBefore = stream().keys(Side.A);
+        LegKeys bBefore = stream().keys(Side.B);
+        String refresh = anchor.lastSentTo(Side.B).orElseThrow(); // what a re-INVITE toward B repeats
+        assertEquals(call.toB, refresh);
+        anchor.refreshAnswered(Side.B, sdp("bob", 7, 17000, "RTP/SAVP", List.of(call.bAnswers)));
+        assertEquals(bBefore, stream().keys(Side.B), "an unchanged answer changes nothing");
+
+        SdesCrypto newKey = line(call.bAnswers.tag(), SrtpProfile.AES_CM_128_HMAC_SHA1_80);
+        anchor.refreshAnswered(Side.B, sdp("bob", 8, 17000, "RTP/SAVP", List.of(newKey)));
+        assertEquals(new LegKeys(newKey.key(), bBefore.toParty()), stream().keys(Side.B));
+        assertEquals(aBefore, stream().keys(Side.A));
+        assertThrows(SdpParseException.class, () -> anchor.refreshAnswered(Side.B, sdp("bob", 9, 17000,
+                "RTP/SAVP", List.of(line(9, SrtpProfile.AES_CM_128_HMAC_SHA1_80)))));
+    }
+
+    @Test
     void aNewKeyFromTheOffererReKeysBothLegs() throws Exception {
         Call call = new Call();
         LegKeys aBefore = stream().keys(Side.A);

@@ -1227,6 +1227,13 @@ public final class B2bua implements SipListenerExt {
             call.b.inviteInProgress = false;
             if (code / 100 == 2) {
                 call.b.dialog.sendAck(call.b.dialog.createAck(cseqOf(resp)));
+                if (hasSdp(resp)) {
+                    try {
+                        call.media.refreshAnswered(Side.B, body(resp));
+                    } catch (SdpParseException e) {
+                        log.info("{} unusable SDP in the answer to our session refresh: {}", call, e.getMessage());
+                    }
+                }
             }
         }
         if (code / 100 == 2) {
