@@ -10,10 +10,13 @@ import io.callrec.sdp.Direction;
 import io.callrec.sdp.MediaDescription;
 import io.callrec.sdp.PortPair;
 import io.callrec.sdp.RtpMap;
+import io.callrec.media.srtp.SdesCrypto;
+import io.callrec.sdp.SdpNotAcceptableException;
 import io.callrec.sdp.SdpParseException;
 import io.callrec.sdp.SessionDescription;
 
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -23,7 +26,8 @@ import java.util.Optional;
 /**
  * Joins SDP and the relay for one call: every SDP that crosses the B2BUA (offer or answer, in either direction)
  * goes through {@link #relay}, which records where the sending party wants to receive media and returns the SDP
- * the other party must see, naming our ports. The signalling layer never touches ports or sockets itself.
+ * the other party must see, naming our ports and, for SDES-SRTP, our own keys. The signalling layer never touches
+ * ports, sockets or keys itself.
  *
  * <p>Thread-safety: one instance per call; methods are synchronized because offers and answers of one call may
  * arrive on different SIP threads.
@@ -31,6 +35,8 @@ import java.util.Optional;
 public final class MediaAnchor {
     /** A held call may send nothing for a long time (no RTP, often no RTCP): it must not look dead. */
     static final Duration HOLD_TIMEOUT = Duration.ofHours(2);
+    /** Where our SRTP master keys come from; thread-safe, and seeding one per call would cost more than sharing. */
+    private static final SecureRandom KEYS = new SecureRandom();
 
     private final RelaySession session;
     private final String address;
@@ -38,6 +44,7 @@ public final class MediaAnchor {
     /** Last SDP received from each side, and what we sent to the other side for it: an unchanged refresh reuses it. */
     private final Map<Side, SessionDescription> lastReceived = new EnumMap<>(Side.class);
     private final Map<Side, String> lastSent = new EnumMap<>(Side.class);
+    private final SdesNegotiation sdes;
 
     /**
      * @param inactivityTimeout how long a call with no media at all may last while not on hold; ZERO = forever
@@ -46,6 +53,7 @@ public final class MediaAnchor {
         this.session = Objects.requireNonNull(session, "session");
         this.address = Objects.requireNonNull(address, "address");
         this.inactivityTimeout = Objects.requireNonNull(inactivityTimeout, "inactivityTimeout");
+        this.sdes = new SdesNegotiation(KEYS, SdesCrypto.DEFAULT_PREFERENCE);
         session.setInactivityTimeout(inactivityTimeout);
     }
 
@@ -88,28 +96,82 @@ public final class MediaAnchor {
 
     /**
      * Takes the SDP that the party on {@code from} sent, points the relay at the addresses it names, and returns the
-     * SDP to forward to the other party.
+     * SDP to forward to the other party. Whether it is an offer or an answer is guessed: an answer if an offer from
+     * the other party awaits one, else an offer. Callers that know should say so with
+     * {@link #relay(Side, String, SdpRole)}: SRTP keys are negotiated per leg and need to know.
      *
-     * @throws SdpParseException      the SDP is malformed (the caller answers 400 / 488)
+     * @throws SdpParseException      the SDP is malformed or cannot be used (the caller answers 400 / 488)
      * @throws PortsExhaustedException no relay ports are left (the caller answers 503)
      */
     public synchronized String relay(Side from, String sdpText) throws SdpParseException, PortsExhaustedException {
+        return relay(from, sdpText, sdes.guessRole(from));
+    }
+
+    /**
+     * Takes an offer or answer that the party on {@code from} sent, points the relay at the addresses it names, and
+     * returns the SDP to forward to the other party. SDES-SRTP is ended on each leg ({@link SdesNegotiation}): an
+     * offer is forwarded with our own {@code a=crypto} lines, an answer with our answer to the offerer, and the relay
+     * gets the keys of both legs when the answer comes.
+     *
+     * @throws SdpNotAcceptableException an offer asks for SRTP we cannot do (the caller answers 488 with a Warning)
+     * @throws SdpParseException        the SDP is malformed or its a=crypto does not answer ours (400 / 488)
+     * @throws PortsExhaustedException   no relay ports are left (the caller answers 503)
+     */
+    public synchronized String relay(Side from, String sdpText, SdpRole role)
+            throws SdpParseException, PortsExhaustedException {
+        Objects.requireNonNull(role, "role");
         SessionDescription sdp = SessionDescription.parse(sdpText);
         SessionDescription previous = lastReceived.get(from);
         String previouslySent = lastSent.get(from);
-        if (previous != null && previouslySent != null && previous.sameVersionAs(sdp)) {
-            // RFC 3264 §8: same o= version means the session did not change; re-anchoring would only churn ports.
+        // RFC 3264 §8: same o= version means the session did not change; re-anchoring would only churn ports.
+        boolean unchanged = previous != null && previouslySent != null && previous.sameVersionAs(sdp);
+        if (role == SdpRole.OFFER) {
+            if (unchanged) {
+                sdes.repeatedOffer(from, sdp);
+                return previouslySent;
+            }
+            return forward(from, sdp, sdes.offer(from, sdp));
+        }
+        if (unchanged && !sdes.answerSettlesKeys(from)) {
             return previouslySent;
         }
+        return forward(from, sdp, sdes.answer(from, sdp));
+    }
+
+    /**
+     * The answer of the party on {@code from} to a session refresh of our own, which repeated {@link #lastSentTo}
+     * that party and which the other party never sees: only that leg's SRTP keys may change (a party that treats
+     * the refresh as a new offer may answer with a new key).
+     *
+     * @throws SdpParseException the SDP is malformed or its a=crypto does not answer what we sent
+     */
+    public synchronized void refreshAnswered(Side from, String sdpText) throws SdpParseException {
+        SessionDescription sdp = SessionDescription.parse(sdpText);
+        sdes.refreshAnswer(from, sdp).forEach((index, keys) -> session.existing(index).ifPresent(stream ->
+                stream.setKeys(from, keys)));
+    }
+
+    /** Anchors what is to be forwarded, hands the relay the keys that apply from now on and remembers both. */
+    private String forward(Side from, SessionDescription sdp, SdesNegotiation.Forward forward)
+            throws PortsExhaustedException {
+        String out = anchor(from, sdp, forward.sdp());
+        forward.keys().forEach((index, legs) -> session.existing(index).ifPresent(stream ->
+                legs.forEach(stream::setKeys)));
+        remember(from, sdp, out);
+        return out;
+    }
+
+    /** Points the relay at what {@code sdp} names and returns {@code forward} anchored on our ports. */
+    private String anchor(Side from, SessionDescription sdp, SessionDescription forward)
+            throws PortsExhaustedException {
         Side to = from.other();
         for (MediaDescription m : sdp.media()) {
             if (m.rejected()) {
                 session.removeStream(m.index());
             }
         }
-        String out;
         try {
-            out = sdp.anchored(new Anchor() {
+            return forward.anchored(new Anchor() {
             @Override
             public String address() {
                 return address;
@@ -133,12 +195,14 @@ public final class MediaAnchor {
         } catch (PortsExhaustedUnchecked e) {
             throw (PortsExhaustedException) e.getCause();
         }
+    }
+
+    private void remember(Side from, SessionDescription sdp, String out) {
         lastReceived.put(from, sdp);
         lastSent.put(from, out);
         if (!inactivityTimeout.isZero()) {
             session.setInactivityTimeout(onHold() ? HOLD_TIMEOUT.plus(inactivityTimeout) : inactivityTimeout);
         }
-        return out;
     }
 
     private static Optional<Integer> firstClockRate(MediaDescription m) {

@@ -1,7 +1,10 @@
 package io.callrec.sdp;
 
-/** An SDP body that cannot be used: malformed, or beyond the bounds we accept from the network. */
-public final class SdpParseException extends Exception {
+/**
+ * An SDP body that cannot be used: malformed, or beyond the bounds we accept from the network ({@link
+ * SdpNotAcceptableException}: well formed, but asking for what we cannot do).
+ */
+public class SdpParseException extends Exception {
     private static final long serialVersionUID = 1L;
 
     private final int lineNumber;

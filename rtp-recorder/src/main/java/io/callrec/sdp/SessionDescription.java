@@ -105,6 +105,23 @@ public final class SessionDescription {
     }
 
     /**
+     * The SDP with m-line {@code mediaIndex}'s transport protocol set to {@code proto} and its {@code a=name} lines
+     * replaced by one {@code a=name:value} line per value, where the first of them was (else at the end of the media
+     * section); an empty list removes them. Every other line is kept byte for byte and in order. What SDES needs:
+     * each leg gets its own {@code a=crypto} lines.
+     *
+     * @throws IllegalArgumentException if there is no such m-line, or a value or name would not be one attribute
+     */
+    public SessionDescription withMediaAttributes(int mediaIndex, String proto, String name, List<String> values) {
+        List<String> out = MediaAttributeRewrite.apply(this, mediaIndex, proto, name, values);
+        try {
+            return SdpParser.build(out, null, false);
+        } catch (SdpParseException e) {
+            throw new IllegalStateException("rewritten SDP does not parse: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * True when both have the same {@code o=} line: the same session at the same version, i.e. a refresh
      * that changes nothing (RFC 3264 §8). The whole origin is compared, since RFC 8866 §5.2 identifies a
      * session by username, session id and address; a changed address with the same version is not trusted

@@ -4,6 +4,7 @@ import gov.nist.javax.sip.DialogTimeoutEvent;
 import gov.nist.javax.sip.ServerTransactionExt;
 import gov.nist.javax.sip.SipListenerExt;
 import io.callrec.media.MediaAnchor;
+import io.callrec.media.SdpRole;
 import io.callrec.media.relay.PortsExhaustedException;
 import io.callrec.media.relay.RelaySession;
 import io.callrec.media.relay.RtpRelay;
@@ -12,6 +13,8 @@ import io.callrec.control.CallControl;
 import io.callrec.record.MediaFormats;
 import io.callrec.record.RecordingSession;
 import io.callrec.config.IpLiteral;
+import io.callrec.control.SipWarning;
+import io.callrec.sdp.SdpNotAcceptableException;
 import io.callrec.sdp.SdpParseException;
 import io.callrec.sip.registrar.Binding;
 import org.slf4j.Logger;
@@ -307,7 +310,12 @@ public final class B2bua implements SipListenerExt {
             String sdpForB = null;
             if (hasSdp(req)) {
                 try {
-                    sdpForB = call.media.relay(Side.A, body(req));
+                    sdpForB = call.media.relay(Side.A, body(req), SdpRole.OFFER);
+                } catch (SdpNotAcceptableException e) {
+                    logEvent(call, "offer refused: " + e.reason());
+                    failSetup(call, Response.NOT_ACCEPTABLE_HERE, "Not Acceptable Here",
+                            SipWarning.headerValue(e.reason()));
+                    return;
                 } catch (SdpParseException e) {
                     failSetup(call, Response.BAD_REQUEST, "Bad SDP: " + e.getMessage());
                     return;
@@ -391,7 +399,7 @@ public final class B2bua implements SipListenerExt {
             Request src = evt.getRequest();
             if (hasSdp(src)) {
                 try {
-                    ack.setContent(call.media.relay(leg.side, body(src)), sdpType());
+                    ack.setContent(call.media.relay(leg.side, body(src), SdpRole.ANSWER), sdpType());
                     mediaChanged(call);
                 } catch (SdpParseException | PortsExhaustedException | ParseException e) {
                     pending.target().dialog.sendAck(ack);
@@ -530,8 +538,11 @@ public final class B2bua implements SipListenerExt {
             if (req.getRawContent() != null && req.getRawContent().length > 0) {
                 if (isSdp(req)) {
                     try {
-                        out.setContent(call.media.relay(leg.side, body(req)), sdpType());
+                        out.setContent(call.media.relay(leg.side, body(req), SdpRole.OFFER), sdpType());
                         mediaChanged(call);
+                    } catch (SdpNotAcceptableException e) {
+                        respond(st, Response.NOT_ACCEPTABLE_HERE, null, SipWarning.headerValue(e.reason()));
+                        return;
                     } catch (SdpParseException e) {
                         respond(st, Response.NOT_ACCEPTABLE_HERE, "Bad SDP");
                         return;
@@ -659,7 +670,7 @@ public final class B2bua implements SipListenerExt {
             String sdpForA = null;
             if (hasSdp(resp)) {
                 try {
-                    sdpForA = call.media.relay(Side.B, body(resp));
+                    sdpForA = call.media.relay(Side.B, body(resp), roleOfResponse(call.inviteA.getRequest()));
                 } catch (SdpParseException | PortsExhaustedException e) {
                     call.b.dialog.sendAck(call.b.dialog.createAck(cseqOf(resp)));
                     sendBye(call.b.dialog, call);
@@ -714,7 +725,7 @@ public final class B2bua implements SipListenerExt {
         String sdpForA = null;
         if (hasSdp(resp)) {
             try {
-                sdpForA = call.media.relay(Side.B, body(resp));
+                sdpForA = call.media.relay(Side.B, body(resp), roleOfResponse(call.inviteA.getRequest()));
             } catch (SdpParseException | PortsExhaustedException e) {
                 log.info("{} ignoring unusable early-media SDP: {}", call, e.getMessage());
             }
@@ -770,7 +781,8 @@ public final class B2bua implements SipListenerExt {
         if (resp.getRawContent() != null && resp.getRawContent().length > 0) {
             if (isSdp(resp)) {
                 try {
-                    out.setContent(call.media.relay(target.side, body(resp)), sdpType());
+                    SdpRole role = roleOfResponse(pending.origin().getRequest());
+                    out.setContent(call.media.relay(target.side, body(resp), role), sdpType());
                     mediaChanged(call);
                 } catch (SdpParseException | PortsExhaustedException e) {
                     log.info("{} unusable SDP in {} answer: {}", call, pending.method(), e.getMessage());
@@ -1101,7 +1113,11 @@ public final class B2bua implements SipListenerExt {
     }
 
     private void failSetup(Call call, int code, String reason) {
-        respondToInviteA(call, code, reason);
+        failSetup(call, code, reason, null);
+    }
+
+    private void failSetup(Call call, int code, String reason, String warning) {
+        respondToInviteA(call, code, reason, warning);
         failedCalls.incrementAndGet();
         finish(call, "setup failed: " + code + " " + reason);
     }
@@ -1118,6 +1134,10 @@ public final class B2bua implements SipListenerExt {
     }
 
     private void respondToInviteA(Call call, int code, String reason) {
+        respondToInviteA(call, code, reason, null);
+    }
+
+    private void respondToInviteA(Call call, int code, String reason, String warning) {
         try {
             if (call.inviteA == null) {
                 return;
@@ -1127,6 +1147,9 @@ public final class B2bua implements SipListenerExt {
                 r.setReasonPhrase(reason);
             }
             ((ToHeader) r.getHeader(ToHeader.NAME)).setTag(call.a.localTag);
+            if (warning != null) {
+                r.addHeader(sip.headers().createHeader("Warning", warning));
+            }
             call.inviteA.sendResponse(r);
         } catch (Exception e) {
             log.debug("{} could not answer {} to caller: {}", call, code, e.getMessage());
@@ -1223,6 +1246,13 @@ public final class B2bua implements SipListenerExt {
             call.b.inviteInProgress = false;
             if (code / 100 == 2) {
                 call.b.dialog.sendAck(call.b.dialog.createAck(cseqOf(resp)));
+                if (hasSdp(resp)) {
+                    try {
+                        call.media.refreshAnswered(Side.B, body(resp));
+                    } catch (SdpParseException e) {
+                        log.info("{} unusable SDP in the answer to our session refresh: {}", call, e.getMessage());
+                    }
+                }
             }
         }
         if (code / 100 == 2) {
@@ -1342,7 +1372,15 @@ public final class B2bua implements SipListenerExt {
 
     void respond(ServerTransaction st, int code, String reason) throws ParseException, SipException,
             InvalidArgumentException {
+        respond(st, code, reason, null);
+    }
+
+    private void respond(ServerTransaction st, int code, String reason, String warning) throws ParseException,
+            SipException, InvalidArgumentException {
         Response r = sip.messages().createResponse(code, st.getRequest());
+        if (warning != null) {
+            r.addHeader(sip.headers().createHeader("Warning", warning));
+        }
         if (reason != null) {
             r.setReasonPhrase(reason);
         }
@@ -1408,6 +1446,11 @@ public final class B2bua implements SipListenerExt {
     /** The transport a request came over (its top Via), lower case, for our Contact on that leg. */
     static String transportOf(Request req) {
         return CallPolicy.transportOf(req).toLowerCase(Locale.ROOT);
+    }
+
+    /** An SDP in a response answers the request's offer, or is the offer when the request had none. */
+    private static SdpRole roleOfResponse(Request request) {
+        return hasSdp(request) ? SdpRole.ANSWER : SdpRole.OFFER;
     }
 
     static boolean hasSdp(Message m) {

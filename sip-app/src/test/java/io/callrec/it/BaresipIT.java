@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.callrec.it.support.Baresip;
 import io.callrec.it.support.CallrecProcess;
 import io.callrec.it.support.ItDirs;
+import io.callrec.it.support.RecordedCalls;
 import io.callrec.testing.ExternalCommand;
-import io.callrec.testing.media.Ffprobe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,13 +58,7 @@ class BaresipIT {
                 callrec.awaitLog(".*" + id + ".*stored.*", Duration.ofSeconds(20));
                 callrec.awaitLog(".*" + id + ": link delivered to sip:alice@.*", Duration.ofSeconds(20));
                 Path rec = callrec.dataDir().resolve("recordings").resolve(id);
-                for (String name : new String[] {"requester.mkv", "peer.mkv"}) {
-                    Ffprobe p = Ffprobe.probe(rec.resolve(name));
-                    String all = p.stream(0, "codec_type") + "," + (p.streamCount() > 1 ? p.stream(1, "codec_type") : "");
-                    assertEquals(2, p.streamCount(), name + ": audio and video: " + all);
-                    assertTrue(all.contains("audio") && all.contains("video"), name + ": " + all);
-                    assertTrue(Double.parseDouble(p.format("duration")) > 8, name + " " + p.format("duration"));
-                }
+                RecordedCalls.assertAudioAndVideo(rec, 8);
             }
         }
     }

@@ -13,7 +13,17 @@ final class LoopCounters {
     static final int TAP_ERRORS = 6;
     static final int ERRORS = 7;
     static final int OVERSIZED = 8;
-    private static final int SLOTS = 9;
+    static final int SRTP_DECRYPTED = 9;
+    static final int SRTP_ENCRYPTED = 10;
+    static final int SRTP_AUTH_FAILED = 11;
+    static final int SRTP_REPLAYED = 12;
+    static final int SRTP_TOO_OLD = 13;
+    static final int SRTP_MALFORMED = 14;
+    static final int SRTP_KEY_EXHAUSTED = 15;
+    static final int SRTP_TOO_MANY_SSRCS = 16;
+    static final int SRTP_SEND_REFUSED = 17;
+    static final int SRTP_AWAITING_KEYS = 18;
+    private static final int SLOTS = 19;
 
     private final AtomicLongArray values = new AtomicLongArray(SLOTS);
 
@@ -36,7 +46,10 @@ final class LoopCounters {
                 t[i] += loop.get(i);
             }
         }
+        SrtpTotals srtp = new SrtpTotals(t[SRTP_DECRYPTED], t[SRTP_ENCRYPTED], t[SRTP_AUTH_FAILED], t[SRTP_REPLAYED],
+                t[SRTP_TOO_OLD], t[SRTP_MALFORMED], t[SRTP_KEY_EXHAUSTED], t[SRTP_TOO_MANY_SSRCS], t[SRTP_SEND_REFUSED],
+                t[SRTP_AWAITING_KEYS]);
         return new RelayTotals(t[PACKETS], t[BYTES], t[STRANGER], t[MALFORMED], t[OVERSIZED], t[NO_DESTINATION],
-                t[SEND_FAILED], t[TAP_ERRORS], t[ERRORS]);
+                t[SEND_FAILED], t[TAP_ERRORS], t[ERRORS], srtp);
     }
 }

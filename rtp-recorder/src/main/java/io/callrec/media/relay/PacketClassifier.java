@@ -26,6 +26,14 @@ final class PacketClassifier {
      * @param onRtcpPort the datagram arrived on a dedicated RTCP port, where only RTCP is expected
      */
     static int classify(ByteBuffer packet, boolean onRtcpPort) {
+        return classify(packet, onRtcpPort, false);
+    }
+
+    /**
+     * @param encrypted an SRTP packet: its padding count sits in front of the authentication tag, so it is checked
+     *                  only after decryption ({@link RtpHeader#isValid(ByteBuffer)} on the plain packet)
+     */
+    static int classify(ByteBuffer packet, boolean onRtcpPort, boolean encrypted) {
         int p = packet.position();
         int length = packet.remaining();
         if (length < 2 || (packet.get(p) & 0xc0) != 0x80) {
@@ -38,7 +46,7 @@ final class PacketClassifier {
             return length >= RTCP_HEADER_LENGTH && 4 * ((packet.getShort(p + 2) & 0xffff) + 1) <= length
                     ? RTCP : MALFORMED;
         }
-        return RtpHeader.isValid(packet) ? RTP : MALFORMED;
+        return RtpHeader.isValid(packet, !encrypted) ? RTP : MALFORMED;
     }
 
     static int sequenceNumber(ByteBuffer rtp) {

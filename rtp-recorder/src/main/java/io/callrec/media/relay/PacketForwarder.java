@@ -1,5 +1,6 @@
 package io.callrec.media.relay;
 
+import io.callrec.media.rtp.RtpHeader;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -12,12 +13,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The packet path of one relay thread: receive, check, forward unchanged, hand to the tap.
+ * The packet path of one relay thread: receive, check, forward unchanged, hand to the tap. On a leg that uses SRTP
+ * the packet is unprotected in place right after the checks and, for a party that receives SRTP, protected in place
+ * again with that leg's own key just before it is sent, so the tap always sees plain RTP and RTCP ({@link LegCrypto}).
  *
  * <p>Nothing here allocates per packet: one direct buffer per thread receives every datagram (a direct buffer lets
  * the JDK read straight into it), the source address object is the one the JDK caches per channel while the sender
  * stays the same, and counters are release stores into preallocated arrays. Errors are counted; logs are rate-limited.
- * {@code PacketForwarderTest} measures the relay thread's allocation (0 bytes per packet on JDK 17).
+ * {@code PacketForwarderTest} measures the relay thread's allocation (0 bytes per packet on JDK 17, plain RTP; with
+ * SRTP, what the JDK's HMAC or GCM allocate, see {@code CryptoContext}).
  *
  * <p>Sockets are deliberately not {@code connect}ed to the latched source, although the kernel would then filter
  * strangers for us: strangers must be counted (RTP bleed is worth seeing in the stats), the tap and the latch need the
@@ -44,7 +48,8 @@ final class PacketForwarder {
      */
     static final int RECEIVE_BUFFER_BYTES = MAX_PACKET_BYTES + 1;
 
-    private final ByteBuffer buffer = ByteBuffer.allocateDirect(RECEIVE_BUFFER_BYTES);
+    /** Room after the largest datagram for the SRTP tag protecting it in place. */
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(RECEIVE_BUFFER_BYTES + LegCrypto.MAX_OVERHEAD);
     /** Same memory, read-only: what the tap gets, so it cannot corrupt the next packet. */
     private final ByteBuffer tapView = buffer.asReadOnlyBuffer();
     private final TimeSource time;
@@ -80,7 +85,7 @@ final class PacketForwarder {
         socket.lastDrainRound = round;
         DatagramChannel channel = socket.channel;
         for (int i = 0; i < budget; i++) {
-            buffer.clear();
+            buffer.clear().limit(RECEIVE_BUFFER_BYTES);
             SocketAddress source;
             try {
                 source = channel.receive(buffer);
@@ -111,7 +116,7 @@ final class PacketForwarder {
             counters.increment(LoopCounters.OVERSIZED);
             return;
         }
-        int kind = PacketClassifier.classify(buffer, in.rtcpPort);
+        int kind = PacketClassifier.classify(buffer, in.rtcpPort, from.crypto.receivesSrtp());
         if (kind == PacketClassifier.MALFORMED) {
             from.counters.countMalformed();
             counters.increment(LoopCounters.MALFORMED);
@@ -124,6 +129,25 @@ final class PacketForwarder {
             return;
         }
         boolean rtcp = kind == PacketClassifier.RTCP;
+        if (from.crypto.awaitingKeys()) {
+            counters.increment(LoopCounters.SRTP_AWAITING_KEYS);
+            return;
+        }
+        if (from.crypto.receivesSrtp()) {
+            // Before anything counts the packet as received: only authentic packets are media.
+            buffer.limit(length).position(0);
+            int outcome = from.crypto.unprotect(buffer, rtcp);
+            counters.increment(outcome);
+            if (outcome != LoopCounters.SRTP_DECRYPTED) {
+                return;
+            }
+            length = buffer.limit();
+            if (!rtcp && !RtpHeader.isValid(buffer)) {
+                from.counters.countMalformed(); // authentic, but its padding count does not fit
+                counters.increment(LoopCounters.MALFORMED);
+                return;
+            }
+        }
         if (rtcp) {
             from.counters.onRtcp(now);
         } else {
@@ -133,8 +157,13 @@ final class PacketForwarder {
         RelaySession session = stream.session();
         session.touch(now);
 
-        // EGRESS: byte for byte to the other party, out of the socket that party talks to.
-        forward(stream.party(from.side.other()), rtcp, length);
+        // EGRESS: byte for byte to the other party, out of the socket that party talks to. A party that receives
+        // SRTP gets it after the tap, since protecting rewrites the buffer in place.
+        PartyEndpoint to = stream.party(from.side.other());
+        boolean protect = to.crypto.sendsSrtp();
+        if (!protect) {
+            forward(to, rtcp, length, false);
+        }
 
         // POST: the recorder's tap sees what was accepted, forwarded or not.
         RecordingTap tap = session.tap();
@@ -149,9 +178,12 @@ final class PacketForwarder {
                 }
             }
         }
+        if (protect) {
+            forward(to, rtcp, length, true);
+        }
     }
 
-    private void forward(PartyEndpoint to, boolean rtcp, int length) {
+    private void forward(PartyEndpoint to, boolean rtcp, int length, boolean protect) {
         PeerRoute route = to.route;
         if (route == null || !route.receives()) {
             counters.increment(LoopCounters.NO_DESTINATION);
@@ -170,7 +202,19 @@ final class PacketForwarder {
             counters.increment(LoopCounters.NO_DESTINATION);
             return;
         }
+        if (to.crypto.awaitingKeys()) {
+            counters.increment(LoopCounters.SRTP_AWAITING_KEYS);
+            return;
+        }
         buffer.limit(length).position(0);
+        if (protect) {
+            int outcome = to.crypto.protect(buffer, rtcp);
+            counters.increment(outcome);
+            if (outcome != LoopCounters.SRTP_ENCRYPTED) {
+                return;
+            }
+            length = buffer.limit();
+        }
         try {
             // Non-blocking: 0 means the socket's send buffer is full; the packet is dropped rather than queued.
             if (out.channel.send(buffer, destination) == 0) {

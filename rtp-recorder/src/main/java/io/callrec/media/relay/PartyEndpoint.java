@@ -9,6 +9,8 @@ final class PartyEndpoint {
     final RelaySocket rtpSocket;
     final RelaySocket rtcpSocket;
     final StreamCounters counters;
+    /** SRTP on this leg: keys from signalling, contexts of the stream's relay thread. */
+    final LegCrypto crypto = new LegCrypto();
     /** Null until the party's SDP is known; replaced as a whole by {@link RelayStream#setRemote}. */
     volatile PeerRoute route;
 

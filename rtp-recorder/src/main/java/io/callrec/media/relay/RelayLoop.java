@@ -118,7 +118,7 @@ final class RelayLoop {
     }
 
     /** Queues {@code task} for the loop thread; false if the loop has stopped. */
-    private boolean execute(Runnable task) {
+    boolean execute(Runnable task) {
         if (!running) {
             return false;
         }

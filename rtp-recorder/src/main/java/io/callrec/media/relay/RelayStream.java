@@ -123,11 +123,29 @@ public final class RelayStream {
     }
 
     /**
+     * The SRTP keys of the leg facing the party on {@code side}, as its SDP offer/answer settled them
+     * ({@link LegKeys#PLAIN} for plain RTP, the default). Takes effect with the next packet. Keys equal to those in
+     * force change nothing: the per-SSRC contexts, their roll-over counters and replay windows stay (a re-INVITE that
+     * does not re-key, RFC 4568 §7.1.4); a changed key starts new contexts for its direction.
+     */
+    public void setKeys(Side side, LegKeys keys) {
+        Objects.requireNonNull(side, "side");
+        party(side).crypto.publish(keys);
+    }
+
+    /** The SRTP keys last set for the leg facing the party on {@code side}. */
+    public LegKeys keys(Side side) {
+        return party(side).crypto.publishedKeys();
+    }
+
+    /**
      * Sends an RTCP packet of the relay's own (e.g. a keyframe request) to the party on {@code toward}, from the socket
      * that party talks to, where the relay sends that party's RTCP. Safe from any thread; never blocks (a full socket
-     * buffer drops it).
+     * buffer drops it). To a party that receives SRTP the packet is copied and protected and sent by the stream's
+     * relay thread, which alone uses the leg's contexts; {@code packet} is then left as it was.
      *
-     * @return false if the party has no RTCP destination yet, the stream is closed or the send failed
+     * @return false if the party has no RTCP destination yet, the stream is closed or the send failed (for SRTP:
+     *         could not be queued)
      */
     public boolean sendRtcp(Side toward, ByteBuffer packet) {
         Objects.requireNonNull(toward, "toward");
@@ -141,10 +159,40 @@ public final class RelayStream {
             return false;
         }
         RelaySocket socket = route.mux() ? party.rtpSocket : party.rtcpSocket;
+        LegKeys keys = party.crypto.publishedKeys();
+        if (keys.awaiting()) {
+            return false; // never in the clear to a party that may expect SRTP
+        }
+        if (keys.toParty() != null) {
+            ByteBuffer copy = ByteBuffer.allocate(packet.remaining() + LegCrypto.MAX_OVERHEAD);
+            copy.put(packet.duplicate()).flip();
+            return loop.execute(() -> protectAndSend(party, copy, socket, destination));
+        }
         try {
             return socket.channel.send(packet, destination) > 0;
         } catch (java.io.IOException | RuntimeException e) {
             return false;
+        }
+    }
+
+    /** Relay thread: {@link #sendRtcp} toward a party that receives SRTP. */
+    private void protectAndSend(PartyEndpoint party, ByteBuffer packet, RelaySocket socket,
+                                InetSocketAddress destination) {
+        LoopCounters counters = loop.counters();
+        if (closed.get() || !party.crypto.sendsSrtp()) {
+            return; // closed, or the leg went plain meanwhile: the packet was for the keys of its time
+        }
+        int outcome = party.crypto.protect(packet, true);
+        counters.increment(outcome);
+        if (outcome != LoopCounters.SRTP_ENCRYPTED) {
+            return;
+        }
+        try {
+            if (socket.channel.send(packet, destination) == 0) {
+                counters.increment(LoopCounters.SEND_FAILED);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            counters.increment(LoopCounters.SEND_FAILED);
         }
     }
 

@@ -12,13 +12,14 @@ package io.callrec.media.relay;
  * @param sendFailed           packets the kernel did not take (socket buffer full or send error)
  * @param tapErrors            exceptions thrown by a {@link RecordingTap}
  * @param errors               other unexpected exceptions while handling a packet
+ * @param srtp                 what SRTP did on the legs that use it
  */
 public record RelayTotals(long packets, long bytes, long droppedStranger, long droppedMalformed,
                           long droppedOversized, long droppedNoDestination, long sendFailed, long tapErrors,
-                          long errors) {
+                          long errors, SrtpTotals srtp) {
 
     /** Packets received but not forwarded, all reasons together. */
     public long dropped() {
-        return droppedStranger + droppedMalformed + droppedOversized + droppedNoDestination + sendFailed;
+        return droppedStranger + droppedMalformed + droppedOversized + droppedNoDestination + sendFailed + srtp.dropped();
     }
 }

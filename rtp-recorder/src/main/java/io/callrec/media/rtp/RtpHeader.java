@@ -18,6 +18,14 @@ public final class RtpHeader {
      * the packet. A packet whose payload is empty is valid.
      */
     public static boolean isValid(ByteBuffer packet) {
+        return isValid(packet, true);
+    }
+
+    /**
+     * Like {@link #isValid(ByteBuffer)}; with {@code checkPadding} false the padding count is not looked at, for an
+     * SRTP packet whose last bytes are its authentication tag (the padding is checked once it is decrypted).
+     */
+    public static boolean isValid(ByteBuffer packet, boolean checkPadding) {
         int length = packet.remaining();
         if (length < FIXED_LENGTH) {
             return false;
@@ -36,6 +44,9 @@ public final class RtpHeader {
         }
         if (headerLength > length) {
             return false;
+        }
+        if (!checkPadding) {
+            return true;
         }
         int padding = (b0 & 0x20) != 0 ? packet.get(packet.limit() - 1) & 0xff : 0;
         if ((b0 & 0x20) != 0 && padding == 0) {

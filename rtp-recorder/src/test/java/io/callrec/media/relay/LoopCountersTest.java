@@ -21,7 +21,7 @@ class LoopCountersTest {
         first.add(LoopCounters.ERRORS, 6);
         second.add(LoopCounters.OVERSIZED, 7);
         RelayTotals totals = LoopCounters.sum(first, second);
-        assertEquals(new RelayTotals(2, 150, 1, 1, 7, 3, 4, 5, 6), totals);
+        assertEquals(new RelayTotals(2, 150, 1, 1, 7, 3, 4, 5, 6, new SrtpTotals(0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), totals);
         assertEquals(1 + 1 + 7 + 3 + 4, totals.dropped());
     }
 }

@@ -33,6 +33,19 @@ class PacketClassifierTest {
         assertEquals(RTCP, classify(rtp, false));
     }
 
+    /** In SRTP the last byte is the authentication tag's: the padding count is checked after decryption. */
+    @Test
+    void theTagOfAnSrtpPacketIsNotReadAsAPaddingCount() {
+        byte[] srtp = RtpPackets.rtp(1, 2, 3, 20);
+        srtp[0] |= 0x20; // P bit; the last byte (the tag's) is 0, an impossible padding count
+        srtp[srtp.length - 1] = 0;
+        assertEquals(MALFORMED, classify(srtp, false));
+        assertEquals(RTP, PacketClassifier.classify(ByteBuffer.wrap(srtp), false, true));
+        byte[] csrcs = RtpPackets.rtp(1, 2, 3, 0);
+        csrcs[0] = (byte) 0x8f; // the header checks still apply: 15 CSRCs announced, none there
+        assertEquals(MALFORMED, PacketClassifier.classify(ByteBuffer.wrap(csrcs), false, true));
+    }
+
     @Test
     void everythingOnTheRtcpPortIsRtcp() {
         assertEquals(RTCP, classify(RtpPackets.rtp(1, 2, 3, 0), true));

@@ -62,8 +62,8 @@ class PacketForwarderTest {
         return channel;
     }
 
-    /** Drains a channel on its own thread, counting datagrams. */
-    private static final class Drain implements AutoCloseable {
+    /** Drains a channel on its own thread, counting datagrams; closing closes the channel. */
+    static final class Drain implements AutoCloseable {
         final AtomicLong received = new AtomicLong();
         private final DatagramChannel channel;
         private final Thread thread;

@@ -22,11 +22,13 @@ public final class Baresip implements AutoCloseable {
     private final Process process;
     private final int ctrlPort;
     private final Path log;
+    private final PortRange rtpPorts;
 
-    private Baresip(Process process, int ctrlPort, Path log) {
+    private Baresip(Process process, int ctrlPort, Path log, PortRange rtpPorts) {
         this.process = process;
         this.ctrlPort = ctrlPort;
         this.log = log;
+        this.rtpPorts = rtpPorts;
     }
 
     /**
@@ -35,6 +37,14 @@ public final class Baresip implements AutoCloseable {
      * @param wav      8 kHz mono WAV it sends as audio
      */
     public static Baresip start(Path dir, String account, Path wav) {
+        return start(dir, account, wav, List.of());
+    }
+
+    /**
+     * @param modules more modules to load, e.g. {@code srtp.so} for an account's {@code ;mediaenc=srtp} or
+     *                {@code srtp-mand}, {@code dtls_srtp.so} for {@code ;mediaenc=dtls_srtp}
+     */
+    public static Baresip start(Path dir, String account, Path wav, List<String> modules) {
         try {
             Files.createDirectories(dir);
             int sip = Ports.freeUdpTcpPort();
@@ -58,7 +68,8 @@ public final class Baresip implements AutoCloseable {
                     "module aubridge.so",
                     "module vp8.so",
                     "module fakevideo.so",
-                    "module_tmp uuid.so",
+                    modules.stream().map(m -> "module " + m + "\n").collect(java.util.stream.Collectors.joining())
+                            + "module_tmp uuid.so",
                     "module_tmp account.so",
                     "module_app menu.so",
                     "module_app ctrl_tcp.so",
@@ -70,7 +81,7 @@ public final class Baresip implements AutoCloseable {
             Process p = new ProcessBuilder("baresip", "-f", dir.toString(), "-t", "120")
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            Baresip b = new Baresip(p, ctrl, log);
+            Baresip b = new Baresip(p, ctrl, log, rtp);
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (!b.canConnect()) {
                 if (System.nanoTime() > deadline || !p.isAlive()) {
@@ -83,6 +94,11 @@ public final class Baresip implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The ports its RTP and RTCP use. */
+    public PortRange rtpPorts() {
+        return rtpPorts;
     }
 
     private boolean canConnect() {

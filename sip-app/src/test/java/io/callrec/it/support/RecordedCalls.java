@@ -3,6 +3,7 @@ package io.callrec.it.support;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.callrec.testing.media.Ffprobe;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,7 +14,10 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The SIPp set-ups that several ITs share: a phone registered for its links, a call asking to be recorded. */
+/**
+ * The set-ups that several ITs share: a phone registered for its links, a call asking to be recorded (SIPp), and what
+ * a stored recording of an audio and video call must hold.
+ */
 public final class RecordedCalls {
     /** The digest user of {@link #registerPhone}: start callrec with {@code --user sipp:sipp-secret}. */
     public static final String USER = "sipp:sipp-secret";
@@ -72,5 +76,16 @@ public final class RecordedCalls {
         Matcher m = STARTED.matcher(started);
         assertTrue(m.find(), started);
         return m.group(1);
+    }
+
+    /** Asserts that the requester's and the peer's file of a stored recording each hold audio and video. */
+    public static void assertAudioAndVideo(Path recording, double minSeconds) {
+        for (String name : new String[] {"requester.mkv", "peer.mkv"}) {
+            Ffprobe p = Ffprobe.probe(recording.resolve(name));
+            String all = p.stream(0, "codec_type") + "," + (p.streamCount() > 1 ? p.stream(1, "codec_type") : "");
+            assertEquals(2, p.streamCount(), name + ": audio and video: " + all);
+            assertTrue(all.contains("audio") && all.contains("video"), name + ": " + all);
+            assertTrue(Double.parseDouble(p.format("duration")) > minSeconds, name + " " + p.format("duration"));
+        }
     }
 }
