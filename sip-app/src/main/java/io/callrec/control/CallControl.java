@@ -587,8 +587,16 @@ public final class CallControl {
         return InfoAnswer.OK;
     }
 
-    /** Starts the requester's recording, or re-sends its recording-started if one runs (idempotent). */
+    /**
+     * Starts the requester's recording, or re-sends its recording-started if one runs (idempotent). The start waits
+     * in the outbox: allocating storage and opening the files can take a while on a busy disk, and the INFO that
+     * asked for it must get its 200 first, or the UA retransmits it and may give up on the dialog.
+     */
     private void allocate(Side requester, RecordingMode mode, String requestId, List<ConsentEntry> consent) {
+        outbox.add(() -> allocateNow(requester, mode, requestId, consent));
+    }
+
+    private void allocateNow(Side requester, RecordingMode mode, String requestId, List<ConsentEntry> consent) {
         Recording running = recordings.get(requester);
         if (running != null) {
             send(requester, running.started());
