@@ -9,9 +9,10 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Finds ports that are free for UDP and TCP right now, so that integration tests never collide
@@ -26,7 +27,13 @@ public final class Ports {
     /** Lowest port handed out; below it sit well-known services (SIP 5060, HTTP 8080, ...). */
     static final int LOWEST = 10_000;
     private static final int ATTEMPTS = 500;
-    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+    /**
+     * Ports handed out lately, with when: a port is not handed out twice before its first taker could bind it. After
+     * {@link #HOLD_NANOS} only the real bind check counts, so the ITs of one long JVM do not use up the range (a
+     * set that never forgot ran out of free 240-port ranges once enough ITs had run).
+     */
+    private static final Map<Integer, Long> HANDED_OUT = new ConcurrentHashMap<>();
+    private static final long HOLD_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private Ports() {
     }
@@ -36,7 +43,7 @@ public final class Ports {
         PortRange candidates = candidateRange();
         for (int i = 0; i < ATTEMPTS; i++) {
             int port = randomIn(candidates.low(), candidates.high());
-            if (isFree(port, true) && HANDED_OUT.add(port)) {
+            if (isFree(port, true) && claim(PortRange.of(port, 1))) {
                 return port;
             }
         }
@@ -85,7 +92,7 @@ public final class Ports {
 
     private static boolean allFreeUdp(PortRange range) {
         for (int p = range.low(); p <= range.high(); p++) {
-            if (HANDED_OUT.contains(p) || !isFree(p, false)) {
+            if (held(p) || !isFree(p, false)) {
                 return false;
             }
         }
@@ -95,15 +102,21 @@ public final class Ports {
     private static boolean claim(PortRange range) {
         synchronized (HANDED_OUT) {
             for (int p = range.low(); p <= range.high(); p++) {
-                if (HANDED_OUT.contains(p)) {
+                if (held(p)) {
                     return false;
                 }
             }
+            long now = System.nanoTime();
             for (int p = range.low(); p <= range.high(); p++) {
-                HANDED_OUT.add(p);
+                HANDED_OUT.put(p, now);
             }
             return true;
         }
+    }
+
+    private static boolean held(int port) {
+        Long at = HANDED_OUT.get(port);
+        return at != null && System.nanoTime() - at < HOLD_NANOS;
     }
 
     /** Ports from {@link #LOWEST} up to just below the kernel's ephemeral range. */
