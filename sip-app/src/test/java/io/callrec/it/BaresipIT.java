@@ -11,8 +11,6 @@ import io.callrec.testing.ExternalCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -52,9 +50,7 @@ class BaresipIT {
                 String started = callrec.awaitLog(".*recording (r-[A-Za-z0-9_-]+) started.*", Duration.ofSeconds(10));
                 Thread.sleep(10_000);
                 alice.command("hangup", "");
-                Matcher m = Pattern.compile("recording (r-[A-Za-z0-9_-]+) started").matcher(started);
-                assertTrue(m.find(), started);
-                String id = m.group(1);
+                String id = RecordedCalls.recordingIdIn(started);
                 callrec.awaitLog(".*" + id + ".*stored.*", Duration.ofSeconds(20));
                 callrec.awaitLog(".*" + id + ": link delivered to sip:alice@.*", Duration.ofSeconds(20));
                 Path rec = callrec.dataDir().resolve("recordings").resolve(id);

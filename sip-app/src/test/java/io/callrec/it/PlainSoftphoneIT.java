@@ -10,13 +10,12 @@ import io.callrec.it.support.DtmfPcap;
 import io.callrec.it.support.ItDirs;
 import io.callrec.it.support.MediaFiles;
 import io.callrec.it.support.Ports;
+import io.callrec.it.support.RecordedCalls;
 import io.callrec.it.support.Sipp;
 import io.callrec.testing.media.Ffprobe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -72,9 +71,7 @@ class PlainSoftphoneIT {
             assertTrue(texts.contains("being recorded"), texts);
 
             String started = callrec.awaitLog(".*recording (r-[A-Za-z0-9_-]+) started.*", Duration.ofSeconds(5));
-            Matcher m = Pattern.compile("recording (r-[A-Za-z0-9_-]+) started").matcher(started);
-            assertTrue(m.find());
-            String id = m.group(1);
+            String id = RecordedCalls.recordingIdIn(started);
             callrec.awaitLog(".*" + id + ".*stored.*", Duration.ofSeconds(15));
             Path rec = callrec.dataDir().resolve("recordings").resolve(id);
             JsonNode manifest = new ObjectMapper().readTree(rec.resolve("manifest.json").toFile());

@@ -21,8 +21,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -225,9 +223,7 @@ class SrtpBaresipIT {
                 String started = callrec.awaitLog(".*recording (r-[A-Za-z0-9_-]+) started.*", Duration.ofSeconds(10));
                 Thread.sleep(10_000);
                 alice.command("hangup", "");
-                Matcher m = Pattern.compile("recording (r-[A-Za-z0-9_-]+) started").matcher(started);
-                assertTrue(m.find(), started);
-                String id = m.group(1);
+                String id = RecordedCalls.recordingIdIn(started);
                 callrec.awaitLog(".*" + id + ".*stored.*", Duration.ofSeconds(20));
                 Path rec = callrec.dataDir().resolve("recordings").resolve(id);
                 RecordedCalls.assertAudioAndVideo(rec, 8);

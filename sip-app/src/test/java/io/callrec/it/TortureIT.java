@@ -11,6 +11,7 @@ import io.callrec.it.support.ItDirs;
 import io.callrec.it.support.MediaFiles;
 import io.callrec.it.support.PcapLoop;
 import io.callrec.it.support.Ports;
+import io.callrec.it.support.RecordedCalls;
 import io.callrec.it.support.SipProbe;
 import io.callrec.it.support.SipResponse;
 import io.callrec.it.support.Sipp;
@@ -52,8 +53,6 @@ class TortureIT {
     private static final int TONE_LOOPS = 25;
     private static final Duration TONE = Duration.ofSeconds(2L * TONE_LOOPS);
     private static final Logger LOG = LoggerFactory.getLogger(TortureIT.class);
-    private static final Pattern STARTED = Pattern.compile("recording (r-[A-Za-z0-9_-]+) started");
-
     private final AtomicInteger sends = new AtomicInteger();
 
     @Test
@@ -72,9 +71,7 @@ class TortureIT {
                      .pauseMillis(TONE.toMillis() + 500).timeout(sippLimit).start()) {
             String started = callrec.awaitLog(".*recording r-[A-Za-z0-9_-]+ started \\(mode both.*",
                     Duration.ofSeconds(10));
-            Matcher m = STARTED.matcher(started);
-            assertTrue(m.find(), started);
-            String recording = m.group(1);
+            String recording = RecordedCalls.recordingIdIn(started);
             MediaWatch media = new MediaWatch(callrec);
             media.awaitFlowing();
 

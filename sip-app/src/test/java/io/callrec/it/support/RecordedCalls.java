@@ -72,9 +72,13 @@ public final class RecordedCalls {
 
     /** The id of the next recording callrec logs as started (its log line matching {@code startedLine}). */
     public static String startedRecordingId(CallrecProcess callrec, String startedLine) {
-        String started = callrec.awaitLog(startedLine, Duration.ofSeconds(5));
-        Matcher m = STARTED.matcher(started);
-        assertTrue(m.find(), started);
+        return recordingIdIn(callrec.awaitLog(startedLine, Duration.ofSeconds(5)));
+    }
+
+    /** The recording id of a "recording r-… started" log line. */
+    public static String recordingIdIn(String startedLine) {
+        Matcher m = STARTED.matcher(startedLine);
+        assertTrue(m.find(), startedLine);
         return m.group(1);
     }
 
