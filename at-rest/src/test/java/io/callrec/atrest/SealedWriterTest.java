@@ -199,16 +199,9 @@ class SealedWriterTest {
         return b;
     }
 
+    /** Where {@code needle} first occurs in {@code haystack}, or -1 (ISO-8859-1 maps bytes to chars one to one). */
     static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
+        return new String(haystack, java.nio.charset.StandardCharsets.ISO_8859_1)
+                .indexOf(new String(needle, java.nio.charset.StandardCharsets.ISO_8859_1));
     }
 }
