@@ -31,6 +31,18 @@ class ManifestFilesTest {
         assertEquals(12, files.get("combined.mkv").bytes());
     }
 
+    /** Encrypted at rest: the plaintext's length and hash are served, the stored length finds the chunks. */
+    @Test
+    void anEncryptedFileKeepsItsStoredLength() throws Exception {
+        Map<String, ManifestFiles.Entry> files = parse("""
+                {"files":[{"name":"peer.mkv","bytes":100,"sha256":"%s","stored":{"bytes":176,"sha256":"%s"}},
+                  {"name":"bad.mkv","bytes":100,"stored":{"bytes":-1}},{"name":"odd.mkv","bytes":1,"stored":7}]}"""
+                .formatted(SHA, SHA));
+        assertEquals(List.of("peer.mkv"), List.copyOf(files.keySet()), "a stored form without a length is useless");
+        assertEquals(new ManifestFiles.Entry("peer.mkv", "", 100, SHA, new ManifestFiles.Stored(176)),
+                files.get("peer.mkv"));
+    }
+
     @Test
     void namesThatCouldLeaveTheRecordingAreDropped() throws Exception {
         Map<String, ManifestFiles.Entry> files = parse("""
