@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
  * @param dataDir where keys and spool files live: the path of {@code file:} storage, otherwise
  *                {@code ./callrec-data}
  * @param tls     SIP over TLS, when it is on
+ * @param atRest  encryption at rest of recordings: which key files encrypt and decrypt
  */
 public record ServerConfig(
         String sipHost, int sipPort,
@@ -50,7 +51,8 @@ public record ServerConfig(
         int maxCalls,
         Path dataDir,
         List<String> digestAlgorithms,
-        Optional<TlsConfig> tls) {
+        Optional<TlsConfig> tls,
+        AtRestConfig atRest) {
 
     public ServerConfig {
         Objects.requireNonNull(sipHost, "sipHost");
@@ -68,6 +70,7 @@ public record ServerConfig(
         Objects.requireNonNull(minSe, "minSe");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(atRest, "atRest");
         trustedPeers = List.copyOf(trustedPeers);
         routes = List.copyOf(routes);
         directRouting = List.copyOf(directRouting);
@@ -104,6 +107,7 @@ public record ServerConfig(
                 + ", routes=" + routes + ", upstream=" + upstream + ", directRouting=" + directRouting
                 + ", users=" + maskedUsers + ", realm=" + realm + ", rtpTimeout=" + rtpTimeout
                 + ", sessionExpires=" + sessionExpires + ", minSe=" + minSe + ", maxCalls=" + maxCalls
-                + ", dataDir=" + dataDir + ", digestAlgorithms=" + digestAlgorithms + ", tls=" + tls + "]";
+                + ", dataDir=" + dataDir + ", digestAlgorithms=" + digestAlgorithms + ", tls=" + tls
+                + ", atRest=" + atRest + "]";
     }
 }

@@ -1,5 +1,9 @@
 package io.callrec.server;
 
+import io.callrec.atrest.AtRestKey;
+import io.callrec.atrest.AtRestKeys;
+import io.callrec.atrest.KeyFileException;
+import io.callrec.config.AtRestConfig;
 import io.callrec.config.IpLiteral;
 import io.callrec.config.ServerConfig;
 import io.callrec.http.HttpService;
@@ -102,6 +106,7 @@ public final class CallrecServer implements AutoCloseable {
                 config.dataDir().resolve("keys").resolve("digest.secret"), 32));
         // Storage first: recordings that finish from here on (also those rebuilt below) go to the uploader.
         Path data = config.dataDir();
+        AtRestKeys atRest = loadAtRest(config.atRest());
         this.backend = StorageBackends.open(config.storage(), data, STORAGE_FLOOR_BYTES, clock);
         this.monitor = AvailabilityMonitor.start(backend, AvailabilityMonitor.DEFAULT_INTERVAL);
         this.links = new SignedLink(LinkKeys.open(data.resolve("keys")), config.publicUrl(), clock);
@@ -125,9 +130,9 @@ public final class CallrecServer implements AutoCloseable {
                     public void onRetry(String id, String reason, Duration delay) {
                         monitor.reportFailure(reason);
                     }
-                }, Uploader.Options.DEFAULTS);
+                }, Uploader.Options.DEFAULTS, atRest);
         monitor.addListener(this::storageChanged);
-        this.recorder = new Recorder(RecorderConfig.under(data), new RecordingListener() {
+        this.recorder = new Recorder(RecorderConfig.under(data).withAtRest(atRest), new RecordingListener() {
             @Override
             public void onFinished(FinishedRecording recording) {
                 uploader.kick();
@@ -158,12 +163,44 @@ public final class CallrecServer implements AutoCloseable {
         try {
             this.http = HttpService.start(config.httpHost(), config.httpPort(),
                     List.of(new JsonHandler("/health", this::health),
-                            new DownloadHandler(backend, links, clock, DownloadHandler.Options.defaults())));
+                            new DownloadHandler(backend, links, clock, DownloadHandler.Options.defaults(), atRest)));
         } catch (Exception e) {
             sip.close();
             relay.close();
             throw new StartupException("HTTP port " + hostPort(config.httpHost(), config.httpPort())
                     + " cannot be bound: " + rootMessage(e), e);
+        }
+    }
+
+    /**
+     * The at-rest keys: the one that encrypts (generated on first start with {@code generate:}) and those that only
+     * decrypt. A key that cannot be used stops the start with the file named.
+     */
+    private static AtRestKeys loadAtRest(AtRestConfig config) throws StartupException {
+        try {
+            AtRestKey current = null;
+            if (config.encryptKey().isPresent()) {
+                Path file = config.encryptKey().get();
+                AtRestKey.Loaded loaded = config.generate() ? AtRestKey.readOrGenerate(file)
+                        : new AtRestKey.Loaded(AtRestKey.read(file), false);
+                current = loaded.key();
+                if (loaded.generated()) {
+                    log.warn("generated the at-rest key {} in {}: keep a copy of it somewhere safe, apart from the"
+                            + " recordings; without it they cannot be decrypted, by anyone, ever", current.id(), file);
+                }
+            }
+            List<AtRestKey> older = new java.util.ArrayList<>();
+            for (Path file : config.decryptKeys()) {
+                older.add(AtRestKey.read(file));
+            }
+            AtRestKeys keys = AtRestKeys.of(current, older);
+            if (keys.encrypts() || !older.isEmpty()) {
+                log.info("encryption at rest: {}; keys that decrypt: {}", current == null
+                        ? "off for new recordings" : "new recordings encrypted with key " + current.id(), keys.ids());
+            }
+            return keys;
+        } catch (KeyFileException e) {
+            throw new StartupException("encryption at rest: " + e.getMessage(), e);
         }
     }
 
