@@ -19,8 +19,7 @@ import picocli.CommandLine.Option;
             "A config file (--config) holds the same settings as 'key = value' lines, keys being the",
             "flag names without dashes ('sip-port = 5070'); '#' starts a comment line. Flags win over",
             "the file; --route, --user and --decrypt-at-rest accumulate, the file's first. Durations:",
-            "250ms, 30s, 5m,",
-            "72h, 1d, plain seconds (30) or ISO-8601 (PT30S). See docs/configuration.md."})
+            "250ms, 30s, 5m, 72h, 1d, plain seconds (30) or ISO-8601 (PT30S). See docs/configuration.md."})
 final class CommandLineOptions {
 
     @Option(names = "--config", paramLabel = "FILE", description = "Read settings from FILE first.")
