@@ -2,6 +2,9 @@ package io.callrec.rendition;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callrec.atrest.AtRestFiles;
+import io.callrec.atrest.AtRestKeys;
+import io.callrec.atrest.FileDigest;
 import io.callrec.storage.ObjectNotFoundException;
 import io.callrec.storage.Sha256;
 import io.callrec.storage.StorageBackend;
@@ -84,6 +87,7 @@ public final class FfmpegRenditions implements Renditions, AutoCloseable {
     private final Path workDir;
     private final Options options;
     private final Clock clock;
+    private final AtRestKeys atRest;
     private final ThreadPoolExecutor worker;
     private final Map<String, State> states = new ConcurrentHashMap<>();
     private final AtomicLong made = new AtomicLong();
@@ -93,6 +97,16 @@ public final class FfmpegRenditions implements Renditions, AutoCloseable {
     /** Empties {@code workDir} (left-overs of a stopped job) and starts the worker thread. */
     public FfmpegRenditions(StorageBackend storage, Ffmpeg ffmpeg, Path workDir, Options options, Clock clock)
             throws IOException {
+        this(storage, ffmpeg, workDir, options, clock, AtRestKeys.none());
+    }
+
+    /**
+     * @param atRest decrypts sources encrypted at rest; with a current key, renditions and the index are stored
+     *               encrypted under it
+     */
+    public FfmpegRenditions(StorageBackend storage, Ffmpeg ffmpeg, Path workDir, Options options, Clock clock,
+                            AtRestKeys atRest) throws IOException {
+        this.atRest = Objects.requireNonNull(atRest, "atRest");
         this.storage = Objects.requireNonNull(storage, "storage");
         this.ffmpeg = Objects.requireNonNull(ffmpeg, "ffmpeg");
         this.encoders = RenditionCommand.Encoders.of(ffmpeg);
@@ -101,6 +115,10 @@ public final class FfmpegRenditions implements Renditions, AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         deleteTree(workDir);
         Files.createDirectories(workDir);
+        if (Files.getFileStore(workDir).supportsFileAttributeView("posix")) {
+            // sources and renditions sit here in plain while ffmpeg runs (also those of recordings encrypted at rest)
+            Files.setPosixFilePermissions(workDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        }
         this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(options.maxWaiting()), r -> {
                     Thread t = new Thread(r, "renditions");
@@ -196,7 +214,13 @@ public final class FfmpegRenditions implements Renditions, AutoCloseable {
         JsonNode manifest = readManifest(recordingId);
         List<SourceFile> played = PlayedFiles.of(manifest);
         Set<String> listed = new HashSet<>();
-        manifest.path("files").forEach(f -> listed.add(f.path("name").asText()));
+        Set<String> sealed = new HashSet<>();
+        manifest.path("files").forEach(f -> {
+            listed.add(f.path("name").asText());
+            if (f.has("stored")) {
+                sealed.add(f.path("name").asText());
+            }
+        });
         deleteTree(dir);
         Files.createDirectories(dir);
         checkRoom(recordingId, played, dir);
@@ -210,7 +234,10 @@ public final class FfmpegRenditions implements Renditions, AutoCloseable {
                 continue;
             }
             RenditionPlan plan = ((RenditionChoice.Make) choice).plan();
-            Optional<String> cannot = listed.contains(plan.name())
+            // a server that only decrypts (no --encrypt-at-rest) would store the rendition of an encrypted file in plain
+            Optional<String> cannot = sealed.contains(file.name()) && !atRest.encrypts()
+                    ? Optional.of("encrypted at rest, and no current at-rest key to encrypt a rendition with")
+                    : listed.contains(plan.name())
                     ? Optional.of("the recording already has a file named " + plan.name())
                     : encoders.missingFor(plan);
             if (cannot.isPresent()) {
@@ -227,7 +254,7 @@ public final class FfmpegRenditions implements Renditions, AutoCloseable {
         RenditionIndex index = new RenditionIndex(recordingId, clock.instant().truncatedTo(ChronoUnit.MILLIS),
                 ffmpeg.versionNumber(), done, notMade);
         Path indexFile = dir.resolve(RenditionIndex.NAME);
-        Files.write(indexFile, index.toJson());
+        AtRestFiles.write(indexFile, index.toJson(), atRest);
         storage.moveIn(recordingId, RenditionIndex.NAME, indexFile, Sha256.of(indexFile));
         made.incrementAndGet();
         log.info("renditions of {} stored in {} ms: {}{}", recordingId, (System.nanoTime() - started) / 1_000_000,
@@ -237,8 +264,13 @@ public final class FfmpegRenditions implements Renditions, AutoCloseable {
 
     private RenditionIndex.Made makeOne(String recordingId, RenditionPlan plan, Path dir)
             throws StorageException, IOException, InterruptedException, FfmpegException {
+        // ffmpeg needs files it can seek in: a source encrypted at rest is decrypted into the work directory (owner
+        // only) for the run and deleted right after it, as is the rendition once it is stored encrypted
         Path source = dir.resolve("source-" + plan.source());
-        try (InputStream in = storage.open(recordingId, plan.source(), 0, -1)) {
+        long storedLength = storage.size(recordingId, plan.source())
+                .orElseThrow(() -> new IOException(plan.source() + " of " + recordingId + " is not in storage"));
+        try (InputStream in = AtRestFiles.plaintext(storage.open(recordingId, plan.source(), 0, -1), storedLength,
+                atRest)) {
             Files.copy(in, source, StandardCopyOption.REPLACE_EXISTING);
         }
         Path target = dir.resolve(plan.name());
@@ -251,10 +283,22 @@ public final class FfmpegRenditions implements Renditions, AutoCloseable {
         }
         String avc = plan.video() && "h264".equals(plan.videoCodec())
                 ? Mp4AvcCodec.of(target).orElse(FALLBACK_AVC) : null;
-        long bytes = Files.size(target);
-        String sha = Sha256.of(target);
-        storage.moveIn(recordingId, plan.name(), target, sha);
-        return new RenditionIndex.Made(plan, bytes, sha, plan.mimeType(avc), cost);
+        if (!atRest.encrypts()) {
+            long bytes = Files.size(target);
+            String sha = Sha256.of(target);
+            storage.moveIn(recordingId, plan.name(), target, sha);
+            return new RenditionIndex.Made(plan, bytes, sha, plan.mimeType(avc), cost);
+        }
+        Path sealed = dir.resolve(plan.name() + ".sealed");
+        FileDigest digest;
+        try {
+            digest = AtRestFiles.store(target, sealed, atRest);
+        } finally {
+            Files.deleteIfExists(target);
+        }
+        storage.moveIn(recordingId, plan.name(), sealed, digest.stored().sha256());
+        return new RenditionIndex.Made(plan, digest.bytes(), digest.sha256(), plan.mimeType(avc), cost,
+                digest.stored());
     }
 
     private JsonNode readManifest(String recordingId) throws StorageException, IOException {
@@ -263,7 +307,7 @@ public final class FfmpegRenditions implements Renditions, AutoCloseable {
             if (bytes.length > MAX_MANIFEST_BYTES) {
                 throw new IOException("manifest of " + recordingId + " exceeds " + MAX_MANIFEST_BYTES + " bytes");
             }
-            return JSON.readTree(bytes);
+            return JSON.readTree(AtRestFiles.plaintext(bytes, atRest));
         } catch (ObjectNotFoundException e) {
             throw new IOException("recording " + recordingId + " has no manifest in storage", e);
         }

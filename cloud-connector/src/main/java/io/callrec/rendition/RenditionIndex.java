@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.callrec.atrest.AtRestFiles;
+import io.callrec.atrest.FileDigest;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -25,15 +27,27 @@ import java.util.Objects;
  * }</pre>
  *
  * The download service serves a listed file only if its {@code of} is a file of the manifest; {@code files} has the
- * manifest's shape ({@code name, party, bytes, sha256}), so the same code reads both.
+ * manifest's shape ({@code name, party, bytes, sha256}, and {@code stored} for a file encrypted at rest), so the same
+ * code reads both. With encryption at rest the index itself is stored encrypted, like the manifest.
  */
 public record RenditionIndex(String recordingId, Instant madeAt, String ffmpeg, List<Made> files,
                              List<NotMade> notMade) {
     public static final String NAME = "renditions.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One rendition that was made and stored. */
-    public record Made(RenditionPlan plan, long bytes, String sha256, String type, Ffmpeg.Cost cost) {
+    /**
+     * One rendition that was made and stored.
+     *
+     * @param bytes  plaintext length
+     * @param sha256 SHA-256 of the plaintext
+     * @param stored its encrypted form in storage, or null when it is stored in plain
+     */
+    public record Made(RenditionPlan plan, long bytes, String sha256, String type, Ffmpeg.Cost cost,
+                       FileDigest.Stored stored) {
+        public Made(RenditionPlan plan, long bytes, String sha256, String type, Ffmpeg.Cost cost) {
+            this(plan, bytes, sha256, type, cost, null);
+        }
+
         public Made {
             Objects.requireNonNull(plan, "plan");
             Objects.requireNonNull(sha256, "sha256");
@@ -68,6 +82,10 @@ public record RenditionIndex(String recordingId, Instant madeAt, String ffmpeg, 
             f.put("party", m.plan().party());
             f.put("bytes", m.bytes());
             f.put("sha256", m.sha256());
+            if (m.stored() != null) {
+                f.putObject("stored").put("encryption", AtRestFiles.FORMAT).put("keyId", m.stored().keyId())
+                        .put("bytes", m.stored().bytes()).put("sha256", m.stored().sha256());
+            }
             f.put("type", m.type());
             if (m.plan().video()) {
                 f.put("video", "copy");

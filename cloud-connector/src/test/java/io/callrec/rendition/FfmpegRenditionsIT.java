@@ -2,6 +2,10 @@ package io.callrec.rendition;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callrec.atrest.AtRestFiles;
+import io.callrec.atrest.AtRestKey;
+import io.callrec.atrest.AtRestKeys;
+import io.callrec.atrest.FileDigest;
 import io.callrec.storage.ManualScheduler;
 import io.callrec.storage.Sha256;
 import io.callrec.storage.StorageBackend;
@@ -77,6 +81,25 @@ class FfmpegRenditionsIT {
 
     private FfmpegRenditions start(FfmpegRenditions.Options options) throws IOException {
         return new FfmpegRenditions(storage, ffmpeg, root.resolve("work"), options, clock);
+    }
+
+    /** Encrypts every file of a stored recording (manifest included) in place, as the recorder would have. */
+    private void encryptAtRest(String id, AtRestKeys keys) throws IOException {
+        Path dir = root.resolve("data").resolve("recordings").resolve(id);
+        StringBuilder files = new StringBuilder();
+        for (String[] f : new String[][] {{"requester.mkv", "requester"}, {"peer.mkv", "peer"},
+                {"combined.mkv", "both"}}) {
+            Path p = dir.resolve(f[0]);
+            AtRestFiles.write(p, Files.readAllBytes(p), keys);
+            FileDigest d = AtRestFiles.digest(p, keys);
+            files.append(files.isEmpty() ? "" : ",").append(("{\"name\":\"%s\",\"party\":\"%s\",\"bytes\":%d,"
+                    + "\"sha256\":\"%s\",\"stored\":{\"encryption\":\"%s\",\"keyId\":\"%s\",\"bytes\":%d,"
+                    + "\"sha256\":\"%s\"}}").formatted(f[0], f[1], d.bytes(), d.sha256(), AtRestFiles.FORMAT,
+                    d.stored().keyId(), d.stored().bytes(), d.stored().sha256()));
+        }
+        String manifest = Files.readString(dir.resolve("manifest.json"));
+        manifest = manifest.substring(0, manifest.indexOf("\"files\":[")) + "\"files\":[" + files + "]}";
+        AtRestFiles.write(dir.resolve("manifest.json"), manifest.getBytes(StandardCharsets.UTF_8), keys);
     }
 
     @AfterEach
@@ -166,6 +189,62 @@ class FfmpegRenditionsIT {
         try (var left = Files.list(root.resolve("work"))) {
             assertEquals(List.of(), left.toList(), "the work directory is cleaned");
         }
+    }
+
+    @Test
+    void aRecordingEncryptedAtRestGetsItsRenditionsAndIndexEncryptedToo() throws Exception {
+        AtRestKeys keys = AtRestKeys.of(AtRestKey.random());
+        renditions.close();
+        renditions = new FfmpegRenditions(storage, ffmpeg, root.resolve("work"), FfmpegRenditions.Options.DEFAULTS,
+                clock, keys);
+        store("r-sealed", null);
+        encryptAtRest("r-sealed", keys);
+        renditions.request("r-sealed");
+        await("the index of r-sealed", () -> exists("r-sealed", RenditionIndex.NAME));
+        Path dir = root.resolve("data").resolve("recordings").resolve("r-sealed");
+        assertTrue(AtRestFiles.isSealed(dir.resolve(RenditionIndex.NAME)), "the index is stored encrypted");
+        JsonNode index = JSON.readTree(AtRestFiles.plaintext(Files.readAllBytes(dir.resolve(RenditionIndex.NAME)), keys));
+        assertEquals(2, index.get("files").size(), index.toPrettyString());
+        Map<String, String> codecs = Map.of("requester.mp4", "h264 aac", "peer.webm", "vp8 opus");
+        for (JsonNode f : index.get("files")) {
+            String name = f.get("name").asText();
+            Path stored = dir.resolve(name);
+            assertTrue(AtRestFiles.isSealed(stored), name + " is stored encrypted");
+            JsonNode s = f.get("stored");
+            assertEquals(AtRestFiles.FORMAT, s.get("encryption").asText(), f.toString());
+            assertEquals(keys.current().orElseThrow().id(), s.get("keyId").asText(), f.toString());
+            assertEquals(Files.size(stored), s.get("bytes").asLong(), name);
+            assertEquals(Sha256.of(stored), s.get("sha256").asText(), name);
+            Path plain = root.resolve("plain-" + name);
+            try (InputStream in = AtRestFiles.openPlaintext(stored, keys)) {
+                Files.copy(in, plain);
+            }
+            assertEquals(Files.size(plain), f.get("bytes").asLong(), name);
+            assertEquals(Sha256.of(plain), f.get("sha256").asText(), name);
+            Ffprobe probe = Ffprobe.probe(plain);
+            assertEquals(codecs.get(name), probe.stream(0, "codec_name") + " " + probe.stream(1, "codec_name"), name);
+        }
+        await("the job to end", () -> renditions.pending() == 0);
+        try (var left = Files.list(root.resolve("work"))) {
+            assertEquals(List.of(), left.toList(), "no decrypted source or plain rendition is left behind");
+        }
+    }
+
+    @Test
+    void aServerThatOnlyDecryptsMakesNoPlainRenditionOfAnEncryptedRecording() throws Exception {
+        AtRestKey key = AtRestKey.random();
+        renditions.close();
+        renditions = new FfmpegRenditions(storage, ffmpeg, root.resolve("work"), FfmpegRenditions.Options.DEFAULTS,
+                clock, AtRestKeys.of(null, List.of(key)));
+        store("r-old", null);
+        encryptAtRest("r-old", AtRestKeys.of(key));
+        renditions.request("r-old");
+        await("the index of r-old", () -> exists("r-old", RenditionIndex.NAME));
+        JsonNode index = awaitIndex("r-old");
+        assertEquals(0, index.get("files").size(), index.toPrettyString());
+        assertEquals(2, index.get("notMade").size(), index.toPrettyString());
+        assertTrue(index.toString().contains("no current at-rest key"), index.toPrettyString());
+        assertTrue(!exists("r-old", "requester.mp4") && !exists("r-old", "peer.webm"));
     }
 
     @Test

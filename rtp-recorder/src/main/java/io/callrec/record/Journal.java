@@ -1,20 +1,27 @@
 package io.callrec.record;
 
+import io.callrec.atrest.AtRestFiles;
+import io.callrec.atrest.AtRestKeys;
+import io.callrec.atrest.SealedInputStream;
+import io.callrec.atrest.WritableFile;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
  * The append-only journal of one recording: every packet the recording received, and the metadata needed to rebuild
  * the files from it after a crash. Record framing: {@code int bodyLength, body, int crc32c(body)} where body starts
  * with a type byte. A torn or corrupt tail (power loss mid-write) ends reading there; everything before it is used.
+ *
+ * <p>With encryption at rest the journal is an encrypted file in small chunks ({@value #SEALED_CHUNK} bytes): every
+ * flush seals the chunk being filled, so a crash loses no more than it would in plain; a power loss in the middle
+ * of sealing loses that chunk.
  */
 final class Journal {
     static final byte[] MAGIC = {'C', 'R', 'J', '1'};
@@ -24,6 +31,11 @@ final class Journal {
     static final byte CONTROL = 4;
     /** Upper bound of one record body: a UDP datagram plus header, or a metadata document. */
     static final int MAX_BODY = 1 << 20;
+    /**
+     * Plaintext bytes per chunk of an encrypted journal. Small, because each flush (every 100 ms) seals the chunk
+     * being filled again: 4 KiB bounds that work and what a torn chunk loses.
+     */
+    static final int SEALED_CHUNK = 4096;
 
     private Journal() {
     }
@@ -31,16 +43,20 @@ final class Journal {
     /** Appends records into a buffer and writes it to the file in large writes; the worker owns it. */
     static final class Writer implements Closeable {
         private final Path file;
-        private final FileChannel channel;
+        private final WritableFile channel;
         private final ByteBuffer buffer;
         private final CRC32C crc = new CRC32C();
         private long bytes;
         private boolean closed;
 
         Writer(Path file) throws IOException {
+            this(file, AtRestKeys.none());
+        }
+
+        /** Encrypted under {@code keys}' current key, if it has one. */
+        Writer(Path file, AtRestKeys keys) throws IOException {
             this.file = file;
-            this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING);
+            this.channel = AtRestFiles.create(file, keys, SEALED_CHUNK);
             this.buffer = ByteBuffer.allocateDirect(128 * 1024);
             buffer.put(MAGIC);
         }
@@ -66,7 +82,7 @@ final class Journal {
                 throw new IOException("journal record of " + body + " bytes exceeds " + MAX_BODY);
             }
             if (4 + body + 4 > buffer.capacity()) {
-                flush();
+                drain();
                 ByteBuffer big = ByteBuffer.allocate(4 + body + 4);
                 big.putInt(body).put(type).put(text);
                 crc.reset();
@@ -87,12 +103,13 @@ final class Journal {
             buffer.flip();
             writeFully(buffer);
             buffer.clear();
+            channel.flush();
         }
 
         /** Flushes, then forces it to the disk (survives a power loss). */
         void sync() throws IOException {
             flush();
-            channel.force(false);
+            channel.force();
         }
 
         long bytes() {
@@ -120,10 +137,14 @@ final class Journal {
         void discard() {
             closed = true;
             try {
-                channel.close();
                 Files.deleteIfExists(file);
             } catch (IOException e) {
                 // recovery at the next start rebuilds from it, or moves it aside
+            }
+            try {
+                channel.close(); // an encrypted journal seals its last chunk into the deleted file: no harm
+            } catch (IOException e) {
+                // the disk is full: nothing more to do
             }
         }
 
@@ -137,8 +158,15 @@ final class Journal {
 
         private void ensure(int needed) throws IOException {
             if (buffer.remaining() < needed) {
-                flush();
+                drain();
             }
+        }
+
+        /** Moves what is buffered into the file channel, without a flush of an encrypted file's chunk. */
+        private void drain() throws IOException {
+            buffer.flip();
+            writeFully(buffer);
+            buffer.clear();
         }
 
         private void writeFully(ByteBuffer b) throws IOException {
@@ -165,57 +193,96 @@ final class Journal {
     record ReadResult(long records, long validBytes, String tail) {
     }
 
-    /** Reads a journal; never throws on damaged content, only on I/O errors. */
+    /** Reads a plain journal; never throws on damaged content, only on I/O errors. */
     static ReadResult read(Path file, Visitor visitor) throws IOException {
-        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 256 * 1024)) {
-            byte[] magic = in.readNBytes(4);
-            if (magic.length < 4 || magic[0] != 'C' || magic[1] != 'R' || magic[2] != 'J' || magic[3] != '1') {
-                return new ReadResult(0, 0, "not a callrec journal (bad magic)");
+        return read(file, AtRestKeys.none(), visitor);
+    }
+
+    /**
+     * Reads a journal, plain or encrypted. Damaged content (a torn or altered record or chunk) ends reading there and
+     * is reported in {@link ReadResult#tail()}; what throws is an I/O error, an encrypted journal whose key is not
+     * among {@code keys}, or one whose header is damaged.
+     */
+    static ReadResult read(Path file, AtRestKeys keys, Visitor visitor) throws IOException {
+        long size = Files.size(file);
+        PushbackInputStream raw = new PushbackInputStream(Files.newInputStream(file), 8);
+        SealedInputStream sealed = null;
+        InputStream source = raw;
+        try {
+            if (AtRestFiles.isSealed(peek(raw))) {
+                sealed = SealedInputStream.recovering(raw, size, keys);
+                source = sealed;
             }
-            long offset = 4;
-            long records = 0;
-            byte[] body = new byte[2048];
-            byte[] word = new byte[4];
-            CRC32C crc = new CRC32C();
-            while (true) {
-                int n = in.readNBytes(word, 0, 4);
-                if (n == 0) {
-                    return new ReadResult(records, offset, null);
-                }
-                if (n < 4) {
-                    return new ReadResult(records, offset, "torn record header at byte " + offset);
-                }
-                int length = ByteBuffer.wrap(word).getInt();
-                if (length < 1 || length > MAX_BODY) {
-                    return new ReadResult(records, offset, "bad record length " + length + " at byte " + offset);
-                }
-                if (body.length < length) {
-                    body = new byte[Math.max(length, body.length * 2)];
-                }
-                if (in.readNBytes(body, 0, length) < length || in.readNBytes(word, 0, 4) < 4) {
-                    return new ReadResult(records, offset, "torn record at byte " + offset);
-                }
-                crc.reset();
-                crc.update(body, 0, length);
-                if ((int) crc.getValue() != ByteBuffer.wrap(word).getInt()) {
-                    return new ReadResult(records, offset, "checksum mismatch at byte " + offset);
-                }
-                ByteBuffer b = ByteBuffer.wrap(body, 0, length);
-                byte type = b.get();
-                if (type == PACKET) {
-                    if (length < 12) {
-                        return new ReadResult(records, offset, "short packet record at byte " + offset);
-                    }
-                    long arrival = b.getLong();
-                    int flags = b.get() & 0xff;
-                    int stream = b.getShort() & 0xffff;
-                    visitor.packet(arrival, flags, stream, b.slice());
-                } else {
-                    visitor.json(type, new String(body, 1, length - 1, StandardCharsets.UTF_8));
-                }
-                records++;
-                offset += 4 + length + 4;
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw new IOException("journal.crj: " + e.getMessage(), e);
+        }
+        ReadResult result;
+        try (InputStream in = new java.io.BufferedInputStream(source, 256 * 1024)) {
+            result = read(in, visitor);
+        }
+        if (sealed != null && sealed.damage() != null) {
+            String damage = "encrypted journal: " + sealed.damage();
+            return new ReadResult(result.records(), result.validBytes(),
+                    result.tail() == null ? damage : result.tail() + " (" + damage + ")");
+        }
+        return result;
+    }
+
+    private static byte[] peek(PushbackInputStream in) throws IOException {
+        byte[] start = in.readNBytes(8);
+        in.unread(start);
+        return start;
+    }
+
+    private static ReadResult read(InputStream in, Visitor visitor) throws IOException {
+        byte[] magic = in.readNBytes(4);
+        if (magic.length < 4 || magic[0] != 'C' || magic[1] != 'R' || magic[2] != 'J' || magic[3] != '1') {
+            return new ReadResult(0, 0, "not a callrec journal (bad magic)");
+        }
+        long offset = 4;
+        long records = 0;
+        byte[] body = new byte[2048];
+        byte[] word = new byte[4];
+        CRC32C crc = new CRC32C();
+        while (true) {
+            int n = in.readNBytes(word, 0, 4);
+            if (n == 0) {
+                return new ReadResult(records, offset, null);
             }
+            if (n < 4) {
+                return new ReadResult(records, offset, "torn record header at byte " + offset);
+            }
+            int length = ByteBuffer.wrap(word).getInt();
+            if (length < 1 || length > MAX_BODY) {
+                return new ReadResult(records, offset, "bad record length " + length + " at byte " + offset);
+            }
+            if (body.length < length) {
+                body = new byte[Math.max(length, body.length * 2)];
+            }
+            if (in.readNBytes(body, 0, length) < length || in.readNBytes(word, 0, 4) < 4) {
+                return new ReadResult(records, offset, "torn record at byte " + offset);
+            }
+            crc.reset();
+            crc.update(body, 0, length);
+            if ((int) crc.getValue() != ByteBuffer.wrap(word).getInt()) {
+                return new ReadResult(records, offset, "checksum mismatch at byte " + offset);
+            }
+            ByteBuffer b = ByteBuffer.wrap(body, 0, length);
+            byte type = b.get();
+            if (type == PACKET) {
+                if (length < 12) {
+                    return new ReadResult(records, offset, "short packet record at byte " + offset);
+                }
+                long arrival = b.getLong();
+                int flags = b.get() & 0xff;
+                int stream = b.getShort() & 0xffff;
+                visitor.packet(arrival, flags, stream, b.slice());
+            } else {
+                visitor.json(type, new String(body, 1, length - 1, StandardCharsets.UTF_8));
+            }
+            records++;
+            offset += 4 + length + 4;
         }
     }
 }

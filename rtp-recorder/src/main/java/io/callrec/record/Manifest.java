@@ -2,15 +2,14 @@ package io.callrec.record;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.callrec.atrest.AtRestFiles;
+import io.callrec.atrest.AtRestKeys;
+import io.callrec.atrest.FileDigest;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +17,8 @@ import java.util.Map;
 /** Builds {@code manifest.json} (spec §5; the schema is documented in docs/recording-format.md). */
 final class Manifest {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** {@code files[].stored.encryption} of an encrypted file: the at-rest format (docs/security.md). */
+    static final String STORED_ENCRYPTION = io.callrec.atrest.AtRestFiles.FORMAT;
 
     private Manifest() {
     }
@@ -27,11 +28,15 @@ final class Manifest {
                 .toString();
     }
 
-    /** The manifest of a finished recording; also hashes every file. */
+    /**
+     * The manifest of a finished recording; also hashes every file. An encrypted file is listed with its plaintext
+     * length and SHA-256 (what a download delivers), and its stored form in {@code stored} (what the uploader and
+     * storage verify).
+     */
     static Map<String, Object> build(RecordingSpec spec, String state, long startMicros, long endMicros,
                                      RecordingPipeline pipeline, List<Map<String, Object>> pauses,
                                      List<Map<String, Object>> laterConsent, long overflow,
-                                     String interruption) throws IOException {
+                                     String interruption, AtRestKeys atRest) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("version", 1);
         m.put("recordingId", spec.recordingId());
@@ -104,20 +109,10 @@ final class Manifest {
             if (!Files.exists(f.getKey())) {
                 continue;
             }
-            Map<String, Object> fm = new LinkedHashMap<>();
-            fm.put("name", f.getKey().getFileName().toString());
-            fm.put("party", f.getValue() == null ? "both" : f.getValue().wireName());
-            fm.put("bytes", Files.size(f.getKey()));
-            fm.put("sha256", sha256(f.getKey()));
-            files.add(fm);
+            files.add(file(f.getKey(), f.getValue() == null ? "both" : f.getValue().wireName(), atRest));
         }
         for (Map.Entry<Party, Path> f : pipeline.pcapFiles().entrySet()) {
-            Map<String, Object> fm = new LinkedHashMap<>();
-            fm.put("name", f.getValue().getFileName().toString());
-            fm.put("party", f.getKey().wireName());
-            fm.put("bytes", Files.size(f.getValue()));
-            fm.put("sha256", sha256(f.getValue()));
-            files.add(fm);
+            files.add(file(f.getValue(), f.getKey().wireName(), atRest));
         }
         m.put("files", files);
         return m;
@@ -132,20 +127,21 @@ final class Manifest {
         return p;
     }
 
-    static String sha256(Path file) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK always has SHA-256", e);
+    private static Map<String, Object> file(Path file, String party, AtRestKeys atRest) throws IOException {
+        FileDigest digest = AtRestFiles.digest(file, atRest);
+        Map<String, Object> fm = new LinkedHashMap<>();
+        fm.put("name", file.getFileName().toString());
+        fm.put("party", party);
+        fm.put("bytes", digest.bytes());
+        fm.put("sha256", digest.sha256());
+        if (digest.stored() != null) {
+            Map<String, Object> stored = new LinkedHashMap<>();
+            stored.put("encryption", STORED_ENCRYPTION);
+            stored.put("keyId", digest.stored().keyId());
+            stored.put("bytes", digest.stored().bytes());
+            stored.put("sha256", digest.stored().sha256());
+            fm.put("stored", stored);
         }
-        byte[] buf = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                digest.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
+        return fm;
     }
 }

@@ -1,5 +1,8 @@
 package io.callrec.record;
 
+import io.callrec.atrest.AtRestFiles;
+import io.callrec.atrest.AtRestKeys;
+import io.callrec.atrest.WritableFile;
 import io.callrec.media.codec.Codec;
 import io.callrec.media.codec.TrackFormat;
 import io.callrec.record.mkv.MatroskaWriter;
@@ -27,21 +30,37 @@ final class Outputs {
     private record Binding(TrackStats stats, int partyTrack, int combinedTrack) {
     }
 
-    Outputs(RecordingSpec spec, Path directory, MatroskaWriter.Options options) throws IOException {
+    Outputs(RecordingSpec spec, Path directory, MatroskaWriter.Options options, AtRestKeys atRest)
+            throws IOException {
         this.spec = spec;
         for (Party party : Party.values()) {
             if (spec.mode() == RecordingMode.BOTH || party == Party.PEER) {
                 Path file = directory.resolve(party.fileName());
-                partyWriters.put(party, MatroskaWriter.open(file, options));
+                partyWriters.put(party, open(file, options, atRest));
                 files.put(file, party);
             }
         }
         if (spec.mode() == RecordingMode.BOTH) {
             Path file = directory.resolve("combined.mkv");
-            combined = MatroskaWriter.open(file, options);
+            combined = open(file, options, atRest);
             files.put(file, null);
         } else {
             combined = null;
+        }
+    }
+
+    /**
+     * A writer on the file, encrypted when {@code atRest} has a current key: the Matroska writer's rewrites of its
+     * header region (tracks added late, Cues/Duration/sizes at close) then re-seal the chunk they fall in.
+     */
+    private static MatroskaWriter open(Path file, MatroskaWriter.Options options, AtRestKeys atRest)
+            throws IOException {
+        WritableFile channel = AtRestFiles.create(file, atRest, AtRestFiles.DEFAULT_CHUNK);
+        try {
+            return new MatroskaWriter(channel, options);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
         }
     }
 

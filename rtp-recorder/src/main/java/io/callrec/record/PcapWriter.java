@@ -1,12 +1,13 @@
 package io.callrec.record;
 
+import io.callrec.atrest.AtRestFiles;
+import io.callrec.atrest.AtRestKeys;
+import io.callrec.atrest.WritableFile;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Raw capture of one party's packets as a classic pcap (LINKTYPE_RAW: IPv4 + UDP + datagram), readable by tshark
@@ -18,13 +19,13 @@ final class PcapWriter implements Closeable {
     private static final int LINKTYPE_RAW = 101;
     private static final int HEADERS = 16 + 20 + 8;
 
-    private final FileChannel channel;
+    private final WritableFile channel;
     private final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
     private long packets;
 
-    PcapWriter(Path file) throws IOException {
-        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
+    /** Encrypted when {@code atRest} has a current key. */
+    PcapWriter(Path file, AtRestKeys atRest) throws IOException {
+        channel = AtRestFiles.create(file, atRest, AtRestFiles.DEFAULT_CHUNK);
         buffer.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535)
                 .putInt(LINKTYPE_RAW);
     }

@@ -1,5 +1,6 @@
 package io.callrec.record;
 
+import io.callrec.atrest.AtRestFiles;
 import io.callrec.media.relay.RelaySession;
 import io.callrec.media.relay.Side;
 import io.callrec.media.rtp.RtcpPackets;
@@ -66,7 +67,7 @@ public final class Recorder implements AutoCloseable {
             throws IOException {
         this.config = config;
         this.listener = listener;
-        this.pipelineConfig = pipelineConfig;
+        this.pipelineConfig = pipelineConfig.withAtRest(config.atRest());
         Files.createDirectories(config.workDirectory());
         Files.createDirectories(config.spoolDirectory());
         for (int i = 0; i < config.workers(); i++) {
@@ -163,7 +164,7 @@ public final class Recorder implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             Files.write(dir.resolve(RESERVE_FILE), new byte[RESERVE_BYTES]);
-            Journal.Writer journal = new Journal.Writer(dir.resolve("journal.crj"));
+            Journal.Writer journal = new Journal.Writer(dir.resolve("journal.crj"), config.atRest());
             journal.json(Journal.META, Manifest.JSON.writeValueAsString(new JournalMeta(spec, formats, start)));
             // To the OS now, to the disk with the first periodic sync: an fsync here would hold up the call's
             // signalling thread (and lose the media of that moment) for as long as the disk takes.
@@ -302,9 +303,9 @@ public final class Recorder implements AutoCloseable {
         Files.deleteIfExists(dir.resolve("journal.crj"));
         Files.deleteIfExists(dir.resolve(RESERVE_FILE));
         Map<String, Object> manifest = Manifest.build(spec, state, start, end, pipeline, pauses, laterConsent,
-                overflow, interruption);
+                overflow, interruption, config.atRest());
         Path tmp = dir.resolve("manifest.json.part");
-        Files.write(tmp, Manifest.JSON.writeValueAsBytes(manifest));
+        AtRestFiles.write(tmp, Manifest.JSON.writeValueAsBytes(manifest), config.atRest());
         Files.move(tmp, dir.resolve("manifest.json"), StandardCopyOption.ATOMIC_MOVE);
         Path target = config.spoolDirectory().resolve(spec.recordingId());
         Files.move(dir, target, StandardCopyOption.ATOMIC_MOVE);
@@ -485,7 +486,7 @@ public final class Recorder implements AutoCloseable {
         List<Map<String, Object>> pauses = new ArrayList<>();
         List<Map<String, Object>> laterConsent = new ArrayList<>();
         IOException[] failure = new IOException[1];
-        Journal.ReadResult result = Journal.read(journalFile, new Journal.Visitor() {
+        Journal.ReadResult result = Journal.read(journalFile, config.atRest(), new Journal.Visitor() {
             @Override
             public void packet(long arrivalMicros, int flags, int stream, ByteBuffer packet) {
                 if (pipeline[0] != null) {

@@ -1,5 +1,6 @@
 package io.callrec.record;
 
+import io.callrec.atrest.AtRestKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -11,11 +12,14 @@ import java.util.Objects;
  * @param queueBytes      per recording, the hand-over buffer between relay threads and its worker
  * @param maxRecordings   concurrent recordings; beyond, start fails with limit-reached
  * @param journalSync     how often the journal is forced to disk (crash loses at most this much)
+ * @param atRest          encryption at rest: with a current key, every file of a recording (journal, Matroska files,
+ *                        pcaps, manifest) is written encrypted; any of the keys reads an encrypted journal back
  */
 public record RecorderConfig(Path workDirectory, Path spoolDirectory, int workers, int queueBytes, int maxRecordings,
-                             Duration journalSync) {
+                             Duration journalSync, AtRestKeys atRest) {
     public RecorderConfig {
         Objects.requireNonNull(workDirectory, "workDirectory");
+        Objects.requireNonNull(atRest, "atRest");
         Objects.requireNonNull(spoolDirectory, "spoolDirectory");
         Objects.requireNonNull(journalSync, "journalSync");
         if (workers < 1) {
@@ -29,10 +33,21 @@ public record RecorderConfig(Path workDirectory, Path spoolDirectory, int worker
         }
     }
 
-    /** Below a data directory: {@code recording/} and {@code spool/}. */
+    /** Files written in plain. */
+    public RecorderConfig(Path workDirectory, Path spoolDirectory, int workers, int queueBytes, int maxRecordings,
+                          Duration journalSync) {
+        this(workDirectory, spoolDirectory, workers, queueBytes, maxRecordings, journalSync, AtRestKeys.none());
+    }
+
+    /** Below a data directory: {@code recording/} and {@code spool/}; files written in plain. */
     public static RecorderConfig under(Path dataDirectory) {
         return new RecorderConfig(dataDirectory.resolve("recording"), dataDirectory.resolve("spool"),
                 Math.max(1, Runtime.getRuntime().availableProcessors() / 2), 512 * 1024, 1000,
                 Duration.ofSeconds(1));
+    }
+
+    public RecorderConfig withAtRest(AtRestKeys keys) {
+        return new RecorderConfig(workDirectory, spoolDirectory, workers, queueBytes, maxRecordings, journalSync,
+                keys);
     }
 }

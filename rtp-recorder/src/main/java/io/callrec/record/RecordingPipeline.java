@@ -13,6 +13,7 @@ import io.callrec.media.rtp.RtpHeader;
 import io.callrec.record.mkv.MatroskaWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import io.callrec.atrest.AtRestKeys;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -57,11 +58,18 @@ final class RecordingPipeline {
      * @param syncHoldMicros  longest wait for an RTCP Sender Report before falling back to arrival times
      * @param observeMicros   how long a source is watched before its least-delayed packet is trusted
      * @param pendingBytes    frames held while waiting for sync, per track, before falling back
+     * @param atRest          with a current key, the files are written encrypted
      */
     record Config(int reorderPackets, long reorderHoldMicros, long syncHoldMicros, long observeMicros,
-                  int pendingBytes, MatroskaWriter.Options writerOptions) {
+                  int pendingBytes, MatroskaWriter.Options writerOptions, AtRestKeys atRest) {
         static Config defaults() {
-            return new Config(256, 200_000, 3_000_000, 500_000, 1 << 20, MatroskaWriter.Options.defaults());
+            return new Config(256, 200_000, 3_000_000, 500_000, 1 << 20, MatroskaWriter.Options.defaults(),
+                    AtRestKeys.none());
+        }
+
+        Config withAtRest(AtRestKeys keys) {
+            return new Config(reorderPackets, reorderHoldMicros, syncHoldMicros, observeMicros, pendingBytes,
+                    writerOptions, keys);
         }
     }
 
@@ -72,7 +80,7 @@ final class RecordingPipeline {
         this.startMicros = startMicros;
         this.config = config;
         this.keyframes = keyframes;
-        this.outputs = new Outputs(spec, directory, config.writerOptions());
+        this.outputs = new Outputs(spec, directory, config.writerOptions(), config.atRest());
         this.directory = directory;
         this.pcaps = spec.rawCapture() ? new EnumMap<>(Party.class) : null;
         for (Side side : Side.values()) {
@@ -217,7 +225,7 @@ final class RecordingPipeline {
         Party party = spec.partyOn(side);
         PcapWriter w = pcaps.get(party);
         if (w == null) {
-            w = new PcapWriter(directory.resolve(party.wireName() + ".pcap"));
+            w = new PcapWriter(directory.resolve(party.wireName() + ".pcap"), config.atRest());
             pcaps.put(party, w);
         }
         return w;

@@ -3,8 +3,11 @@ package io.callrec.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.callrec.atrest.AtRestKey;
+import io.callrec.atrest.AtRestKeys;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -23,8 +26,12 @@ class JournalTest {
     }
 
     private static List<Rec> readAll(Path file, Journal.ReadResult[] result) throws IOException {
+        return readAll(file, AtRestKeys.none(), result);
+    }
+
+    private static List<Rec> readAll(Path file, AtRestKeys keys, Journal.ReadResult[] result) throws IOException {
         List<Rec> out = new ArrayList<>();
-        result[0] = Journal.read(file, new Journal.Visitor() {
+        result[0] = Journal.read(file, keys, new Journal.Visitor() {
             @Override
             public void packet(long arrivalMicros, int flags, int stream, ByteBuffer packet) {
                 byte[] b = new byte[packet.remaining()];
@@ -41,8 +48,12 @@ class JournalTest {
     }
 
     private Path writeSample(int packets) throws IOException {
+        return writeSample(packets, AtRestKeys.none());
+    }
+
+    private Path writeSample(int packets, AtRestKeys keys) throws IOException {
         Path file = dir.resolve("j.crj");
-        try (Journal.Writer w = new Journal.Writer(file)) {
+        try (Journal.Writer w = new Journal.Writer(file, keys)) {
             w.json(Journal.META, "{\"a\":1}");
             for (int i = 0; i < packets; i++) {
                 byte[] p = new byte[100 + i % 50];
@@ -121,5 +132,76 @@ class JournalTest {
         assertEquals(3, recs.size());
         assertEquals("json2:" + big, recs.get(1).what());
         assertEquals(2, recs.get(2).arrival());
+    }
+
+    // ---- encrypted at rest ----------------------------------------------------------------------------------
+
+    private static final AtRestKeys KEYS = AtRestKeys.of(AtRestKey.random());
+
+    @Test
+    void anEncryptedJournalReadsBackLikeAPlainOneAndShowsNoneOfItsContent() throws IOException {
+        Path file = writeSample(5000, KEYS);
+        byte[] stored = Files.readAllBytes(file);
+        assertEquals(-1, indexOf(stored, "CRJ1".getBytes()), "no journal magic");
+        assertEquals(-1, indexOf(stored, "{\"control\"".getBytes()), "no metadata text");
+        byte[] payload = new byte[100];
+        Arrays.fill(payload, (byte) 42);
+        assertEquals(-1, indexOf(stored, payload), "no packet bytes");
+        Journal.ReadResult[] r = new Journal.ReadResult[1];
+        List<Rec> recs = readAll(file, KEYS, r);
+        assertNull(r[0].tail());
+        assertEquals(5002, recs.size());
+        assertEquals("json4:{\"control\":\"stop\"}", recs.get(5001).what());
+        assertEquals(1000L + 4321, recs.get(1 + 4321).arrival());
+    }
+
+    @Test
+    void anEncryptedJournalKeepsEverythingFlushedBeforeACrash() throws IOException {
+        Path file = dir.resolve("live.crj");
+        try (Journal.Writer w = new Journal.Writer(file, KEYS)) {
+            w.json(Journal.META, "{\"a\":1}");
+            for (int i = 0; i < 700; i++) {
+                w.packet(i, 0, 0, ByteBuffer.wrap(new byte[172]));
+                if (i == 299) {
+                    w.flush();
+                    Files.copy(file, dir.resolve("after-300.crj")); // what a kill -9 here would leave
+                }
+            }
+            w.flush();
+            Files.copy(file, dir.resolve("after-700.crj"));
+        }
+        Journal.ReadResult[] r = new Journal.ReadResult[1];
+        assertEquals(301, readAll(dir.resolve("after-300.crj"), KEYS, r).size());
+        assertNull(r[0].tail(), "a journal cut at a flush is not damaged");
+        assertEquals(701, readAll(dir.resolve("after-700.crj"), KEYS, r).size());
+        assertEquals(701, readAll(file, KEYS, r).size());
+    }
+
+    @Test
+    void aDamagedChunkOfAnEncryptedJournalEndsReadingThere() throws IOException {
+        Path file = writeSample(1000, KEYS);
+        byte[] all = Files.readAllBytes(file);
+        all[all.length / 2] ^= 0x10;
+        Files.write(file, all);
+        Journal.ReadResult[] r = new Journal.ReadResult[1];
+        List<Rec> recs = readAll(file, KEYS, r);
+        assertTrue(r[0].tail().contains("encrypted journal: chunk") && r[0].tail().contains("does not authenticate"),
+                r[0].tail());
+        assertTrue(recs.size() > 400 && recs.size() < 520, "records before the damaged chunk: " + recs.size());
+    }
+
+    @Test
+    void anEncryptedJournalNeedsItsKey() throws IOException {
+        Path file = writeSample(10, KEYS);
+        AtRestKeys other = AtRestKeys.of(AtRestKey.random());
+        IOException e = assertThrows(IOException.class, () -> readAll(file, other, new Journal.ReadResult[1]));
+        assertTrue(e.getMessage().startsWith("journal.crj: encrypted with at-rest key "
+                + KEYS.current().orElseThrow().id() + ", which is not configured"), e.getMessage());
+    }
+
+    /** Where {@code needle} first occurs in {@code haystack}, or -1 (ISO-8859-1 maps bytes to chars one to one). */
+    static int indexOf(byte[] haystack, byte[] needle) {
+        return new String(haystack, java.nio.charset.StandardCharsets.ISO_8859_1)
+                .indexOf(new String(needle, java.nio.charset.StandardCharsets.ISO_8859_1));
     }
 }

@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.callrec.atrest.AtRestFiles;
+import io.callrec.atrest.AtRestKey;
+import io.callrec.atrest.AtRestKeys;
 import io.callrec.testing.media.Ffprobe;
 import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,12 +27,49 @@ class RecorderCrashIT {
 
     @Test
     void aRecordingKilledMidwayIsRebuiltFromItsJournalLosingAtMostTheLastSecond() throws Exception {
+        Path dir = crashAndRecover(AtRestKeys.none(), List.of());
+        for (String name : List.of("requester.mkv", "peer.mkv", "combined.mkv")) {
+            Path file = dir.resolve(name);
+            assertEquals("", Ffprobe.decodeErrors(file), name + " decodes cleanly");
+            assertTrue(Ffprobe.probe(file).streamCount() == (name.equals("combined.mkv") ? 4 : 2), name);
+        }
+    }
+
+    /**
+     * The same with encryption at rest: the journal the crash leaves is encrypted, and so is everything rebuilt from
+     * it, which decrypts to playable files.
+     */
+    @Test
+    void anEncryptedRecordingKilledMidwayIsRebuiltFromItsEncryptedJournal() throws Exception {
+        Path keyFile = data.resolve("at-rest.key");
+        AtRestKeys keys = AtRestKeys.of(AtRestKey.readOrGenerate(keyFile).key());
+        Path dir = crashAndRecover(keys, List.of(keyFile.toString()));
+        assertTrue(AtRestFiles.isSealed(dir.resolve("manifest.json")), "the rebuilt manifest is encrypted");
+        Path plain = Files.createDirectories(data.resolve("decrypted"));
+        for (String name : List.of("requester.mkv", "peer.mkv", "combined.mkv")) {
+            Path stored = dir.resolve(name);
+            assertTrue(AtRestFiles.isSealed(stored), name + " is encrypted");
+            Path file = plain.resolve(name);
+            try (InputStream in = AtRestFiles.openPlaintext(stored, keys)) {
+                Files.copy(in, file);
+            }
+            assertEquals(-1, JournalTest.indexOf(Files.readAllBytes(stored), new byte[] {0x1a, 0x45, (byte) 0xdf,
+                    (byte) 0xa3}), name + " shows no EBML header");
+            assertEquals("", Ffprobe.decodeErrors(file), name + " decodes cleanly");
+            assertTrue(Ffprobe.probe(file).streamCount() == (name.equals("combined.mkv") ? 4 : 2), name);
+        }
+    }
+
+    /** Records in another JVM, kills it with SIGKILL after 3 s, rebuilds; returns the rebuilt recording's directory. */
+    private Path crashAndRecover(AtRestKeys keys, List<String> hostArgs) throws Exception {
         Path log = data.resolve("host.log");
         Files.writeString(log, "");
-        Process host = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), RecordingHostMain.class.getName(),
-                data.toString(), "27400")
-                .redirectErrorStream(true).start();
+                data.toString(), "27400"));
+        command.addAll(hostArgs);
+        Process host = new ProcessBuilder(command).redirectErrorStream(true).start();
         long killedAtMicros;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(host.getInputStream(),
                 StandardCharsets.UTF_8))) {
@@ -47,9 +88,11 @@ class RecorderCrashIT {
         assertEquals(137, host.exitValue(), "killed by SIGKILL");
         Path work = data.resolve("recording").resolve("crash-1");
         assertTrue(Files.exists(work.resolve("journal.crj")), "the journal is there after the crash");
+        assertEquals(keys.encrypts(), AtRestFiles.isSealed(work.resolve("journal.crj")), "journal encrypted?");
 
         List<FinishedRecording> rebuilt;
-        try (Recorder recorder = new Recorder(RecorderConfig.under(data), new RecordingListener() { })) {
+        try (Recorder recorder = new Recorder(RecorderConfig.under(data).withAtRest(keys),
+                new RecordingListener() { })) {
             rebuilt = recorder.recover();
         }
         assertEquals(1, rebuilt.size());
@@ -57,7 +100,10 @@ class RecorderCrashIT {
         assertEquals("interrupted", f.state());
         Path dir = f.directory();
         assertTrue(Files.notExists(work), "moved out of the work directory");
-        JsonNode manifest = Manifest.JSON.readTree(dir.resolve("manifest.json").toFile());
+        JsonNode manifest;
+        try (InputStream in = AtRestFiles.openPlaintext(dir.resolve("manifest.json"), keys)) {
+            manifest = Manifest.JSON.readTree(in);
+        }
         assertEquals("interrupted", manifest.get("state").asText());
         assertTrue(manifest.get("interruption").asText().contains("journal"), manifest.toString());
         long startedMicros = micros(manifest.get("startedAt").asText());
@@ -71,11 +117,7 @@ class RecorderCrashIT {
         assertTrue(killedAtMs - lastMs <= 1000, "at most the last second is lost: killed at " + killedAtMs
                 + " ms, media up to " + lastMs + " ms");
         assertEquals(4, manifest.get("tracks").size());
-        for (String name : List.of("requester.mkv", "peer.mkv", "combined.mkv")) {
-            Path file = dir.resolve(name);
-            assertEquals("", Ffprobe.decodeErrors(file), name + " decodes cleanly");
-            assertTrue(Ffprobe.probe(file).streamCount() == (name.equals("combined.mkv") ? 4 : 2), name);
-        }
+        return dir;
     }
 
     private static long micros(String iso) {

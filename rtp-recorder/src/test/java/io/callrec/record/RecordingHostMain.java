@@ -1,5 +1,7 @@
 package io.callrec.record;
 
+import io.callrec.atrest.AtRestKey;
+import io.callrec.atrest.AtRestKeys;
 import io.callrec.media.relay.Side;
 import io.callrec.testing.media.Impairments;
 import java.nio.file.Path;
@@ -8,6 +10,7 @@ import java.util.List;
 /**
  * A process that records the standard call until it is killed: the crash test runs it in its own JVM and kills it
  * with SIGKILL in mid-recording. Prints {@code RECORDING <id>} once the recording runs and media is about to flow.
+ * Arguments: data directory, port base, and optionally an at-rest key file to record encrypted.
  */
 public final class RecordingHostMain {
     private RecordingHostMain() {
@@ -18,7 +21,9 @@ public final class RecordingHostMain {
         int portBase = Integer.parseInt(args[1]);
         RecordingScenario.captures(); // encode first, so the kill lands in the middle of the media
         try (RecordingScenario call = new RecordingScenario(portBase, 99);
-             Recorder recorder = new Recorder(RecorderConfig.under(data), new RecordingListener() { })) {
+             Recorder recorder = new Recorder(RecorderConfig.under(data).withAtRest(args.length > 2
+                     ? AtRestKeys.of(AtRestKey.read(Path.of(args[2]))) : AtRestKeys.none()),
+                     new RecordingListener() { })) {
             MediaFork fork = recorder.fork(call.session);
             recorder.start(fork, new RecordingSpec("crash-1", RecordingMode.BOTH, Side.A, "sip:alice@example.com",
                     "sip:bob@example.com", "call-a", "call-b", false, List.of()), RecordingScenario.formats());

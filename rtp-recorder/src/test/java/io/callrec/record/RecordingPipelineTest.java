@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.callrec.atrest.AtRestFiles;
+import io.callrec.atrest.AtRestKey;
+import io.callrec.atrest.AtRestKeys;
 import io.callrec.media.relay.Side;
 import io.callrec.testing.ExternalCommand;
 import io.callrec.testing.media.Ffprobe;
@@ -35,6 +38,14 @@ class RecordingPipelineTest {
         ExternalCommand.run(Duration.ofSeconds(30), "ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
                 "sine=f=440:sample_rate=8000", "-t", "4", "-f", "alaw", raw.toString()).requireSuccess();
         alaw = Files.readAllBytes(raw);
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static MediaFormats audioFormats() {
@@ -237,5 +248,88 @@ class RecordingPipelineTest {
         assertEquals(1000.0, (Double) bySsrc.get(23L).get("offsetMs"), 3.0, "where it arrived");
         assertEquals(1, p.tracks().size(), "one track, both SSRCs");
         assertEquals(List.of(22, 23), p.tracks().get(0).ssrcs);
+    }
+
+    /**
+     * Encryption at rest: every file (three Matroska files, two pcaps, the manifest) is stored encrypted, holds none
+     * of the media, and decrypts to a recording that plays. The peer starts after more than a chunk of the combined
+     * file is written, so adding its track re-seals the file's first chunk, as does closing (Cues, Duration).
+     */
+    @Test
+    void withEncryptionAtRestEveryFileIsStoredEncryptedAndDecryptsToPlayableMedia() throws IOException {
+        AtRestKeys keys = AtRestKeys.of(AtRestKey.random());
+        RecordingSpec spec = new RecordingSpec("rec-1", RecordingMode.BOTH, Side.A, "sip:alice@example.com",
+                "sip:bob@example.com", "ca", "cb", true, List.of());
+        RecordingPipeline p = new RecordingPipeline(spec, audioFormats(), T0, dir,
+                RecordingPipeline.Config.defaults().withAtRest(keys), KeyframeRequester.NONE);
+        for (int i = 0; i < 300; i++) { // requester: 6 s from t=0
+            long at = T0 + i * 20_000L;
+            p.onPacket(at, 0, 0, pcma(i, i * 160L, 11, i));
+            if (i >= 250) { // peer: from t=5 s, once about 80 KB of the combined file are written
+                p.onPacket(at, PacketRing.FLAG_SIDE_B, 0, pcma(i, i * 160L, 22, i));
+            }
+            if (i % 50 == 49) {
+                p.tick(at);
+            }
+        }
+        p.finish();
+        Map<String, Object> manifest = Manifest.build(spec, "complete", T0, T0 + 6_000_000, p, List.of(), List.of(),
+                0, null, keys);
+        Path manifestFile = dir.resolve("manifest.json");
+        AtRestFiles.write(manifestFile, Manifest.JSON.writeValueAsBytes(manifest), keys);
+
+        Path plain = Files.createDirectories(dir.resolve("decrypted"));
+        byte[] pcmSample = null;
+        List<?> files = (List<?>) manifest.get("files");
+        assertEquals(5, files.size(), "three Matroska files, two pcaps");
+        for (Object o : files) {
+            Map<?, ?> f = (Map<?, ?>) o;
+            Path stored = dir.resolve((String) f.get("name"));
+            byte[] storedBytes = Files.readAllBytes(stored);
+            byte[] plainBytes;
+            try (var in = AtRestFiles.openPlaintext(stored, keys)) {
+                plainBytes = in.readAllBytes();
+            }
+            Files.write(plain.resolve(stored.getFileName()), plainBytes);
+            Map<?, ?> storedForm = (Map<?, ?>) f.get("stored");
+            assertEquals((long) plainBytes.length, ((Number) f.get("bytes")).longValue(), f.toString());
+            assertEquals(sha256(plainBytes), f.get("sha256"));
+            assertEquals((long) storedBytes.length, ((Number) storedForm.get("bytes")).longValue());
+            assertEquals(sha256(storedBytes), storedForm.get("sha256"));
+            assertEquals(keys.current().orElseThrow().id(), storedForm.get("keyId"));
+            assertTrue(AtRestFiles.isSealed(stored), stored + " is encrypted");
+            assertEquals(-1, JournalTest.indexOf(storedBytes, new byte[] {0x1a, 0x45, (byte) 0xdf, (byte) 0xa3}),
+                    "no EBML header anywhere in " + stored);
+            // 64 bytes from the middle of the decrypted file (frame data): not in the stored one.
+            byte[] sample = java.util.Arrays.copyOfRange(plainBytes, plainBytes.length / 2, plainBytes.length / 2 + 64);
+            assertEquals(-1, JournalTest.indexOf(storedBytes, sample), "plaintext of " + stored);
+            if (stored.toString().endsWith(".mkv")) {
+                pcmSample = sample;
+            } else {
+                byte[] rtpPayload = java.util.Arrays.copyOfRange(alaw, 1600, 1664);
+                assertTrue(JournalTest.indexOf(plainBytes, rtpPayload) >= 0, "the pcap holds the packets");
+                assertEquals(-1, JournalTest.indexOf(storedBytes, rtpPayload), "no RTP payload in " + stored);
+            }
+        }
+        for (Path f : List.of(dir.resolve("requester.mkv"), dir.resolve("peer.mkv"), dir.resolve("combined.mkv"),
+                dir.resolve("requester.pcap"), dir.resolve("peer.pcap"), manifestFile)) {
+            assertEquals(-1, JournalTest.indexOf(Files.readAllBytes(f), pcmSample), "decoded audio in " + f);
+        }
+        assertEquals(-1, JournalTest.indexOf(Files.readAllBytes(manifestFile), "sip:alice".getBytes()));
+
+        assertEquals(300, Ffprobe.probe(plain.resolve("requester.mkv")).streamInt(0, "nb_read_packets"));
+        Ffprobe peer = Ffprobe.probe(plain.resolve("peer.mkv"));
+        assertEquals(50, peer.streamInt(0, "nb_read_packets"));
+        assertEquals(5.0, peer.streamDouble(0, "start_time"), 0.03);
+        Ffprobe combined = Ffprobe.probe(plain.resolve("combined.mkv"));
+        assertEquals(2, combined.streamCount(), "the peer's track, added late, is in the re-sealed first chunk");
+        assertTrue(ByteBuffer.wrap(Files.readAllBytes(dir.resolve("combined.mkv"))).getInt(56) >= 2,
+                "the first chunk was sealed, then sealed again for the peer's track and at close");
+        assertEquals(6.0, Double.parseDouble(combined.format("duration")), 0.05, "Duration patched at close");
+        for (String name : List.of("requester.mkv", "peer.mkv", "combined.mkv")) {
+            assertEquals("", Ffprobe.decodeErrors(plain.resolve(name)), name + " decodes cleanly");
+        }
+        ExternalCommand.run(Duration.ofSeconds(30), "tshark", "-r", plain.resolve("peer.pcap").toString())
+                .requireSuccess();
     }
 }

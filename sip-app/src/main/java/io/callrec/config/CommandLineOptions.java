@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
         footer = {"",
             "A config file (--config) holds the same settings as 'key = value' lines, keys being the",
             "flag names without dashes ('sip-port = 5070'); '#' starts a comment line. Flags win over",
-            "the file; --route and --user accumulate, the file's first. Durations: 250ms, 30s, 5m,",
-            "72h, 1d, plain seconds (30) or ISO-8601 (PT30S). See docs/configuration.md."})
+            "the file; --route, --user and --decrypt-at-rest accumulate, the file's first. Durations:",
+            "250ms, 30s, 5m, 72h, 1d, plain seconds (30) or ISO-8601 (PT30S). See docs/configuration.md."})
 final class CommandLineOptions {
 
     @Option(names = "--config", paramLabel = "FILE", description = "Read settings from FILE first.")
@@ -202,4 +202,14 @@ final class CommandLineOptions {
     @Option(names = "--max-tcp-connections", paramLabel = "N",
             description = "SIP TCP connections accepted at once (default: 1000).")
     String maxTcpConnections;
+
+    @Option(names = "--encrypt-at-rest", paramLabel = "KEYFILE",
+            description = "Encrypt recordings, journals and manifests on disk and in storage (AES-256-GCM) with the"
+                    + " 32-byte key in KEYFILE (raw or base64, mode 0600); generate:KEYFILE creates it on first start."
+                    + " Without the key the recordings cannot be read by anyone, ever: back it up.")
+    String encryptAtRest;
+
+    @Option(names = "--decrypt-at-rest", paramLabel = "KEYFILE",
+            description = "A further at-rest key that only decrypts (an earlier key, after a rotation); repeatable.")
+    List<String> decryptAtRest;
 }

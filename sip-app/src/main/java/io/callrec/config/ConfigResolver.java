@@ -1,5 +1,7 @@
 package io.callrec.config;
 
+import io.callrec.atrest.AtRestKey;
+import io.callrec.atrest.KeyFileException;
 import io.callrec.control.ControlSettings;
 import io.callrec.control.FeatureCode;
 import io.callrec.control.FeatureCodes;
@@ -54,6 +56,7 @@ final class ConfigResolver {
     private static final int MAX_PROMPT_CHARS = 300;
     private static final Pattern RATE_LIMIT = Pattern.compile("(\\d{1,6})(?::(\\d{1,7}))?");
     private static final Pattern AUTH_LOCKOUT = Pattern.compile("(\\d{1,6})/(\\S+)");
+    private static final String GENERATE = "generate:";
 
     private final Map<String, List<Setting>> settings;
 
@@ -98,10 +101,11 @@ final class ConfigResolver {
         Path dataDir = dataDir(storage);
         Optional<TlsConfig> tls = tls(sipPort);
         RenditionSettings renditions = renditions();
+        AtRestConfig atRest = atRest();
         return new ServerConfig(sipHost, sipPort, mediaHost, rtpPorts[0], rtpPorts[1], httpHost, httpPort,
                 publicUrl, storage, control, rawCapture, linkTtl, trustedPeers, drainTimeout, routes, upstream,
                 directRouting, users, realm, rtpTimeout, sessionExpires, minSe, maxCalls, dataDir,
-                digestAlgorithms, tls, limits(), renditions);
+                digestAlgorithms, tls, limits(), renditions, atRest);
     }
 
     private LimitSettings limits() throws ConfigException {
@@ -683,14 +687,57 @@ final class ConfigResolver {
         return new RenditionSettings(true, Optional.of(path));
     }
 
-    private static Path readableFile(Setting setting) throws ConfigException {
-        String text = setting.text().trim();
-        Path path;
+    /**
+     * {@code encrypt-at-rest} (KEYFILE or generate:KEYFILE) and {@code decrypt-at-rest}. Every key file that exists
+     * is read here, so that a key open to others or of the wrong size is a bad setting (exit 2) naming the flag.
+     */
+    private AtRestConfig atRest() throws ConfigException {
+        Optional<Path> encrypt = Optional.empty();
+        boolean generate = false;
+        Optional<Setting> setting = single("encrypt-at-rest");
+        if (setting.isPresent()) {
+            String text = setting.get().text().trim();
+            generate = text.startsWith(GENERATE);
+            String file = generate ? text.substring(GENERATE.length()) : text;
+            if (file.isEmpty()) {
+                throw setting.get().problem("needs a key file: KEYFILE or generate:KEYFILE");
+            }
+            Path path = path(setting.get(), file);
+            if (!generate || Files.exists(path)) {
+                checkKey(setting.get(), readableFile(setting.get(), file));
+            }
+            encrypt = Optional.of(path);
+        }
+        List<Path> decrypt = new ArrayList<>();
+        for (Setting s : all("decrypt-at-rest")) {
+            decrypt.add(checkKey(s, readableFile(s)));
+        }
+        return new AtRestConfig(encrypt, generate, decrypt);
+    }
+
+    private static Path checkKey(Setting setting, Path file) throws ConfigException {
         try {
-            path = Path.of(text);
+            AtRestKey.read(file);
+        } catch (KeyFileException e) {
+            throw setting.problem(e.getMessage());
+        }
+        return file;
+    }
+
+    private static Path path(Setting setting, String text) throws ConfigException {
+        try {
+            return Path.of(text);
         } catch (InvalidPathException e) {
             throw setting.problem("'" + text + "' is not a valid path");
         }
+    }
+
+    private static Path readableFile(Setting setting) throws ConfigException {
+        return readableFile(setting, setting.text().trim());
+    }
+
+    private static Path readableFile(Setting setting, String text) throws ConfigException {
+        Path path = path(setting, text);
         if (!Files.isRegularFile(path)) {
             throw setting.problem(text + ": no such file");
         }

@@ -28,6 +28,7 @@ import java.util.stream.Collectors;
  * @param tls     SIP over TLS, when it is on
  * @param limits  rate limits, digest lockout, recording and connection caps
  * @param renditions browser renditions of recordings: on or off, and which ffmpeg
+ * @param atRest  encryption at rest of recordings: which key files encrypt and decrypt
  */
 public record ServerConfig(
         String sipHost, int sipPort,
@@ -54,7 +55,8 @@ public record ServerConfig(
         List<String> digestAlgorithms,
         Optional<TlsConfig> tls,
         LimitSettings limits,
-        RenditionSettings renditions) {
+        RenditionSettings renditions,
+        AtRestConfig atRest) {
 
     public ServerConfig {
         Objects.requireNonNull(sipHost, "sipHost");
@@ -74,6 +76,7 @@ public record ServerConfig(
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(renditions, "renditions");
+        Objects.requireNonNull(atRest, "atRest");
         trustedPeers = List.copyOf(trustedPeers);
         routes = List.copyOf(routes);
         directRouting = List.copyOf(directRouting);
@@ -112,6 +115,7 @@ public record ServerConfig(
                 + ", sessionExpires=" + sessionExpires + ", minSe=" + minSe + ", maxCalls=" + maxCalls
                 + ", dataDir=" + dataDir + ", digestAlgorithms=" + digestAlgorithms + ", tls=" + tls
                 + ", limits=" + limits
-                + ", renditions=" + renditions + "]";
+                + ", renditions=" + renditions
+                + ", atRest=" + atRest + "]";
     }
 }

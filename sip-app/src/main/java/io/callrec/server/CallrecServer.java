@@ -1,5 +1,9 @@
 package io.callrec.server;
 
+import io.callrec.atrest.AtRestKey;
+import io.callrec.atrest.AtRestKeys;
+import io.callrec.atrest.KeyFileException;
+import io.callrec.config.AtRestConfig;
 import io.callrec.config.IpLiteral;
 import io.callrec.config.ServerConfig;
 import io.callrec.http.HttpService;
@@ -114,6 +118,7 @@ public final class CallrecServer implements AutoCloseable {
                 config.dataDir().resolve("keys").resolve("digest.secret"), 32), limits.lockout());
         // Storage first: recordings that finish from here on (also those rebuilt below) go to the uploader.
         Path data = config.dataDir();
+        AtRestKeys atRest = loadAtRest(config.atRest());
         this.backend = StorageBackends.open(config.storage(), data, STORAGE_FLOOR_BYTES, clock);
         this.monitor = AvailabilityMonitor.start(backend, AvailabilityMonitor.DEFAULT_INTERVAL);
         this.links = new SignedLink(LinkKeys.open(data.resolve("keys")), config.publicUrl(), clock);
@@ -137,12 +142,12 @@ public final class CallrecServer implements AutoCloseable {
                     public void onRetry(String id, String reason, Duration delay) {
                         monitor.reportFailure(reason);
                     }
-                }, Uploader.Options.DEFAULTS);
+                }, Uploader.Options.DEFAULTS, atRest);
         monitor.addListener(this::storageChanged);
-        RecorderConfig recorderDefaults = RecorderConfig.under(data);
+        RecorderConfig recorderDefaults = RecorderConfig.under(data).withAtRest(atRest);
         RecorderConfig recorderConfig = new RecorderConfig(recorderDefaults.workDirectory(),
                 recorderDefaults.spoolDirectory(), recorderDefaults.workers(), recorderDefaults.queueBytes(),
-                config.limits().maxRecordings(), recorderDefaults.journalSync());
+                config.limits().maxRecordings(), recorderDefaults.journalSync(), recorderDefaults.atRest());
         this.recorder = new Recorder(recorderConfig, new RecordingListener() {
             @Override
             public void onFinished(FinishedRecording recording) {
@@ -171,11 +176,11 @@ public final class CallrecServer implements AutoCloseable {
         this.b2bua = new B2bua(sip.context(), policy, relay, services, config.mediaHost(), timers, clock);
         courier.useDialogs(b2bua);
         sip.listen(limits.gate(b2bua, sip.context().provider(), sip::serverTransactions));
-        this.renditions = startRenditions(config, backend, clock);
+        this.renditions = startRenditions(config, backend, clock, atRest);
         try {
             this.http = HttpService.start(config.httpHost(), config.httpPort(),
                     List.of(new JsonHandler("/health", this::health), new DownloadHandler(backend, links, clock,
-                            DownloadHandler.Options.defaults(), renditions.orElse(null))));
+                            DownloadHandler.Options.defaults(), renditions.orElse(null), atRest)));
         } catch (Exception e) {
             renditions.ifPresent(FfmpegRenditions::close);
             sip.close();
@@ -191,7 +196,8 @@ public final class CallrecServer implements AutoCloseable {
      * stops the start: the operator asked for it.
      */
     private static Optional<FfmpegRenditions> startRenditions(ServerConfig config, StorageBackend backend,
-                                                              Clock clock) throws StartupException {
+                                                              Clock clock, AtRestKeys atRest)
+            throws StartupException {
         if (!config.renditions().enabled()) {
             log.info("browser renditions off (--renditions false): the player offers the recorded Matroska files only");
             return Optional.empty();
@@ -214,12 +220,44 @@ public final class CallrecServer implements AutoCloseable {
         Path work = config.dataDir().resolve("rendition-work");
         try {
             FfmpegRenditions service = new FfmpegRenditions(backend, ffmpeg.get(), work,
-                    FfmpegRenditions.Options.DEFAULTS, clock);
+                    FfmpegRenditions.Options.DEFAULTS, clock, atRest);
             log.info("browser renditions made on first request by {}", ffmpeg.get());
             return Optional.of(service);
         } catch (IOException e) {
             throw new StartupException("the rendition work directory " + work + " cannot be prepared: "
                     + rootMessage(e), e);
+        }
+    }
+
+    /**
+     * The at-rest keys: the one that encrypts (generated on first start with {@code generate:}) and those that only
+     * decrypt. A key that cannot be used stops the start with the file named.
+     */
+    private static AtRestKeys loadAtRest(AtRestConfig config) throws StartupException {
+        try {
+            AtRestKey current = null;
+            if (config.encryptKey().isPresent()) {
+                Path file = config.encryptKey().get();
+                AtRestKey.Loaded loaded = config.generate() ? AtRestKey.readOrGenerate(file)
+                        : new AtRestKey.Loaded(AtRestKey.read(file), false);
+                current = loaded.key();
+                if (loaded.generated()) {
+                    log.warn("generated the at-rest key {} in {}: keep a copy of it somewhere safe, apart from the"
+                            + " recordings; without it they cannot be decrypted, by anyone, ever", current.id(), file);
+                }
+            }
+            List<AtRestKey> older = new java.util.ArrayList<>();
+            for (Path file : config.decryptKeys()) {
+                older.add(AtRestKey.read(file));
+            }
+            AtRestKeys keys = AtRestKeys.of(current, older);
+            if (keys.encrypts() || !older.isEmpty()) {
+                log.info("encryption at rest: {}; keys that decrypt: {}", current == null
+                        ? "off for new recordings" : "new recordings encrypted with key " + current.id(), keys.ids());
+            }
+            return keys;
+        } catch (KeyFileException e) {
+            throw new StartupException("encryption at rest: " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,10 @@
 package io.callrec.http.download;
 
+import io.callrec.atrest.AtRestFiles;
+import io.callrec.atrest.AtRestKeys;
+import io.callrec.atrest.SealedFileException;
+import io.callrec.atrest.SealedHeader;
+import io.callrec.atrest.SealedInputStream;
 import io.callrec.http.SecurityHeaders;
 import io.callrec.link.SignedLink;
 import io.callrec.rendition.RenditionIndex;
@@ -59,6 +64,11 @@ import java.util.Optional;
  * {@code 405} before anything else is looked at. Every response carries the {@link SecurityHeaders}; no body names
  * a path or an exception. Manifests and rendition indexes are kept for a minute in {@link ManifestCache}s,
  * consulted only after the link verified.
+ *
+ * <p>Recordings encrypted at rest are decrypted on the way out: the manifest and rendition index whole, a file only
+ * in the chunks the request's range touches (two storage reads: the 56-byte header, then those chunks). Lengths,
+ * ranges and the ETag are the plaintext's, from the manifest. Such files are never redirected to storage, which holds
+ * only ciphertext.
  */
 public final class DownloadHandler extends Handler.Abstract {
     public static final String PREFIX = "/recordings/";
@@ -89,21 +99,31 @@ public final class DownloadHandler extends Handler.Abstract {
     private final ManifestCache manifests;
     private final ManifestCache renditionIndexes;
     private final Renditions renditions;
+    private final AtRestKeys atRest;
     private final PlayerPage player = PlayerPage.load();
 
-    /** A download service that makes no renditions (it still serves those already stored). */
+    /** A download service for recordings stored in plain that makes no renditions (it serves those already stored). */
     public DownloadHandler(StorageBackend storage, SignedLink links, Clock clock, Options options) {
-        this(storage, links, clock, options, null);
+        this(storage, links, clock, options, null, AtRestKeys.none());
     }
 
-    /** @param renditions makes a recording's renditions when its player first asks; null: none are made */
+    /**
+     * @param renditions makes a recording's renditions when its player first asks; null: none are made
+     * @param atRest     the keys that decrypt recordings encrypted at rest
+     */
     public DownloadHandler(StorageBackend storage, SignedLink links, Clock clock, Options options,
-                           Renditions renditions) {
-        this(storage, links, clock, options, renditions, ManifestCache.defaults(clock));
+                           Renditions renditions, AtRestKeys atRest) {
+        this(storage, links, clock, options, renditions, ManifestCache.defaults(clock), atRest);
     }
 
     DownloadHandler(StorageBackend storage, SignedLink links, Clock clock, Options options, Renditions renditions,
                     ManifestCache manifests) {
+        this(storage, links, clock, options, renditions, manifests, AtRestKeys.none());
+    }
+
+    DownloadHandler(StorageBackend storage, SignedLink links, Clock clock, Options options, Renditions renditions,
+                    ManifestCache manifests, AtRestKeys atRest) {
+        this.atRest = Objects.requireNonNull(atRest, "atRest");
         this.storage = Objects.requireNonNull(storage, "storage");
         this.links = Objects.requireNonNull(links, "links");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -275,7 +295,7 @@ public final class DownloadHandler extends Handler.Abstract {
             if (bytes.length > MAX_MANIFEST_BYTES) {
                 throw new IOException(name + " of " + recordingId + " exceeds " + MAX_MANIFEST_BYTES + " bytes");
             }
-            return Optional.of(bytes);
+            return Optional.of(AtRestFiles.plaintext(bytes, atRest));
         }
     }
 
@@ -298,7 +318,8 @@ public final class DownloadHandler extends Handler.Abstract {
             text(request, response, callback, HttpStatus.NOT_FOUND_404, NOT_LISTED_TEXT);
             return;
         }
-        if (options.redirectToPresigned() && redirected(request, response, callback, target, linkExpires)) {
+        if (options.redirectToPresigned() && file.stored() == null
+                && redirected(request, response, callback, target, linkExpires)) {
             return;
         }
         HttpFields.Mutable headers = response.getHeaders();
@@ -340,7 +361,8 @@ public final class DownloadHandler extends Handler.Abstract {
         }
         InputStream in;
         try {
-            in = storage.open(target.recordingId(), file.name(), first, count);
+            in = file.stored() == null ? storage.open(target.recordingId(), file.name(), first, count)
+                    : openDecrypted(target.recordingId(), file, first, count);
         } catch (StorageException e) {
             headers.remove(HttpHeader.CONTENT_RANGE);
             headers.remove(HttpHeader.ETAG);
@@ -352,7 +374,38 @@ public final class DownloadHandler extends Handler.Abstract {
         // Read and sent one pooled buffer at a time; the source closes the stream at its end or on failure.
         ByteBufferPool.Sized buffers = new ByteBufferPool.Sized(request.getComponents().getByteBufferPool(), false,
                 STREAM_BUFFER_BYTES);
-        Content.copy(Content.Source.from(buffers, in), response, callback);
+        Content.copy(Content.Source.from(buffers, in), response, Callback.from(callback::succeeded, failure -> {
+            // A chunk that does not authenticate ends the body early: the client sees a cut, never altered bytes.
+            log.warn("download of {}/{} ended early: {}", target.recordingId(), file.name(), failure.toString());
+            callback.failed(failure);
+        }));
+    }
+
+    /**
+     * The plaintext bytes {@code [first, first + count)} of an encrypted file: reads its header, then only the
+     * chunks holding that range.
+     *
+     * @throws SealedFileException when the stored file does not match the manifest or cannot be decrypted
+     */
+    private InputStream openDecrypted(String recordingId, ManifestFiles.Entry file, long first, long count)
+            throws StorageException, IOException {
+        long storedLength = file.stored().bytes();
+        SealedHeader header;
+        try (InputStream in = storage.open(recordingId, file.name(), 0, SealedHeader.LENGTH)) {
+            header = SealedInputStream.readHeader(in);
+        }
+        if (header.plainLength(storedLength) != file.bytes()) {
+            throw new SealedFileException(file.name() + " of " + recordingId + ": the manifest says " + file.bytes()
+                    + " bytes, its stored form of " + storedLength + " bytes holds " + header.plainLength(storedLength));
+        }
+        SealedHeader.StoredRange range = header.storedRange(first, count, storedLength);
+        InputStream stored = storage.open(recordingId, file.name(), range.offset(), range.length());
+        try {
+            return SealedInputStream.range(stored, header, atRest, storedLength, first, count);
+        } catch (IOException | RuntimeException e) {
+            stored.close();
+            throw e;
+        }
     }
 
     private boolean redirected(Request request, Response response, Callback callback, Target target,

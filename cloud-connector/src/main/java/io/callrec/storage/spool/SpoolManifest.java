@@ -17,12 +17,20 @@ import java.util.Set;
  * What the uploader needs of a spooled {@code manifest.json} (spec §5): the list of files with their sizes and
  * SHA-256s, and the text itself, handed on untouched. Everything else in the manifest is the recorder's business.
  *
- * @param json the manifest exactly as spooled (UTF-8)
+ * <p>A file encrypted at rest is listed with its plaintext size and SHA-256 and, in {@code stored}, those of the
+ * encrypted file the spool holds. The uploader moves the stored file and never decrypts it, so a {@link FileEntry}
+ * carries the {@code stored} size and SHA-256 when there are any: the ones the spool file and the stored object
+ * must have.
+ *
+ * @param json the manifest's text (decrypted, when it is stored encrypted)
  */
 public record SpoolManifest(String json, List<FileEntry> files) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One entry of {@code files}: {@code {"name","party","bytes","sha256"}}. */
+    /**
+     * One entry of {@code files}: {@code {"name","party","bytes","sha256"}}, with {@code bytes} and {@code sha256}
+     * those of the file as stored (for an encrypted file, its {@code stored} form's).
+     */
     public record FileEntry(String name, String party, long bytes, String sha256) {
         public FileEntry {
             Objects.requireNonNull(name, "name");
@@ -85,14 +93,32 @@ public record SpoolManifest(String json, List<FileEntry> files) {
         if (!ObjectNames.isValidName(name) || name.equals(ObjectNames.MANIFEST)) {
             throw new InvalidManifestException(at + ".name is not a file name: " + f.path("name"));
         }
+        long bytes = size(f, at);
+        String sha256 = sha256(f, at);
+        JsonNode stored = f.get("stored");
+        if (stored != null) {
+            if (!stored.isObject()) {
+                throw new InvalidManifestException(at + ".stored is not an object");
+            }
+            return new FileEntry(name, f.path("party").asText(null), size(stored, at + ".stored"),
+                    sha256(stored, at + ".stored"));
+        }
+        return new FileEntry(name, f.path("party").asText(null), bytes, sha256);
+    }
+
+    private static long size(JsonNode f, String at) throws InvalidManifestException {
         JsonNode bytes = f.get("bytes");
         if (bytes == null || !bytes.canConvertToLong() || !bytes.isIntegralNumber() || bytes.asLong() < 0) {
             throw new InvalidManifestException(at + ".bytes is not a size: " + bytes);
         }
+        return bytes.asLong();
+    }
+
+    private static String sha256(JsonNode f, String at) throws InvalidManifestException {
         String sha256 = f.path("sha256").asText(null);
         if (!Sha256.isHex(sha256)) {
             throw new InvalidManifestException(at + ".sha256 is not lower-case hex SHA-256: " + f.path("sha256"));
         }
-        return new FileEntry(name, f.path("party").asText(null), bytes.asLong(), sha256);
+        return sha256;
     }
 }

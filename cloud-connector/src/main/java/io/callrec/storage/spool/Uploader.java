@@ -1,5 +1,9 @@
 package io.callrec.storage.spool;
 
+import io.callrec.atrest.AtRestFiles;
+import io.callrec.atrest.AtRestKeys;
+import io.callrec.atrest.SealedFileException;
+import io.callrec.atrest.UnknownKeyException;
 import io.callrec.storage.ContentMismatchException;
 import io.callrec.storage.ObjectNames;
 import io.callrec.storage.Sha256;
@@ -91,6 +95,7 @@ public final class Uploader implements AutoCloseable {
     private final StorageBackend backend;
     private final Listener listener;
     private final Options options;
+    private final AtRestKeys atRest;
     private final ScheduledExecutorService timer;
     private final ExecutorService workers;
     private final ConcurrentHashMap<String, Job> jobs = new ConcurrentHashMap<>();
@@ -103,6 +108,16 @@ public final class Uploader implements AutoCloseable {
      * @param aside where recordings that cannot be stored are kept ({@code DATA/spool-failed}); same file system
      */
     public Uploader(Path spool, Path aside, StorageBackend backend, Listener listener, Options options) {
+        this(spool, aside, backend, listener, options, AtRestKeys.none());
+    }
+
+    /**
+     * @param atRest the keys that decrypt manifests encrypted at rest (the files themselves are stored as they are,
+     *               encrypted); a manifest whose key is missing is retried, as the key may come with a restart
+     */
+    public Uploader(Path spool, Path aside, StorageBackend backend, Listener listener, Options options,
+                    AtRestKeys atRest) {
+        this.atRest = Objects.requireNonNull(atRest, "atRest");
         this.spool = Objects.requireNonNull(spool, "spool");
         this.aside = Objects.requireNonNull(aside, "aside");
         this.backend = Objects.requireNonNull(backend, "backend");
@@ -253,7 +268,7 @@ public final class Uploader implements AutoCloseable {
         Path dir = spool.resolve(id);
         Path manifestFile = dir.resolve(ObjectNames.MANIFEST);
         byte[] manifestBytes = Files.readAllBytes(manifestFile);
-        SpoolManifest manifest = SpoolManifest.parse(id, manifestBytes);
+        SpoolManifest manifest = SpoolManifest.parse(id, plaintext(manifestBytes));
         // Every file is checked before any leaves the spool, so a recording set aside is set aside whole.
         List<SpoolManifest.FileEntry> toStore = new ArrayList<>();
         for (SpoolManifest.FileEntry f : manifest.files()) {
@@ -281,6 +296,17 @@ public final class Uploader implements AutoCloseable {
                 manifest.files().size(), String.format("%.1f", mb), String.format("%.2f", seconds),
                 String.format("%.0f", seconds > 0 ? mb / seconds : 0));
         return manifest;
+    }
+
+    /** The manifest's text: decrypted if it is encrypted at rest. */
+    private byte[] plaintext(byte[] manifest) throws IOException, InvalidManifestException {
+        try {
+            return AtRestFiles.plaintext(manifest, atRest);
+        } catch (UnknownKeyException e) {
+            throw e; // retried: a restart with the key configured stores it
+        } catch (SealedFileException e) {
+            throw new InvalidManifestException("manifest.json cannot be decrypted: " + e.getMessage(), e);
+        }
     }
 
     private static void check(Path file, SpoolManifest.FileEntry f) throws IOException, ContentMismatchException {

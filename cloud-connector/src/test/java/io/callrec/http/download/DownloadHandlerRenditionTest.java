@@ -1,5 +1,6 @@
 package io.callrec.http.download;
 
+import io.callrec.atrest.AtRestKeys;
 import io.callrec.link.LinkKeys;
 import io.callrec.link.SignedLink;
 import io.callrec.rendition.RenditionIndex;
@@ -78,7 +79,7 @@ class DownloadHandlerRenditionTest {
             return answer;
         };
         Server s = DownloadHandlerTest.startServer(new DownloadHandler(storage, links, Clock.systemUTC(),
-                DownloadHandler.Options.defaults(), withRenditions ? service : null));
+                DownloadHandler.Options.defaults(), withRenditions ? service : null, AtRestKeys.none()));
         servers.add(s);
         return ((ServerConnector) s.getConnectors()[0]).getLocalPort();
     }

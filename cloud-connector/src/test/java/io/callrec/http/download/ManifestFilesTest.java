@@ -26,9 +26,21 @@ class ManifestFilesTest {
                   {"name":"peer.mkv","party":"peer","bytes":0,"sha256":"not-a-hash"},
                   {"name":"combined.mkv","party":"both","bytes":12}]}""".formatted(SHA));
         assertEquals(List.of("requester.mkv", "peer.mkv", "combined.mkv"), List.copyOf(files.keySet()));
-        assertEquals(new ManifestFiles.Entry("requester.mkv", "requester", 1402311, SHA, null), files.get("requester.mkv"));
+        assertEquals(new ManifestFiles.Entry("requester.mkv", "requester", 1402311, SHA, null, null), files.get("requester.mkv"));
         assertNull(files.get("peer.mkv").sha256(), "a malformed hash gives no ETag");
         assertEquals(12, files.get("combined.mkv").bytes());
+    }
+
+    /** Encrypted at rest: the plaintext's length and hash are served, the stored length finds the chunks. */
+    @Test
+    void anEncryptedFileKeepsItsStoredLength() throws Exception {
+        Map<String, ManifestFiles.Entry> files = parse("""
+                {"files":[{"name":"peer.mkv","bytes":100,"sha256":"%s","stored":{"bytes":176,"sha256":"%s"}},
+                  {"name":"bad.mkv","bytes":100,"stored":{"bytes":-1}},{"name":"odd.mkv","bytes":1,"stored":7}]}"""
+                .formatted(SHA, SHA));
+        assertEquals(List.of("peer.mkv"), List.copyOf(files.keySet()), "a stored form without a length is useless");
+        assertEquals(new ManifestFiles.Entry("peer.mkv", "", 100, SHA, null, new ManifestFiles.Stored(176)),
+                files.get("peer.mkv"));
     }
 
     @Test

@@ -1,5 +1,9 @@
 package io.callrec.http.download;
 
+import io.callrec.atrest.AtRestFiles;
+import io.callrec.atrest.AtRestKey;
+import io.callrec.atrest.AtRestKeys;
+import io.callrec.atrest.FileDigest;
 import io.callrec.link.LinkKeys;
 import io.callrec.link.SignedLink;
 import io.callrec.rendition.Ffmpeg;
@@ -48,6 +52,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PlayerPageIT {
     private static final Duration FFMPEG_LIMIT = Duration.ofSeconds(60);
     private static final int SECONDS = 14;
+    private static final AtRestKeys KEYS = AtRestKeys.of(AtRestKey.random());
 
     private static Path dir;
     private static DirectoryStorage storage;
@@ -67,11 +72,12 @@ class PlayerPageIT {
         makeBothRecording("r-both");
         makeAudioOnlyPeerRecording("r-peer");
         copyRecording("r-both", "r-plain");
+        encryptedCopy("r-both", "r-both-encrypted");
         links = new SignedLink(LinkKeys.open(dir.resolve("keys")), URI.create("http://127.0.0.1"), Clock.systemUTC());
         renditions = new FfmpegRenditions(storage, Ffmpeg.find(Optional.empty(), System.getenv("PATH")).orElseThrow(),
-                dir.resolve("rendition-work"), FfmpegRenditions.Options.DEFAULTS, Clock.systemUTC());
+                dir.resolve("rendition-work"), FfmpegRenditions.Options.DEFAULTS, Clock.systemUTC(), KEYS);
         server = DownloadHandlerTest.startServer(new DownloadHandler(storage, links, Clock.systemUTC(),
-                DownloadHandler.Options.defaults(), renditions));
+                DownloadHandler.Options.defaults(), renditions, KEYS));
         port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
         // The same storage, served as by a server without ffmpeg: r-plain is never asked for renditions.
         plainServer = DownloadHandlerTest.startServer(new DownloadHandler(storage, links, Clock.systemUTC(),
@@ -222,6 +228,28 @@ class PlayerPageIT {
         assertNothingBlockedByThePolicy();
     }
 
+    /**
+     * Encrypted at rest: the browser's range requests (metadata, then a seek into the middle of the files) are
+     * decrypted chunk by chunk, and both videos play as the plain recording does.
+     */
+    @Test
+    void anEncryptedRecordingPlaysAndSeeksLikeAPlainOne() throws Exception {
+        SignedLink.Link link = links.sign("r-both-encrypted", Duration.ofHours(1));
+        driver.get("http://127.0.0.1:" + port + "/recordings/r-both-encrypted?" + link.query());
+        waitFor("both videos have metadata", () -> state(), s -> s.size() == 2 && s.stream().allMatch(v -> num(v, "rs") >= 1));
+        driver.findElement(By.id("play")).click();
+        waitFor("both videos playing", () -> state(),
+                s -> s.stream().allMatch(v -> num(v, "rs") >= 3 && num(v, "t") > 0.2 && !(Boolean) v.get("paused")));
+        script("callrecPlayer.videos[0].currentTime = 9");
+        long sought = waitFor("both playing after a seek to 9 s", () -> state(), s -> s.stream().allMatch(
+                v -> num(v, "rs") >= 3 && num(v, "t") > 9.2 && v.get("error") == null));
+        for (Map<String, Object> v : state()) {
+            assertTrue(num(v, "w") > 0, "a picture: " + v);
+        }
+        System.out.printf("player: encrypted recording playing again %d ms after a seek to 9 s%n", sought);
+        assertNothingBlockedByThePolicy();
+    }
+
     /** No console message about the Content-Security-Policy: it allows all the player needs, and no more. */
     private static void assertNothingBlockedByThePolicy() {
         List<String> blocked = new ArrayList<>();
@@ -283,6 +311,17 @@ class PlayerPageIT {
         Files.writeString(manifest, Files.readString(manifest).replace("\"" + from + "\"", "\"" + to + "\""));
     }
 
+    /** Stores {@code from}'s files and manifest again under {@code to}, encrypted at rest. */
+    private static void encryptedCopy(String from, String to) throws Exception {
+        List<String> namesAndParties = List.of("requester.mkv", "requester", "peer.mkv", "peer", "combined.mkv", "both");
+        Files.createDirectories(storage.file(to, "x").getParent());
+        for (int i = 0; i < namesAndParties.size(); i += 2) {
+            String name = namesAndParties.get(i);
+            AtRestFiles.write(storage.file(to, name), Files.readAllBytes(storage.file(from, name)), KEYS);
+        }
+        writeManifest(to, "both", namesAndParties, "", KEYS);
+    }
+
     private static void ffmpeg(String... args) {
         List<String> command = new ArrayList<>(List.of("ffmpeg", "-v", "error", "-y"));
         command.addAll(List.of(args));
@@ -292,12 +331,22 @@ class PlayerPageIT {
     /** @param namesAndParties name, party, name, party, ... */
     private static void writeManifest(String id, String mode, List<String> namesAndParties, String tracks)
             throws Exception {
+        writeManifest(id, mode, namesAndParties, tracks, AtRestKeys.none());
+    }
+
+    /** With {@code keys} that encrypt, the files are expected encrypted already; the manifest is written so too. */
+    private static void writeManifest(String id, String mode, List<String> namesAndParties, String tracks,
+                                      AtRestKeys keys) throws Exception {
         StringBuilder files = new StringBuilder();
         for (int i = 0; i < namesAndParties.size(); i += 2) {
-            byte[] data = Files.readAllBytes(storage.file(id, namesAndParties.get(i)));
+            FileDigest d = AtRestFiles.digest(storage.file(id, namesAndParties.get(i)), keys);
             files.append(i == 0 ? "" : ",").append("{\"name\":\"").append(namesAndParties.get(i))
                     .append("\",\"party\":\"").append(namesAndParties.get(i + 1)).append("\",\"bytes\":")
-                    .append(data.length).append(",\"sha256\":\"").append(DownloadHandlerTest.sha256(data)).append("\"}");
+                    .append(d.bytes()).append(",\"sha256\":\"").append(d.sha256()).append('"');
+            if (d.stored() != null) {
+                files.append(",\"stored\":{\"bytes\":").append(d.stored().bytes()).append("}");
+            }
+            files.append('}');
         }
         String json = """
                 {"version":1,"recordingId":"%s","mode":"%s","state":"complete",
@@ -308,7 +357,7 @@ class PlayerPageIT {
                  "consent":[],
                  "files":[%s]}
                 """.formatted(id, mode, mode.equals("both"), tracks, files);
-        Files.writeString(storage.file(id, "manifest.json"), json, StandardCharsets.UTF_8);
+        AtRestFiles.write(storage.file(id, "manifest.json"), json.getBytes(StandardCharsets.UTF_8), keys);
     }
 
     // --- browser -------------------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@ package io.callrec.storage.spool;
 
 import io.callrec.storage.Sha256;
 
+import io.callrec.atrest.AtRestFiles;
+import io.callrec.atrest.AtRestKeys;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +24,16 @@ final class SpoolFixture {
      * @return the manifest text
      */
     static String spool(Path spool, String id, Map<String, Integer> sizes) throws IOException {
+        return spool(spool, id, sizes, AtRestKeys.none());
+    }
+
+    /**
+     * As the recorder spools it with encryption at rest on (when {@code keys} has a current key): every file and the
+     * manifest encrypted, the manifest listing plaintext and stored forms.
+     *
+     * @return the manifest's text (in plain)
+     */
+    static String spool(Path spool, String id, Map<String, Integer> sizes, AtRestKeys keys) throws IOException {
         Path building = spool.resolve(".building-" + id);
         Files.createDirectories(building);
         StringBuilder files = new StringBuilder();
@@ -32,11 +44,17 @@ final class SpoolFixture {
                 files.append(',');
             }
             files.append("{\"name\":\"").append(e.getKey()).append("\",\"party\":\"peer\",\"bytes\":")
-                    .append(e.getValue()).append(",\"sha256\":\"").append(Sha256.of(f)).append("\"}");
+                    .append(e.getValue()).append(",\"sha256\":\"").append(Sha256.of(f)).append('"');
+            if (keys.encrypts()) {
+                AtRestFiles.write(f, Files.readAllBytes(f), keys);
+                files.append(",\"stored\":{\"bytes\":").append(Files.size(f)).append(",\"sha256\":\"")
+                        .append(Sha256.of(f)).append("\"}");
+            }
+            files.append('}');
         }
         String manifest = "{\"version\":1,\"recordingId\":\"" + id + "\",\"state\":\"complete\",\"files\":["
                 + files + "]}";
-        Files.writeString(building.resolve("manifest.json"), manifest, StandardCharsets.UTF_8);
+        AtRestFiles.write(building.resolve("manifest.json"), manifest.getBytes(StandardCharsets.UTF_8), keys);
         Files.move(building, spool.resolve(id), StandardCopyOption.ATOMIC_MOVE);
         return manifest;
     }

@@ -24,6 +24,23 @@ class SpoolManifestTest {
         assertEquals(3, m.totalBytes());
     }
 
+    /** An encrypted file: the uploader handles the stored form, so the entry carries its size and SHA-256. */
+    @Test
+    void anEncryptedFileIsListedByItsStoredForm() throws Exception {
+        String stored = SHA.replace('a', 'b');
+        String json = files("{\"name\":\"peer.mkv\",\"party\":\"peer\",\"bytes\":3,\"sha256\":\"" + SHA + "\","
+                + "\"stored\":{\"encryption\":\"callrec-aes-256-gcm-v1\",\"keyId\":\"0123456789abcdef\","
+                + "\"bytes\":79,\"sha256\":\"" + stored + "\"}}");
+        SpoolManifest m = SpoolManifest.parse("r-1", json.getBytes(StandardCharsets.UTF_8));
+        assertEquals(new SpoolManifest.FileEntry("peer.mkv", "peer", 79, stored), m.files().get(0));
+        assertInvalid(files("{\"name\":\"a.mkv\",\"bytes\":1,\"sha256\":\"" + SHA + "\",\"stored\":1}"),
+                ".stored is not an object");
+        assertInvalid(files("{\"name\":\"a.mkv\",\"bytes\":1,\"sha256\":\"" + SHA + "\",\"stored\":"
+                + "{\"bytes\":-4,\"sha256\":\"" + SHA + "\"}}"), ".stored.bytes");
+        assertInvalid(files("{\"name\":\"a.mkv\",\"bytes\":1,\"sha256\":\"" + SHA + "\",\"stored\":"
+                + "{\"bytes\":4}}"), ".stored.sha256");
+    }
+
     @Test
     void refusesWhatCannotBeTrusted() {
         assertInvalid("not json", "not JSON");
