@@ -50,7 +50,7 @@ class ConsentFlowIT {
                      .remote(peer.localPort()).pcapVideo(MediaFiles.h264Video())
                      .pauseMillis(2500).run()) {
             assertEquals(0, requester.exitCode(), requester.report() + callrec.logTail());
-            assertEquals(0, peer.stop(), peer.report() + callrec.logTail());
+            assertEquals(0, peer.finish(), peer.report() + callrec.logTail());
             String log = requester.logs();
             Matcher m = Pattern.compile("RECORDING_URL=(\\S+)").matcher(log);
             assertTrue(m.find(), log);
@@ -106,7 +106,7 @@ class ConsentFlowIT {
                      .mediaPort(Ports.freeEvenUdpRange(4).low()).outboundProxy(callrec.sipPort())
                      .remote(pbx.localPort()).pcapAudio(MediaFiles.shortG711a()).pauseMillis(1500).run()) {
             assertEquals(0, requester.exitCode(), requester.report() + pbx.report() + callrec.logTail());
-            assertEquals(0, pbx.stop(), pbx.report() + callrec.logTail());
+            assertEquals(0, pbx.finish(), pbx.report() + callrec.logTail());
             assertTrue(pbx.logs().contains("CONSENT_ID_2 c-"), "the new party was asked: " + pbx.logs());
             callrec.awaitLog(".*callee is now sip:carol@example.com \\(p-asserted-identity\\).*",
                     Duration.ofSeconds(5));
@@ -131,7 +131,7 @@ class ConsentFlowIT {
                      .mediaPort(Ports.freeEvenUdpRange(4).low()).outboundProxy(callrec.sipPort())
                      .remote(peer.localPort()).run()) {
             assertEquals(0, requester.exitCode(), requester.report() + callrec.logTail());
-            assertEquals(0, peer.stop(), peer.report() + callrec.logTail());
+            assertEquals(0, peer.finish(), peer.report() + callrec.logTail());
             callrec.awaitLog(".*ended: BYE from caller.*", Duration.ofSeconds(5));
             for (String sub : new String[] {"recording", "spool", "recordings"}) {
                 Path d = callrec.dataDir().resolve(sub);

@@ -64,7 +64,7 @@ class PlainSoftphoneIT {
                      .mediaPort(Ports.freeEvenUdpRange(4).low()).outboundProxy(callrec.sipPort())
                      .remote(peer.localPort()).pcapAudio(pcap).pauseMillis(2500).run()) {
             assertEquals(0, caller.exitCode(), caller.report() + callrec.logTail());
-            assertEquals(0, peer.stop(), peer.report() + callrec.logTail());
+            assertEquals(0, peer.finish(), peer.report() + callrec.logTail());
             String texts = caller.logs();
             assertTrue(texts.contains("Consent to record granted."), texts);
             assertTrue(texts.contains("Recording started"), texts);

@@ -38,7 +38,7 @@ class RecordingDeliveryIT {
                      .start()) {
             recordACallOf(callrec, dir, phone.localPort());
             callrec.awaitLog(".*link delivered to sip:sipp@.*", Duration.ofSeconds(20));
-            assertEquals(0, phone.stop(), phone.report());
+            assertEquals(0, phone.finish(), phone.report());
             Matcher m = Pattern.compile("RECORDING_URL=(\\S+)").matcher(phone.logs());
             assertTrue(m.find(), phone.logs());
             URI link = URI.create(m.group(1));
@@ -88,7 +88,7 @@ class RecordingDeliveryIT {
                      .args("-timeout", "60", "-timeout_error").start()) {
             recordACallOf(callrec, dir, phone.localPort());
             callrec.awaitLog(".*link delivered to sip:sipp@.*", Duration.ofSeconds(20));
-            assertEquals(0, phone.stop(), phone.report());
+            assertEquals(0, phone.finish(), phone.report());
             String log = phone.logs();
             int json = log.indexOf("application/vnd.callrec+json");
             int text = log.indexOf("text/plain");
@@ -113,14 +113,14 @@ class RecordingDeliveryIT {
                 port = busy.localPort();
                 recordACallOf(callrec, dir, port);
                 callrec.awaitLog(".*link not delivered yet.*next attempt in 5 s.*", Duration.ofSeconds(20));
-                assertEquals(0, busy.stop(), busy.report());
+                assertEquals(0, busy.finish(), busy.report());
                 assertTrue(busy.logs().contains("BUSY_FOR=http"), busy.logs());
             }
             long refusedAt = System.nanoTime();
             try (Sipp phone = Sipp.scenario("uas_message.xml").logDir(dir).localPort(port)
                     .args("-timeout", "60", "-timeout_error").start()) {
                 callrec.awaitLog(".*link delivered to sip:sipp@.*", Duration.ofSeconds(20));
-                assertEquals(0, phone.stop(), phone.report());
+                assertEquals(0, phone.finish(), phone.report());
                 assertTrue(phone.logs().contains("RECORDING_URL=http"), phone.logs());
             }
             long waitedMillis = (System.nanoTime() - refusedAt) / 1_000_000;

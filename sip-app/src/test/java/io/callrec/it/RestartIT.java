@@ -56,7 +56,7 @@ class RestartIT {
                 second.awaitLog(".*recording " + id + " stored in s3://" + BUCKET + ".*", Duration.ofSeconds(60));
                 RecordedCalls.registerPhone(second, dir, phone.localPort());
                 second.awaitLog(".*recording " + id + ": link delivered to sip:sipp@.*", Duration.ofSeconds(20));
-                assertEquals(0, phone.stop(), phone.report());
+                assertEquals(0, phone.finish(), phone.report());
                 Matcher m = Pattern.compile("RECORDING_URL=(\\S+)").matcher(phone.logs());
                 assertTrue(m.find(), phone.logs());
                 URI link = URI.create(m.group(1));

@@ -38,7 +38,7 @@ class S3StorageIT {
                 RecordedCalls.requestAtSetup(callrec, dir, "uas_echo_callrec.xml", 3000);
                 callrec.awaitLog(".*stored in s3://recordings-it.*", Duration.ofSeconds(30));
                 callrec.awaitLog(".*link delivered to sip:sipp@.*", Duration.ofSeconds(20));
-                assertEquals(0, phone.stop(), phone.report());
+                assertEquals(0, phone.finish(), phone.report());
                 Matcher m = Pattern.compile("RECORDING_URL=(\\S+)").matcher(phone.logs());
                 assertTrue(m.find(), phone.logs());
                 URI link = URI.create(m.group(1));

@@ -47,6 +47,7 @@ public final class Sipp implements AutoCloseable {
     static final Duration EXIT_GRACE = Duration.ofSeconds(10);
     private static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration FINISH_GRACE = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(Sipp.class);
 
     private final String name;
@@ -125,6 +126,23 @@ public final class Sipp implements AutoCloseable {
 
     public boolean passed() {
         return exitCode() == 0;
+    }
+
+    /**
+     * For a SIPp expected to end by itself about now (its last message was just exchanged): gives it up to
+     * {@link #FINISH_GRACE} to exit on its own, then {@link #stop()}s it. A plain {@code stop()} here races
+     * the scenario's own end and can kill a run that was about to pass.
+     */
+    public int finish() {
+        try {
+            if (!process.waitFor(FINISH_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("sipp {} still running {} s after its scenario should have ended; stopping it",
+                        name, FINISH_GRACE.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return stop();
     }
 
     /** Ends a SIPp that is still running (SIGTERM, then SIGKILL) and returns its exit code. */
