@@ -98,7 +98,7 @@ class FfmpegRenditionsIT {
                     d.stored().keyId(), d.stored().bytes(), d.stored().sha256()));
         }
         String manifest = Files.readString(dir.resolve("manifest.json"));
-        manifest = manifest.substring(0, manifest.indexOf("\"files\":[")) + "\"files\":[" + files + "]}";
+        manifest = manifest.substring(0, manifest.lastIndexOf("\"files\":[")) + "\"files\":[" + files + "]}";
         AtRestFiles.write(dir.resolve("manifest.json"), manifest.getBytes(StandardCharsets.UTF_8), keys);
     }
 

@@ -65,6 +65,7 @@ class AtRestIT {
                 assertTrue(startsWith(Files.readAllBytes(stored.resolve(name)), new byte[] {(byte) 0x89, 'c', 'r'}),
                         name + " is stored in the at-rest format");
             }
+            checkRenditions(link, stored, dir);
             int files = assertNoneHolds(callrec.dataDir(), plaintext);
             assertNoneHolds(stored, List.of("\"recordingId\"".getBytes(StandardCharsets.US_ASCII),
                     "sip:sipp".getBytes(StandardCharsets.US_ASCII)));
@@ -218,6 +219,37 @@ class AtRestIT {
             samples.add(Arrays.copyOfRange(frames, at, at + 64));
         }
         return samples;
+    }
+
+    /**
+     * The browser renditions of an encrypted recording: made when asked, stored encrypted (index included), served
+     * decrypted and playable; the work directory keeps nothing.
+     */
+    private static void checkRenditions(URI link, Path stored, Path dir) throws Exception {
+        URI index = RecordedCalls.fileUrl(link, "renditions.json");
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(index).build(), HttpResponse.BodyHandlers.ofString());
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (r.statusCode() == 202 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            r = HTTP.send(HttpRequest.newBuilder(index).build(), HttpResponse.BodyHandlers.ofString());
+        }
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode files = JSON.readTree(r.body()).get("files");
+        assertTrue(files.size() >= 1, r.body());
+        assertTrue(startsWith(Files.readAllBytes(stored.resolve("renditions.json")), new byte[] {(byte) 0x89, 'c', 'r'}),
+                "renditions.json is stored in the at-rest format");
+        for (JsonNode f : files) {
+            String name = f.get("name").asText();
+            assertTrue(startsWith(Files.readAllBytes(stored.resolve(name)), new byte[] {(byte) 0x89, 'c', 'r'}),
+                    name + " is stored in the at-rest format");
+            Path file = RecordedCalls.download(link, name, dir.resolve("downloaded-" + name));
+            assertEquals(f.get("sha256").asText(), sha256(Files.readAllBytes(file)), name);
+            assertEquals("", Ffprobe.decodeErrors(file), name + " decodes cleanly");
+        }
+        Path work = stored.getParent().getParent().resolve("rendition-work");
+        try (var left = Files.walk(work)) {
+            assertEquals(List.of(), left.filter(Files::isRegularFile).toList(), "nothing decrypted is left behind");
+        }
     }
 
     /** Ranges around the first chunk boundaries (64 KiB), and at both ends. */
