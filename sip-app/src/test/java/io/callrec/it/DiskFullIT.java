@@ -83,15 +83,12 @@ class DiskFullIT {
 
     private static void recordUntilTheDiskIsFull(CallrecProcess callrec, Tmpfs tmpfs, Path dir, Path video,
                                                  Path filler, StringBuilder figures) throws Exception {
-        URI link;
-        String id;
-        double errorAt;
         try (Sipp peer = Sipp.scenario("uas_echo_av_callrec.xml").args("-aa").logDir(dir)
                 .mediaPort(Ports.freeEvenUdpRange(4).low()).rtpEcho().start();
              Sipp requester = Sipp.scenario("uac_record_av.xml").args("-aa").logDir(dir).key("record_mode", "both")
                      .mediaPort(Ports.freeEvenUdpRange(4).low()).outboundProxy(callrec.sipPort())
                      .remote(peer.localPort()).pcapVideo(video).pauseMillis(AFTER_LINK_MILLIS).start()) {
-            id = RecordedCalls.startedRecordingId(callrec, "Recorder - recording r-\\S+ started");
+            String id = RecordedCalls.startedRecordingId(callrec, "Recorder - recording r-\\S+ started");
             long free = tmpfs.fill(filler, LEFT_FREE_KIB << 10);
             String failed = callrec.awaitLog("recording " + id + " failed \\(disk-full\\)", Duration.ofSeconds(20));
             long relayedAtError = relayedPackets(callrec);
@@ -103,29 +100,38 @@ class DiskFullIT {
             assertEquals(1, errors.size(), "one recording-error: " + errors);
             assertEquals("disk-full", errors.get(0).get("code").asText(), errors.toString());
             assertEquals(id, errors.get(0).get("recordingId").asText(), errors.toString());
+            for (Sipp party : List.of(requester, peer)) {
+                List<JsonNode> states = callrecBodies(party.messages(), "recording-state");
+                assertEquals("stopped", states.get(states.size() - 1).get("state").asText(), "both parties hear "
+                        + "that the recording stopped: " + states);
+            }
             Matcher m = URL.matcher(requester.logs());
             assertTrue(m.find(), requester.logs());
-            link = URI.create(m.group(1));
+            URI link = URI.create(m.group(1));
 
             JsonNode manifest = manifest(link);
             Instant started = Instant.parse(manifest.get("startedAt").asText());
-            errorAt = Duration.between(started, logTime(failed)).toMillis() / 1000.0;
+            double errorAt = Duration.between(started, logTime(failed)).toMillis() / 1000.0;
             figures.append(String.format(Locale.ROOT, "%d KiB free after filling; disk-full at %.3f s of the "
                             + "recording; relay: %d packets at the error, %d after it until the BYE; manifest: %s, %s%n",
                     free >> 10, errorAt, relayedAtError, relayedAtEnd - relayedAtError,
                     manifest.path("state").asText(), manifest.path("interruption").asText()));
             assertTrue(relayedAtEnd - relayedAtError > 300, "the relay kept forwarding after the error: "
                     + relayedAtError + " then " + relayedAtEnd);
+            JsonNode totals = callrec.healthJson().at("/relay/totals");
+            assertEquals(0, totals.get("tapErrors").asLong() + totals.get("errors").asLong()
+                    + totals.get("sendFailed").asLong(), "the recorder's failure never reached the relay: " + totals);
             assertEquals(id, manifest.get("recordingId").asText(), manifest.toString());
             assertEquals("interrupted", manifest.get("state").asText(), manifest.toString());
             assertTrue(manifest.get("interruption").asText().startsWith("disk-full"), manifest.toString());
+            assertEquals(Set.of("combined.mkv", "peer.mkv", "requester.mkv"), mkvFiles(manifest));
             for (String name : mkvFiles(manifest)) {
                 Path file = RecordedCalls.download(link, name, dir.resolve("full-" + name));
                 double end = assertPlayableAudioAndVideo(file, figures);
+                // A writer that cannot append cuts its file back to its last whole cluster (under a second).
                 assertTrue(end > errorAt - 1.5 && end < errorAt + 0.6,
                         name + " holds media up to about the error at " + errorAt + " s: " + end);
             }
-            assertEquals(Set.of("combined.mkv", "peer.mkv", "requester.mkv"), mkvFiles(manifest));
         }
     }
 
