@@ -46,10 +46,12 @@ import org.junit.jupiter.api.TestInfo;
  * <p>The call: audio and video from SIPp both ways (the peer echoes), recorded in mode {@code both} from the start
  * ({@code Callrec-Request} in the INVITE, the peer grants in its 200). What it shows: the requester gets one INFO
  * {@code recording-error} with code {@code disk-full}; the relay goes on forwarding after it; the recording is closed
- * with what it holds and delivered at once, with the filler still in place (the journal, deleted to make room, frees
- * what the manifest needs, and the file store takes the files by rename): the link comes as an in-dialog MESSAGE
- * while the call goes on; the call ends with a normal BYE. Every file the manifest lists decodes without an error and
- * holds media up to about the moment of the error. With the space back, a second recorded call records completely.
+ * with what it holds and delivered at once, with the filler still in place (the journal, deleted on the error, and
+ * the recording's 64 KiB reserve give room to close the files and write the manifest; the file store takes the files
+ * by rename): the link comes as an in-dialog MESSAGE while the call goes on; the call ends with a normal BYE. Every
+ * file the manifest lists decodes without an error and holds media up to about the moment of the error (a file left
+ * without room to close is cut back to its last whole cluster: no Duration then, which about every other run shows
+ * for {@code combined.mkv}). With the space back, a second recorded call records completely.
  */
 class DiskFullIT {
     private static final long TMPFS_BYTES = 300L << 20;
