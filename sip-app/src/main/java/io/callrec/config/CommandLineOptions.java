@@ -203,6 +203,11 @@ final class CommandLineOptions {
             description = "SIP TCP connections accepted at once (default: 1000).")
     String maxTcpConnections;
 
+    @Option(names = "--tcp-idle-timeout", paramLabel = "DURATION",
+            description = "Close a SIP TCP/TLS connection a client opened after this long without a byte; phones on"
+                    + " TCP keep theirs with CRLF keep-alives (default: 120s).")
+    String tcpIdleTimeout;
+
     @Option(names = "--encrypt-at-rest", paramLabel = "KEYFILE",
             description = "Encrypt recordings, journals and manifests on disk and in storage (AES-256-GCM) with the"
                     + " 32-byte key in KEYFILE (raw or base64, mode 0600); generate:KEYFILE creates it on first start."

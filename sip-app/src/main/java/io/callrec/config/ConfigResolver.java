@@ -139,7 +139,15 @@ final class ConfigResolver {
         return new LimitSettings(rateLimit("rate-limit-invite", d.invite()),
                 rateLimit("rate-limit-register", d.register()), rateLimit("rate-limit-options", d.options()),
                 failures, window, lockoutTime, positiveInt("max-recordings", d.maxRecordings()),
-                positiveInt("max-tcp-connections", d.maxTcpConnections()));
+                positiveInt("max-tcp-connections", d.maxTcpConnections()), tcpIdleTimeout(d.tcpIdleTimeout()));
+    }
+
+    private Duration tcpIdleTimeout(Duration defaultValue) throws ConfigException {
+        Duration idle = duration("tcp-idle-timeout", defaultValue);
+        if (idle.compareTo(LimitSettings.MIN_TCP_IDLE) < 0 || idle.compareTo(LimitSettings.MAX_TCP_IDLE) > 0) {
+            throw single("tcp-idle-timeout").orElseThrow().problem("must be between 1s and 24h");
+        }
+        return idle;
     }
 
     private RateLimit rateLimit(String key, RateLimit defaultValue) throws ConfigException {

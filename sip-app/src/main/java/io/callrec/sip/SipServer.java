@@ -62,8 +62,8 @@ public final class SipServer implements AutoCloseable {
         // The stack's default socket buffer (64 KiB, ~100 requests) overflows in the kernel while the reader thread
         // waits for a core; the kernel caps this at net.core.rmem_max.
         p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(1 << 20));
-        SipStack stack = tls.isPresent() ? new TlsSipStack(withTls(p, tls.get()), new TlsNetworkLayer(tls.get()))
-                : factory.createSipStack(p);
+        SipStack stack = new NetworkLayerSipStack(tls.isPresent() ? withTls(p, tls.get()) : p,
+                new SipNetworkLayer(tls, limits.tcpIdleTimeout()));
         ((SIPTransactionStack) stack).setMessageProcessorFactory(new BoundedUdpProcessorFactory(limits.udpQueue()));
         ListeningPoint udp = stack.createListeningPoint(host, port, ListeningPoint.UDP);
         ListeningPoint tcp = stack.createListeningPoint(host, port, ListeningPoint.TCP);

@@ -79,9 +79,10 @@ class ConfigLoaderTest {
     void limitsAreTakenFromFlags() throws Exception {
         LimitSettings l = ConfigLoader.load("--rate-limit-invite", "10", "--rate-limit-register", "5:50",
                 "--rate-limit-options", "0", "--auth-lockout", "3/10m", "--auth-lockout-time", "1h",
-                "--max-recordings", "7", "--max-tcp-connections", "64").limits();
+                "--max-recordings", "7", "--max-tcp-connections", "64", "--tcp-idle-timeout", "90s").limits();
         assertEquals(new LimitSettings(new RateLimit(10, 20), new RateLimit(5, 50), RateLimit.OFF, 3,
-                Duration.ofMinutes(10), Duration.ofHours(1), 7, 64), l);
+                Duration.ofMinutes(10), Duration.ofHours(1), 7, 64, Duration.ofSeconds(90)), l);
+        assertEquals(Duration.ofSeconds(120), ConfigLoader.load().limits().tcpIdleTimeout());
         assertFalse(l.options().enabled());
         assertFalse(ConfigLoader.load("--auth-lockout", "0").limits().authLockoutEnabled());
         assertEquals("50/s burst 100", LimitSettings.DEFAULTS.invite().toString());
@@ -283,6 +284,8 @@ class ConfigLoaderTest {
         "--auth-lockout   | 5/0s                    | --auth-lockout: the window must be longer than 0",
         "--auth-lockout-time | 0                    | --auth-lockout-time: must be longer than 0",
         "--max-tcp-connections | 0                  | --max-tcp-connections: 0 is not a whole number of at least 1",
+        "--tcp-idle-timeout | 500ms                 | --tcp-idle-timeout: must be between 1s and 24h",
+        "--tcp-idle-timeout | 2d                    | --tcp-idle-timeout: must be between 1s and 24h",
         "--sip-host       | 10.0.0.256              | --sip-host: '10.0.0.256' is not an IP address or host name",
         "--sip-host       | bad_host!               | --sip-host: 'bad_host!' is not an IP address or host name",
         "--media-host     | 0.0.0.0                 | --media-host: 0.0.0.0 is a wildcard address that SDP cannot advertise; set the address peers send RTP to",
@@ -402,7 +405,7 @@ class ConfigLoaderTest {
                 "--drain-timeout", "--route", "--upstream", "--direct-routing", "--user", "--realm", "--rtp-timeout",
                 "--session-expires", "--min-se", "--max-calls", "--digest-algorithms", "--max-recordings",
                 "--rate-limit-invite", "--rate-limit-register", "--rate-limit-options", "--auth-lockout",
-                "--auth-lockout-time", "--max-tcp-connections", "--help", "--version")) {
+                "--auth-lockout-time", "--max-tcp-connections", "--tcp-idle-timeout", "--help", "--version")) {
             assertTrue(out.toString().contains(flag), flag);
         }
         assertEquals("", err.toString());

@@ -42,7 +42,7 @@ public final class SipLimits {
         this.lockout = new AuthLockout(settings.authFailures(), settings.authWindow(), settings.authLockout(), users,
                 SourceRateLimiter.DEFAULT_MAX_SOURCES, clock);
         this.udpQueue = new SipDatagramQueue(UDP_QUEUE_DATAGRAMS, UDP_MAX_AGE, rates::admitsDatagram);
-        this.stack = new StackLimits(udpQueue, settings.maxTcpConnections());
+        this.stack = new StackLimits(udpQueue, settings.maxTcpConnections(), settings.tcpIdleTimeout());
         this.maxServerTransactions = Math.max(MIN_SERVER_TRANSACTIONS, SERVER_TRANSACTIONS_PER_CALL * maxCalls);
     }
 

@@ -1,5 +1,6 @@
 package io.callrec.sip.limits;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -8,10 +9,12 @@ import java.util.Objects;
  * @param udpQueue              the queue between the UDP reader and the parser threads
  * @param maxTcpConnections     accepted TCP connections at once (each costs two threads); further ones wait in the
  *                              kernel's backlog until one closes
+ * @param tcpIdleTimeout        a TCP or TLS connection a client opened is closed after this long without a byte
  */
-public record StackLimits(SipDatagramQueue udpQueue, int maxTcpConnections) {
+public record StackLimits(SipDatagramQueue udpQueue, int maxTcpConnections, Duration tcpIdleTimeout) {
     public StackLimits {
         Objects.requireNonNull(udpQueue, "udpQueue");
+        Objects.requireNonNull(tcpIdleTimeout, "tcpIdleTimeout");
         if (maxTcpConnections < 1) {
             throw new IllegalArgumentException("max TCP connections " + maxTcpConnections + " is below 1");
         }

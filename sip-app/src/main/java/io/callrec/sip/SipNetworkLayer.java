@@ -13,6 +13,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Optional;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
@@ -20,24 +22,36 @@ import javax.net.ssl.SSLSocket;
  * The sockets of the JAIN-SIP stack: plain ones as the stack makes them itself, TLS ones from our own
  * {@link SipTls} context. This is how the stack gets a context built from PEM files: its other ways read key stores
  * named in JVM-wide {@code javax.net.ssl.*} properties.
+ *
+ * <p>Every connection a client opens to us (TCP and TLS) gets a read timeout, {@code idleTimeout}: the stack's
+ * reader thread of a connection then gives up after that long without a byte and closes it. The stack has no idle
+ * timeout of its own, so without this a client could hold connections (each two threads, up to
+ * {@code --max-tcp-connections}) by opening them and sending nothing. Keep-alives (CRLF, RFC 5626) and any request
+ * count as bytes. Connections we open ourselves are the stack's to close.
  */
-final class TlsNetworkLayer implements NetworkLayer {
+final class SipNetworkLayer implements NetworkLayer {
     /** As the stack's own layers: a connect that hangs must not hold a signalling thread for long. */
     private static final int CONNECT_TIMEOUT_MS = 8000;
 
     private final NetworkLayer plain = DefaultNetworkLayer.SINGLETON;
-    private final SipTls tls;
+    private final Optional<SipTls> tls;
+    private final int idleTimeoutMs;
 
-    TlsNetworkLayer(SipTls tls) {
+    SipNetworkLayer(Optional<SipTls> tls, Duration idleTimeout) {
         this.tls = tls;
+        this.idleTimeoutMs = Math.toIntExact(idleTimeout.toMillis());
+    }
+
+    private SipTls tls() throws IOException {
+        return tls.orElseThrow(() -> new IOException("SIP over TLS is not configured (--tls-cert)"));
     }
 
     @Override
     public SSLServerSocket createSSLServerSocket(int port, int backlog, InetAddress bindAddress) throws IOException {
-        SSLServerSocket socket = (SSLServerSocket) tls.context().getServerSocketFactory()
+        SSLServerSocket socket = (SSLServerSocket) tls().context().getServerSocketFactory()
                 .createServerSocket(port, backlog, bindAddress);
-        socket.setSSLParameters(tls.parameters());
-        return socket;
+        socket.setSSLParameters(tls().parameters());
+        return new IdleClosingSslServerSocket(socket, idleTimeoutMs);
     }
 
     @Override
@@ -47,8 +61,8 @@ final class TlsNetworkLayer implements NetworkLayer {
 
     @Override
     public SSLSocket createSSLSocket(InetAddress address, int port, InetAddress myAddress) throws IOException {
-        SSLSocket socket = (SSLSocket) tls.context().getSocketFactory().createSocket();
-        socket.setSSLParameters(tls.parameters());
+        SSLSocket socket = (SSLSocket) tls().context().getSocketFactory().createSocket();
+        socket.setSSLParameters(tls().parameters());
         if (myAddress != null) {
             socket.bind(new InetSocketAddress(myAddress, 0));
         }
@@ -64,7 +78,18 @@ final class TlsNetworkLayer implements NetworkLayer {
 
     @Override
     public ServerSocket createServerSocket(int port, int backlog, InetAddress bindAddress) throws IOException {
-        return plain.createServerSocket(port, backlog, bindAddress);
+        return new ServerSocket(port, backlog, bindAddress) {
+            @Override
+            public Socket accept() throws IOException {
+                return idleClosing(super.accept(), idleTimeoutMs);
+            }
+        };
+    }
+
+    /** {@code accepted}, whose blocking reads (the stack's reader thread) now give up after {@code idleTimeoutMs}. */
+    static Socket idleClosing(Socket accepted, int idleTimeoutMs) throws IOException {
+        accepted.setSoTimeout(idleTimeoutMs);
+        return accepted;
     }
 
     @Override
@@ -94,6 +119,6 @@ final class TlsNetworkLayer implements NetworkLayer {
 
     @Override
     public void setSipStack(SipStackImpl sipStack) {
-        // Nothing of the stack is needed: everything comes from the SipTls given at construction.
+        // Nothing of the stack is needed: everything comes from what was given at construction.
     }
 }
