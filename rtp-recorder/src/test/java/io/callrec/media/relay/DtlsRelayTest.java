@@ -8,23 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.callrec.media.relay.SrtpRelayTest.protect;
+import static io.callrec.media.relay.SrtpRelayTest.unprotect;
 
 import io.callrec.media.dtls.DtlsHandshake;
 import io.callrec.media.dtls.DtlsHandshakeException;
 import io.callrec.media.dtls.DtlsIdentity;
 import io.callrec.media.dtls.DtlsRole;
 import io.callrec.media.dtls.DtlsSrtpKeys;
-import io.callrec.media.srtp.CryptoContext;
 import io.callrec.media.srtp.SrtpContext;
 import io.callrec.media.srtp.SrtpProfile;
-import io.callrec.media.srtp.SrtpVerdict;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -104,18 +102,6 @@ class DtlsRelayTest {
 
     private void awaitKeys(Side side) {
         Await.until("keys on side " + side, 5000, () -> !stream.keys(side).awaiting());
-    }
-
-    private static byte[] protect(CryptoContext sender, byte[] plain) {
-        ByteBuffer packet = ByteBuffer.allocate(plain.length + sender.overhead()).put(plain).flip();
-        assertEquals(SrtpVerdict.OK, sender.protect(packet));
-        return Arrays.copyOf(packet.array(), packet.limit());
-    }
-
-    private static byte[] unprotect(CryptoContext receiver, byte[] wire) {
-        ByteBuffer packet = ByteBuffer.wrap(wire.clone());
-        assertEquals(SrtpVerdict.OK, receiver.unprotect(packet));
-        return Arrays.copyOf(packet.array(), packet.limit());
     }
 
     @Test
