@@ -122,6 +122,32 @@ public final class SessionDescription {
     }
 
     /**
+     * The SDP without its session-level {@code a=name} lines (media-level ones stay). What DTLS-SRTP needs: a
+     * party's session-level {@code a=fingerprint} and {@code a=setup} must not reach the other party, which gets
+     * ours per m-line.
+     */
+    public SessionDescription withoutSessionAttribute(String name) {
+        Objects.requireNonNull(name, "name");
+        int end = mediaStarts.length == 0 ? lines.size() : mediaStarts[0];
+        List<String> out = new java.util.ArrayList<>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (i < end && line.startsWith("a=") && name.equals(SdpText.attributeName(line.substring(2)))) {
+                continue;
+            }
+            out.add(line);
+        }
+        if (out.size() == lines.size()) {
+            return this;
+        }
+        try {
+            return SdpParser.build(out, null, false);
+        } catch (SdpParseException e) {
+            throw new IllegalStateException("rewritten SDP does not parse: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * True when both have the same {@code o=} line: the same session at the same version, i.e. a refresh
      * that changes nothing (RFC 3264 §8). The whole origin is compared, since RFC 8866 §5.2 identifies a
      * session by username, session id and address; a changed address with the same version is not trusted
