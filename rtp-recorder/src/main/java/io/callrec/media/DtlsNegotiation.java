@@ -108,7 +108,11 @@ final class DtlsNegotiation {
             }
             offered.put(i, new Offered(m.proto(), ours));
             Map<Side, Optional<DtlsLeg>> both = new EnumMap<>(Side.class);
-            both.put(from, Optional.of(remember(from, i, new DtlsLeg(identity, ours, theirs, preference))));
+            // The offerer learns our fingerprint with the answer, which may come after a long ringing: its leg waits
+            // for the answer (pending) so that no handshake times out meanwhile, unless it is the one in force.
+            DtlsLeg offererLeg = new DtlsLeg(identity, ours, theirs, preference);
+            DtlsLeg was = legs.get(from).put(i, offererLeg);
+            both.put(from, Optional.of(offererLeg.equals(was) ? offererLeg : DtlsLeg.pending(identity, preference)));
             DtlsLeg there = legs.get(to).get(i);
             both.put(to, Optional.of(there != null ? there : remember(to, i, DtlsLeg.pending(identity, preference))));
             set.put(i, both);
@@ -157,7 +161,7 @@ final class DtlsNegotiation {
             Optional<DtlsLeg> answerer = answeredLeg(sdp, m);
             answerer.ifPresentOrElse(leg -> remember(from, i, leg), () -> legs.get(from).remove(i));
             both.put(from, answerer);
-            // The offerer's leg as the offer set it (the relay keeps it): named so that SDES leaves its keys alone.
+            // The offerer's leg, known since the offer: its handshake may start now that our answer goes out.
             both.put(to, Optional.ofNullable(legs.get(to).get(i)));
             set.put(i, both);
             out = ours(out, i, o.proto(), o.towardsOfferer() == DtlsRole.SERVER ? "passive" : "active");

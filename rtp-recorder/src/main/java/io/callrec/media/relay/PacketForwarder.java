@@ -120,7 +120,7 @@ final class PacketForwarder {
             counters.increment(LoopCounters.OVERSIZED);
             return;
         }
-        int first = buffer.get(0) & 0xff;
+        int first = length == 0 ? 0 : buffer.get(0) & 0xff;
         if (first >= DTLS_FIRST_BYTE_MIN && first <= DTLS_FIRST_BYTE_MAX) {
             dtls(in, source, length, now);
             return;
