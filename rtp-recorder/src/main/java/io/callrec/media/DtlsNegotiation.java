@@ -33,7 +33,8 @@ import java.util.Optional;
  * fingerprint with {@code a=setup:actpass}; its answer's {@code active} makes us the server, {@code passive} the
  * client. Each party's fingerprint is remembered per leg and checked by the handshake.
  *
- * <p>rtcp-mux is required (one handshake per leg and m-line, on the RTP port): an offer without it is refused (488).
+ * <p>rtcp-mux is required (one handshake per leg and m-line, on the RTP port): an offer without it is refused (488),
+ * and our answer to a DTLS offer always accepts it, whatever the other party answered (the relay muxes per leg).
  * A re-offer with the same fingerprint and setup yields the same {@link DtlsLeg}, so the relay keeps the association
  * and its SRTP contexts; a new fingerprint makes a new handshake. An answer without {@code a=fingerprint} to our DTLS
  * offer leaves that leg plain, like an SDES answer without {@code a=crypto}.
@@ -164,7 +165,8 @@ final class DtlsNegotiation {
             // The offerer's leg, known since the offer: its handshake may start now that our answer goes out.
             both.put(to, Optional.ofNullable(legs.get(to).get(i)));
             set.put(i, both);
-            out = ours(out, i, o.proto(), o.towardsOfferer() == DtlsRole.SERVER ? "passive" : "active");
+            out = ours(out, i, o.proto(), o.towardsOfferer() == DtlsRole.SERVER ? "passive" : "active")
+                    .withMediaAttributes(i, o.proto(), "rtcp-mux", List.of(""));
         }
         Map<Integer, Offered> answered = pending;
         pending = Map.of();

@@ -106,8 +106,8 @@ public final class SessionDescription {
 
     /**
      * The SDP with m-line {@code mediaIndex}'s transport protocol set to {@code proto} and its {@code a=name} lines
-     * replaced by one {@code a=name:value} line per value, where the first of them was (else at the end of the media
-     * section); an empty list removes them. Every other line is kept byte for byte and in order. What SDES needs:
+     * replaced by one {@code a=name:value} line per value ({@code a=name} for an empty value), where the first of
+     * them was (else at the end of the media section); an empty list removes them. Every other line is kept byte for byte and in order. What SDES needs:
      * each leg gets its own {@code a=crypto} lines.
      *
      * @throws IllegalArgumentException if there is no such m-line, or a value or name would not be one attribute

@@ -173,6 +173,8 @@ class DtlsNegotiationTest {
         String toA = anchor.relay(Side.B, plain, SdpRole.ANSWER);
         assertEquals("UDP/TLS/RTP/SAVPF", audio(toA).proto(), "A still gets the transport it offered");
         assertEquals(java.util.List.of("passive"), audio(toA).attributeValues("setup"));
+        assertTrue(audio(toA).rtcpMux(), "A's rtcp-mux is accepted although B does not mux");
+        assertEquals(1, audio(toA).attributeValues("rtcp-mux").size());
         assertFalse(stream().dtls(Side.B).isPresent());
         assertEquals(LegKeys.PLAIN, stream().keys(Side.B));
         assertTrue(stream().dtls(Side.A).isPresent());
