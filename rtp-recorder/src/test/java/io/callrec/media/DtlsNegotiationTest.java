@@ -205,6 +205,20 @@ class DtlsNegotiationTest {
     }
 
     @Test
+    void theAnswerToOurOwnRefreshKeepsOrRenewsThatLegOnly() throws Exception {
+        anchor.relay(Side.A, sessionLevel("alice", 1, 16000, "UDP/TLS/RTP/SAVPF", ALICE, "actpass"), SdpRole.OFFER);
+        anchor.relay(Side.B, mediaLevel("bob", 1, 17000, "UDP/TLS/RTP/SAVPF", BOB, "active"), SdpRole.ANSWER);
+        DtlsLeg a = stream().dtls(Side.A).orElseThrow();
+        DtlsLeg b = stream().dtls(Side.B).orElseThrow();
+        anchor.refreshAnswered(Side.B, mediaLevel("bob", 2, 17000, "UDP/TLS/RTP/SAVPF", BOB, "active"));
+        assertEquals(b, stream().dtls(Side.B).orElseThrow(), "same fingerprint and role: the association stays");
+        DtlsFingerprint renewed = DtlsIdentity.generate(RANDOM).fingerprint();
+        anchor.refreshAnswered(Side.B, mediaLevel("bob", 3, 17000, "UDP/TLS/RTP/SAVPF", renewed, "active"));
+        assertEquals(known(DtlsRole.SERVER, renewed), stream().dtls(Side.B).orElseThrow());
+        assertSame(a, stream().dtls(Side.A).orElseThrow(), "the other leg is untouched");
+    }
+
+    @Test
     void anAnswerWithActpassIsUnusable() throws Exception {
         anchor.relay(Side.A, sessionLevel("alice", 1, 16000, "UDP/TLS/RTP/SAVPF", ALICE, "actpass"), SdpRole.OFFER);
         assertThrows(SdpParseException.class, () -> anchor.relay(Side.B,
