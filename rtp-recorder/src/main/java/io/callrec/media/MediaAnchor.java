@@ -1,5 +1,8 @@
 package io.callrec.media;
 
+import io.callrec.media.dtls.DtlsIdentity;
+import io.callrec.media.relay.DtlsLeg;
+import io.callrec.media.relay.LegKeys;
 import io.callrec.media.relay.PortsExhaustedException;
 import io.callrec.media.relay.RelaySession;
 import io.callrec.media.relay.RelayStream;
@@ -26,7 +29,8 @@ import java.util.Optional;
 /**
  * Joins SDP and the relay for one call: every SDP that crosses the B2BUA (offer or answer, in either direction)
  * goes through {@link #relay}, which records where the sending party wants to receive media and returns the SDP
- * the other party must see, naming our ports and, for SDES-SRTP, our own keys. The signalling layer never touches
+ * the other party must see, naming our ports and, for SDES-SRTP, our own keys (for DTLS-SRTP, our own
+ * fingerprint; the relay's handshake on each leg gives the keys). The signalling layer never touches
  * ports, sockets or keys itself.
  *
  * <p>Thread-safety: one instance per call; methods are synchronized because offers and answers of one call may
@@ -45,15 +49,22 @@ public final class MediaAnchor {
     private final Map<Side, SessionDescription> lastReceived = new EnumMap<>(Side.class);
     private final Map<Side, String> lastSent = new EnumMap<>(Side.class);
     private final SdesNegotiation sdes;
+    private final DtlsNegotiation dtls;
 
     /**
      * @param inactivityTimeout how long a call with no media at all may last while not on hold; ZERO = forever
      */
     public MediaAnchor(RelaySession session, String address, Duration inactivityTimeout) {
+        this(session, address, inactivityTimeout, DtlsIdentity.shared());
+    }
+
+    /** @param dtlsIdentity our DTLS-SRTP certificate (the process's own, {@link DtlsIdentity#shared()}, by default) */
+    public MediaAnchor(RelaySession session, String address, Duration inactivityTimeout, DtlsIdentity dtlsIdentity) {
         this.session = Objects.requireNonNull(session, "session");
         this.address = Objects.requireNonNull(address, "address");
         this.inactivityTimeout = Objects.requireNonNull(inactivityTimeout, "inactivityTimeout");
         this.sdes = new SdesNegotiation(KEYS, SdesCrypto.DEFAULT_PREFERENCE);
+        this.dtls = new DtlsNegotiation(dtlsIdentity, SdesCrypto.DEFAULT_PREFERENCE);
         session.setInactivityTimeout(inactivityTimeout);
     }
 
@@ -128,14 +139,17 @@ public final class MediaAnchor {
         if (role == SdpRole.OFFER) {
             if (unchanged) {
                 sdes.repeatedOffer(from, sdp);
+                dtls.repeatedOffer(from, sdp);
                 return previouslySent;
             }
-            return forward(from, sdp, sdes.offer(from, sdp));
+            SdesNegotiation.Forward keyed = sdes.offer(from, sdp);
+            return forward(from, sdp, keyed, dtls.offer(from, sdp, keyed.sdp()), LegKeys.AWAITING);
         }
-        if (unchanged && !sdes.answerSettlesKeys(from)) {
+        if (unchanged && !sdes.answerSettlesKeys(from) && !dtls.answerSettles(from)) {
             return previouslySent;
         }
-        return forward(from, sdp, sdes.answer(from, sdp));
+        SdesNegotiation.Forward keyed = sdes.answer(from, sdp);
+        return forward(from, sdp, keyed, dtls.answer(from, sdp, keyed.sdp()), LegKeys.PLAIN);
     }
 
     /**
@@ -147,18 +161,45 @@ public final class MediaAnchor {
      */
     public synchronized void refreshAnswered(Side from, String sdpText) throws SdpParseException {
         SessionDescription sdp = SessionDescription.parse(sdpText);
-        sdes.refreshAnswer(from, sdp).forEach((index, keys) -> session.existing(index).ifPresent(stream ->
-                stream.setKeys(from, keys)));
+        Map<Integer, Optional<DtlsLeg>> dtlsLegs = dtls.refreshAnswer(from, sdp);
+        sdes.refreshAnswer(from, sdp).forEach((index, keys) -> {
+            if (!dtlsLegs.containsKey(index)) {
+                session.existing(index).ifPresent(stream -> stream.setKeys(from, keys));
+            }
+        });
+        dtlsLegs.forEach((index, leg) -> session.existing(index).ifPresent(stream ->
+                setDtls(stream, from, leg, LegKeys.PLAIN)));
     }
 
-    /** Anchors what is to be forwarded, hands the relay the keys that apply from now on and remembers both. */
-    private String forward(Side from, SessionDescription sdp, SdesNegotiation.Forward forward)
-            throws PortsExhaustedException {
-        String out = anchor(from, sdp, forward.sdp());
-        forward.keys().forEach((index, legs) -> session.existing(index).ifPresent(stream ->
-                legs.forEach(stream::setKeys)));
+    /**
+     * Anchors what is to be forwarded, hands the relay the keys and DTLS legs that apply from now on and remembers
+     * both. A leg that DTLS-SRTP settles gets its keys from its handshake, not from SDES.
+     *
+     * @param withoutDtls the keys of a leg whose DTLS ends: held at an offer (its answer says what comes next),
+     *                    plain at an answer
+     */
+    private String forward(Side from, SessionDescription sdp, SdesNegotiation.Forward keyed,
+                           DtlsNegotiation.Forward dtlsLegs, LegKeys withoutDtls) throws PortsExhaustedException {
+        String out = anchor(from, sdp, dtlsLegs.sdp());
+        keyed.keys().forEach((index, legs) -> session.existing(index).ifPresent(stream -> legs.forEach((side, keys) -> {
+            if (!dtlsLegs.legs().getOrDefault(index, Map.of()).containsKey(side)) {
+                stream.setKeys(side, keys);
+            }
+        })));
+        dtlsLegs.legs().forEach((index, legs) -> session.existing(index).ifPresent(stream ->
+                legs.forEach((side, leg) -> setDtls(stream, side, leg, withoutDtls))));
         remember(from, sdp, out);
         return out;
+    }
+
+    /** A DTLS leg, or none: then {@code withoutDtls}. */
+    private static void setDtls(RelayStream stream, Side side, Optional<DtlsLeg> leg, LegKeys withoutDtls) {
+        if (leg.isPresent()) {
+            stream.setDtls(side, leg.get());
+        } else {
+            stream.setDtls(side, null);
+            stream.setKeys(side, withoutDtls);
+        }
     }
 
     /** Points the relay at what {@code sdp} names and returns {@code forward} anchored on our ports. */

@@ -42,8 +42,9 @@ import java.util.Set;
  * offerer re-keys both legs.
  *
  * <p>Refused with {@link SdpNotAcceptableException} (488): an {@code RTP/SAVP} m-line whose {@code a=crypto} lines
- * are all unusable (MKI, short lifetimes, unknown suites...) or that has none, and DTLS-SRTP
- * ({@code UDP/TLS/RTP/SAVP}, {@code a=fingerprint}), which callrec does not terminate yet. Unusable {@code a=crypto}
+ * are all unusable (MKI, short lifetimes, unknown suites...) or that has none (and no {@code a=fingerprint}).
+ * DTLS-SRTP m-lines ({@code UDP/TLS/RTP/SAVP}, {@code a=fingerprint}) are {@link DtlsNegotiation}'s: their
+ * {@code a=crypto}, if any, is dropped and they get no SDES keys here. Unusable {@code a=crypto}
  * on an {@code RTP/AVP} m-line (best effort) only makes that m-line plain. An answer that drops {@code a=crypto} from
  * our offer is taken as plain RTP on that leg rather than failing a call that has already been answered.
  *
@@ -110,7 +111,7 @@ final class SdesNegotiation {
         SessionDescription out = sdp;
         for (MediaDescription m : sdp.media()) {
             int i = m.index();
-            Pending p = m.rejected() ? null : answerTo(from, m);
+            Pending p = m.rejected() ? null : answerTo(from, sdp, m);
             List<SdesCrypto> offer = List.of();
             if (p != null) {
                 answers.put(i, p);
@@ -146,7 +147,7 @@ final class SdesNegotiation {
     void repeatedOffer(Side from, SessionDescription sdp) throws SdpNotAcceptableException {
         Map<Integer, Pending> answers = new HashMap<>();
         for (MediaDescription m : sdp.media()) {
-            Pending p = m.rejected() ? null : answerTo(from, m);
+            Pending p = m.rejected() ? null : answerTo(from, sdp, m);
             if (p != null) {
                 answers.put(m.index(), p);
             }
@@ -248,23 +249,22 @@ final class SdesNegotiation {
     }
 
     /**
-     * What we answer an offered m-line with, or null for plain RTP.
+     * What we answer an offered m-line with, or null for plain RTP and for DTLS-SRTP ({@link DtlsNegotiation}'s, and
+     * any {@code a=crypto} on it is dropped: DTLS wins).
      *
      * @throws SdpNotAcceptableException for SRTP we cannot do
      */
-    private Pending answerTo(Side from, MediaDescription m) throws SdpNotAcceptableException {
+    private Pending answerTo(Side from, SessionDescription sdp, MediaDescription m) throws SdpNotAcceptableException {
         String proto = m.proto();
         List<String> values = m.attributeValues(CRYPTO);
         boolean mandatory = proto.toUpperCase(java.util.Locale.ROOT).contains("SAVP");
-        if (proto.toUpperCase(java.util.Locale.ROOT).startsWith("UDP/TLS/")
-                || (mandatory && values.isEmpty() && m.hasAttribute("fingerprint"))) {
-            throw new SdpNotAcceptableException(m.index(), "DTLS-SRTP (" + proto + " with a=fingerprint) is not"
-                    + " supported; offer SDES (RTP/SAVP with a=crypto) or plain RTP/AVP");
+        if (DtlsNegotiation.isDtls(sdp, m)) {
+            return null;
         }
         if (values.isEmpty()) {
             if (mandatory) {
-                throw new SdpNotAcceptableException(m.index(), proto + " without a=crypto: callrec keys SRTP with"
-                        + " SDES only");
+                throw new SdpNotAcceptableException(m.index(), proto + " without a=crypto or a=fingerprint: callrec"
+                        + " keys SRTP with SDES or DTLS-SRTP");
             }
             return null;
         }

@@ -51,7 +51,7 @@ final class MediaAttributeRewrite {
             if (v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0) {
                 throw new IllegalArgumentException("attribute value of a=" + name + " spans lines");
             }
-            out.add("a=" + name + ":" + v);
+            out.add(v.isEmpty() ? "a=" + name : "a=" + name + ":" + v); // "" = a flag, e.g. a=rtcp-mux
         }
     }
 }

@@ -106,14 +106,40 @@ public final class SessionDescription {
 
     /**
      * The SDP with m-line {@code mediaIndex}'s transport protocol set to {@code proto} and its {@code a=name} lines
-     * replaced by one {@code a=name:value} line per value, where the first of them was (else at the end of the media
-     * section); an empty list removes them. Every other line is kept byte for byte and in order. What SDES needs:
+     * replaced by one {@code a=name:value} line per value ({@code a=name} for an empty value), where the first of
+     * them was (else at the end of the media section); an empty list removes them. Every other line is kept byte for byte and in order. What SDES needs:
      * each leg gets its own {@code a=crypto} lines.
      *
      * @throws IllegalArgumentException if there is no such m-line, or a value or name would not be one attribute
      */
     public SessionDescription withMediaAttributes(int mediaIndex, String proto, String name, List<String> values) {
         List<String> out = MediaAttributeRewrite.apply(this, mediaIndex, proto, name, values);
+        try {
+            return SdpParser.build(out, null, false);
+        } catch (SdpParseException e) {
+            throw new IllegalStateException("rewritten SDP does not parse: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The SDP without its session-level {@code a=name} lines (media-level ones stay). What DTLS-SRTP needs: a
+     * party's session-level {@code a=fingerprint} and {@code a=setup} must not reach the other party, which gets
+     * ours per m-line.
+     */
+    public SessionDescription withoutSessionAttribute(String name) {
+        Objects.requireNonNull(name, "name");
+        int end = mediaStarts.length == 0 ? lines.size() : mediaStarts[0];
+        List<String> out = new java.util.ArrayList<>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (i < end && line.startsWith("a=") && name.equals(SdpText.attributeName(line.substring(2)))) {
+                continue;
+            }
+            out.add(line);
+        }
+        if (out.size() == lines.size()) {
+            return this;
+        }
         try {
             return SdpParser.build(out, null, false);
         } catch (SdpParseException e) {

@@ -182,15 +182,6 @@ class SdesNegotiationTest {
     }
 
     @Test
-    void dtlsSrtpIsNotAcceptable() {
-        String offer = sdp("alice", 1, 16000, "UDP/TLS/RTP/SAVPF", List.of()).replace("a=sendrecv",
-                "a=fingerprint:sha-256 AB:CD\r\na=setup:actpass\r\na=sendrecv");
-        SdpNotAcceptableException e = assertThrows(SdpNotAcceptableException.class,
-                () -> anchor.relay(Side.A, offer, SdpRole.OFFER));
-        assertTrue(e.reason().contains("DTLS-SRTP"), e.reason());
-    }
-
-    @Test
     void bestEffortSrtpWeCannotDoFallsBackToPlain() throws Exception {
         String offer = sdp("alice", 1, 16000, "RTP/AVP", List.of()).replace("a=sendrecv",
                 "a=crypto:1 AES_256_CM_HMAC_SHA1_80 inline:" + "A".repeat(62) + "==\r\na=sendrecv");

@@ -19,11 +19,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * An offer for SRTP that callrec cannot do gets 488 at once, with the reason in a Warning header and never the key,
- * before anything is sent to the callee (routed here to a port where nobody listens).
+ * before anything is sent to the callee (routed here to a port where nobody listens): unusable SDES, and DTLS-SRTP
+ * with a malformed fingerprint or without rtcp-mux.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SdesRefusalIT {
     private static final String KEY = "d0RmdmcmVCspeEc3QGZiNWpVLFJhQX1cfHAwJSoj";
+    /** A well-formed SHA-256 fingerprint (32 bytes). */
+    private static final String FINGERPRINT = "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:"
+            + "AB:CD:EF:01:23:45:67:89";
     private CallrecProcess callrec;
 
     @BeforeAll
@@ -44,7 +48,8 @@ class SdesRefusalIT {
         "RTP/SAVP;a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" + KEY + "|2^31|1:4;MKI '1:4' is not supported",
         "RTP/SAVP;a=crypto:1 AES_192_CM_HMAC_SHA1_80 inline:" + KEY + ";AES_192_CM_HMAC_SHA1_80 is not supported",
         "RTP/SAVP;a=rtcp-mux;without a=crypto",
-        "UDP/TLS/RTP/SAVPF;a=fingerprint:sha-256 AB:CD;DTLS-SRTP"})
+        "UDP/TLS/RTP/SAVPF;a=fingerprint:sha-256 AB:CD;sha-256 fingerprint of 2 bytes",
+        "UDP/TLS/RTP/SAVPF;a=fingerprint:sha-256 " + FINGERPRINT + ";DTLS-SRTP without a=rtcp-mux"})
     void anUnusableSrtpOfferGets488WithTheReason(String proto, String attribute, String reason) {
         String sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
                 + "m=audio 40000 " + proto + " 0\r\n" + attribute + "\r\n";

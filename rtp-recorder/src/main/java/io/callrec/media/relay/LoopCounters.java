@@ -23,7 +23,9 @@ final class LoopCounters {
     static final int SRTP_TOO_MANY_SSRCS = 16;
     static final int SRTP_SEND_REFUSED = 17;
     static final int SRTP_AWAITING_KEYS = 18;
-    private static final int SLOTS = 19;
+    static final int DTLS_STRAY = 19;
+    static final int DTLS_DROPPED = 20;
+    private static final int SLOTS = 21;
 
     private final AtomicLongArray values = new AtomicLongArray(SLOTS);
 
@@ -39,7 +41,8 @@ final class LoopCounters {
         return values.getAcquire(slot);
     }
 
-    static RelayTotals sum(LoopCounters... loops) {
+    /** The totals of {@code loops}, with the handshake outcomes of {@code dtls}. */
+    static RelayTotals sum(DtlsCounters dtls, LoopCounters... loops) {
         long[] t = new long[SLOTS];
         for (LoopCounters loop : loops) {
             for (int i = 0; i < SLOTS; i++) {
@@ -50,6 +53,6 @@ final class LoopCounters {
                 t[SRTP_TOO_OLD], t[SRTP_MALFORMED], t[SRTP_KEY_EXHAUSTED], t[SRTP_TOO_MANY_SSRCS], t[SRTP_SEND_REFUSED],
                 t[SRTP_AWAITING_KEYS]);
         return new RelayTotals(t[PACKETS], t[BYTES], t[STRANGER], t[MALFORMED], t[OVERSIZED], t[NO_DESTINATION],
-                t[SEND_FAILED], t[TAP_ERRORS], t[ERRORS], srtp);
+                t[SEND_FAILED], t[TAP_ERRORS], t[ERRORS], srtp, dtls.totals(t[DTLS_STRAY], t[DTLS_DROPPED]));
     }
 }

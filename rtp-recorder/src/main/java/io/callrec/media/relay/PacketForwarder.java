@@ -48,6 +48,10 @@ final class PacketForwarder {
      */
     static final int RECEIVE_BUFFER_BYTES = MAX_PACKET_BYTES + 1;
 
+    /** RFC 7983 §7: a first byte in 20..63 is DTLS; RTP and RTCP start at 128. */
+    static final int DTLS_FIRST_BYTE_MIN = 20;
+    static final int DTLS_FIRST_BYTE_MAX = 63;
+
     /** Room after the largest datagram for the SRTP tag protecting it in place. */
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(RECEIVE_BUFFER_BYTES + LegCrypto.MAX_OVERHEAD);
     /** Same memory, read-only: what the tap gets, so it cannot corrupt the next packet. */
@@ -116,6 +120,11 @@ final class PacketForwarder {
             counters.increment(LoopCounters.OVERSIZED);
             return;
         }
+        int first = length == 0 ? 0 : buffer.get(0) & 0xff;
+        if (first >= DTLS_FIRST_BYTE_MIN && first <= DTLS_FIRST_BYTE_MAX) {
+            dtls(in, source, length, now);
+            return;
+        }
         int kind = PacketClassifier.classify(buffer, in.rtcpPort, from.crypto.receivesSrtp());
         if (kind == PacketClassifier.MALFORMED) {
             from.counters.countMalformed();
@@ -180,6 +189,29 @@ final class PacketForwarder {
         }
         if (protect) {
             forward(to, rtcp, length, true);
+        }
+    }
+
+    /**
+     * A DTLS datagram (RFC 7983 demultiplexing): to the leg's handshake if the leg uses DTLS-SRTP and the datagram
+     * comes from the party (it may latch the party's source, as a ClientHello is often its first packet), else
+     * dropped and counted: never answered on a plain or SDES leg.
+     */
+    private void dtls(RelaySocket in, InetSocketAddress source, int length, long now) {
+        PartyEndpoint from = in.party;
+        DtlsEndpoint endpoint = from.dtls;
+        if (endpoint == null || in.rtcpPort) {
+            counters.increment(LoopCounters.DTLS_STRAY);
+            return;
+        }
+        PeerRoute route = from.route;
+        if (route == null || !route.latch().admit(source, false, now)) {
+            from.counters.countStranger();
+            counters.increment(LoopCounters.STRANGER);
+            return;
+        }
+        if (!endpoint.offer(buffer, length)) {
+            counters.increment(LoopCounters.DTLS_DROPPED);
         }
     }
 

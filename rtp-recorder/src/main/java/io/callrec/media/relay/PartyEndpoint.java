@@ -11,6 +11,8 @@ final class PartyEndpoint {
     final StreamCounters counters;
     /** SRTP on this leg: keys from signalling, contexts of the stream's relay thread. */
     final LegCrypto crypto = new LegCrypto();
+    /** DTLS-SRTP on this leg, null without; replaced under this object's lock by {@link RelayStream#setDtls}. */
+    volatile DtlsEndpoint dtls;
     /** Null until the party's SDP is known; replaced as a whole by {@link RelayStream#setRemote}. */
     volatile PeerRoute route;
 

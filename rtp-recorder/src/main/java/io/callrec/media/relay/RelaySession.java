@@ -60,6 +60,10 @@ public final class RelaySession implements AutoCloseable {
         this.lastActivityNanos = time.nanoTime();
     }
 
+    RtpRelay relay() {
+        return relay;
+    }
+
     /** The name given at creation, for logs (e.g. the Call-ID). */
     public String name() {
         return name;

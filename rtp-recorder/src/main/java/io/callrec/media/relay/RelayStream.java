@@ -133,6 +133,56 @@ public final class RelayStream {
         party(side).crypto.publish(keys);
     }
 
+    /**
+     * DTLS-SRTP on the leg facing the party on {@code side} (RFC 5764), or none ({@code null}). A new leg holds the
+     * leg's media ({@link LegKeys#AWAITING}) and collects the party's DTLS datagrams; once it {@link DtlsLeg#known()
+     * knows} our role and the party's fingerprint the handshake runs on a thread of its own and publishes the leg's
+     * keys when done, as {@link #setKeys} would. The same leg again (a re-INVITE with the same fingerprint and
+     * setup) changes nothing: the association and the SRTP contexts stay. A pending leg that becomes known keeps
+     * the datagrams it collected. Anything else ends the old association and starts a new one. {@code null} ends it;
+     * the keys are then the caller's to set.
+     */
+    public void setDtls(Side side, DtlsLeg leg) {
+        Objects.requireNonNull(side, "side");
+        PartyEndpoint party = party(side);
+        synchronized (party) {
+            DtlsEndpoint current = party.dtls;
+            if (leg == null) {
+                party.dtls = null;
+                if (current != null) {
+                    current.shutdown();
+                }
+                return;
+            }
+            if (current != null && !closed.get()) {
+                DtlsLeg was = current.leg();
+                if (was.equals(leg)) {
+                    return;
+                }
+                if (!was.known() && was.identity() == leg.identity()) {
+                    current.start(leg);
+                    return;
+                }
+                current.shutdown();
+            }
+            party.crypto.publish(LegKeys.AWAITING);
+            DtlsEndpoint next = new DtlsEndpoint(this, party, leg, session.relay().dtlsCounters(),
+                    io.callrec.media.dtls.DtlsHandshake.DEFAULT_TIMEOUT);
+            party.dtls = next;
+            if (closed.get()) {
+                next.shutdown();
+                return;
+            }
+            next.start(leg);
+        }
+    }
+
+    /** The DTLS-SRTP set for the leg facing the party on {@code side}, if any. */
+    public Optional<DtlsLeg> dtls(Side side) {
+        DtlsEndpoint endpoint = party(side).dtls;
+        return endpoint == null ? Optional.empty() : Optional.of(endpoint.leg());
+    }
+
     /** The SRTP keys last set for the leg facing the party on {@code side}. */
     public LegKeys keys(Side side) {
         return party(side).crypto.publishedKeys();
@@ -244,14 +294,25 @@ public final class RelayStream {
         if (!closed.compareAndSet(false, true)) {
             return DONE;
         }
+        shutdownDtls();
         return loop.close(sockets(), this::releasePorts);
     }
 
     /** For when the loop did not close the sockets in time: closes them here and frees the ports. */
     void forceClose() {
         closed.set(true);
+        shutdownDtls();
         RelayLoop.closeNow(sockets());
         releasePorts();
+    }
+
+    private void shutdownDtls() {
+        for (PartyEndpoint party : List.of(partyA, partyB)) {
+            DtlsEndpoint endpoint = party.dtls;
+            if (endpoint != null) {
+                endpoint.shutdown();
+            }
+        }
     }
 
     private void releasePorts() {

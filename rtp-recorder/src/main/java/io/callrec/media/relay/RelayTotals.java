@@ -13,13 +13,15 @@ package io.callrec.media.relay;
  * @param tapErrors            exceptions thrown by a {@link RecordingTap}
  * @param errors               other unexpected exceptions while handling a packet
  * @param srtp                 what SRTP did on the legs that use it
+ * @param dtls                 DTLS-SRTP handshakes, and DTLS datagrams dropped
  */
 public record RelayTotals(long packets, long bytes, long droppedStranger, long droppedMalformed,
                           long droppedOversized, long droppedNoDestination, long sendFailed, long tapErrors,
-                          long errors, SrtpTotals srtp) {
+                          long errors, SrtpTotals srtp, DtlsTotals dtls) {
 
     /** Packets received but not forwarded, all reasons together. */
     public long dropped() {
-        return droppedStranger + droppedMalformed + droppedOversized + droppedNoDestination + sendFailed + srtp.dropped();
+        return droppedStranger + droppedMalformed + droppedOversized + droppedNoDestination + sendFailed + srtp.dropped()
+                + dtls.stray() + dtls.dropped();
     }
 }

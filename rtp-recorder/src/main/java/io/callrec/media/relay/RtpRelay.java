@@ -36,6 +36,7 @@ public final class RtpRelay implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
     private final Set<RelaySession> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final DtlsCounters dtls = new DtlsCounters();
 
     private RtpRelay(RelayConfig config, TimeSource time, RelayLoop[] loops) {
         this.config = config;
@@ -113,7 +114,12 @@ public final class RtpRelay implements AutoCloseable {
         for (int i = 0; i < loops.length; i++) {
             counters[i] = loops[i].counters();
         }
-        return LoopCounters.sum(counters);
+        return LoopCounters.sum(dtls, counters);
+    }
+
+    /** Handshake outcomes, counted by the streams' DTLS legs. */
+    DtlsCounters dtlsCounters() {
+        return dtls;
     }
 
     public RelayConfig config() {

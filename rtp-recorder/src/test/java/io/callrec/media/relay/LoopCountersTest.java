@@ -20,8 +20,9 @@ class LoopCountersTest {
         second.add(LoopCounters.TAP_ERRORS, 5);
         first.add(LoopCounters.ERRORS, 6);
         second.add(LoopCounters.OVERSIZED, 7);
-        RelayTotals totals = LoopCounters.sum(first, second);
-        assertEquals(new RelayTotals(2, 150, 1, 1, 7, 3, 4, 5, 6, new SrtpTotals(0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), totals);
+        RelayTotals totals = LoopCounters.sum(new DtlsCounters(), first, second);
+        assertEquals(new RelayTotals(2, 150, 1, 1, 7, 3, 4, 5, 6, new SrtpTotals(0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+                new DtlsTotals(0, 0, 0, 0, 0, 0)), totals);
         assertEquals(1 + 1 + 7 + 3 + 4, totals.dropped());
     }
 }

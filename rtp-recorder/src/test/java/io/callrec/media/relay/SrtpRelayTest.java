@@ -64,13 +64,14 @@ class SrtpRelayTest {
         return SrtpKeyMaterial.random(profile, RANDOM);
     }
 
-    private static byte[] protect(CryptoContext sender, byte[] plain) {
+    /** {@code plain} protected by {@code sender}, as a party sends it; shared with {@code DtlsRelayTest}. */
+    static byte[] protect(CryptoContext sender, byte[] plain) {
         ByteBuffer packet = ByteBuffer.allocate(plain.length + sender.overhead()).put(plain).flip();
         assertEquals(SrtpVerdict.OK, sender.protect(packet));
         return Arrays.copyOf(packet.array(), packet.limit());
     }
 
-    private static byte[] unprotect(CryptoContext receiver, byte[] wire) {
+    static byte[] unprotect(CryptoContext receiver, byte[] wire) {
         ByteBuffer packet = ByteBuffer.wrap(wire.clone());
         assertEquals(SrtpVerdict.OK, receiver.unprotect(packet));
         return Arrays.copyOf(packet.array(), packet.limit());

@@ -45,6 +45,11 @@ public final class Baresip implements AutoCloseable {
      *                {@code srtp-mand}, {@code dtls_srtp.so} for {@code ;mediaenc=dtls_srtp}
      */
     public static Baresip start(Path dir, String account, Path wav, List<String> modules) {
+        return start(dir, account, wav, modules, List.of());
+    }
+
+    /** @param settings more config lines, e.g. {@code rtcp_mux yes} (which callrec needs for DTLS-SRTP) */
+    public static Baresip start(Path dir, String account, Path wav, List<String> modules, List<String> settings) {
         try {
             Files.createDirectories(dir);
             int sip = Ports.freeUdpTcpPort();
@@ -74,6 +79,7 @@ public final class Baresip implements AutoCloseable {
                     "module_app menu.so",
                     "module_app ctrl_tcp.so",
                     "ctrl_tcp_listen 127.0.0.1:" + ctrl,
+                    String.join("\n", settings),
                     "");
             Files.writeString(dir.resolve("config"), config);
             Files.writeString(dir.resolve("accounts"), account + "\n");
