@@ -78,7 +78,8 @@ public record H264Sps(int profileIdc, int constraintFlags, int levelIdc, int chr
         }
         r.bit(); // direct_8x8_inference_flag
         long codedWidthLong = widthInMbs * 16L;
-        long codedHeightLong = (frameMbsOnly ? 1 : 2) * heightInMapUnits * 16L;
+        // In long from the start: 2 × a huge map-unit count overflows int and would wrap into a small "valid" size.
+        long codedHeightLong = (frameMbsOnly ? 1L : 2L) * heightInMapUnits * 16;
         if (codedWidthLong > MAX_SIDE || codedHeightLong > MAX_SIDE) {
             throw new MalformedPayloadException("coded size " + codedWidthLong + "x" + codedHeightLong + " beyond "
                     + MAX_SIDE);

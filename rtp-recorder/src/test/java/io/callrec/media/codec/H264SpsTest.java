@@ -3,6 +3,7 @@ package io.callrec.media.codec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callrec.testing.media.AnnexB;
 import java.nio.file.Path;
@@ -33,6 +34,15 @@ class H264SpsTest {
         byte[] pps = Base64.getDecoder().decode("aM4PyA==");
         assertThrows(MalformedPayloadException.class, () -> H264Sps.parse(pps, 0, pps.length));
         assertThrows(MalformedPayloadException.class, () -> H264Sps.parse(new byte[] {0x67}, 0, 1));
+    }
+
+    @Test
+    void refusesAFieldCodedHeightBeyondTheLimitEvenWhereTwiceItOverflowsAnInt() {
+        // Found by H264ParameterSetsFuzz: pic_height_in_map_units 1081344003 with frame_mbs_only 0 gave 243269720.
+        byte[] sps = Base64.getDecoder().decode("Z0LlN/QDAAAAABAdAADFXQ==");
+        MalformedPayloadException e = assertThrows(MalformedPayloadException.class,
+                () -> H264Sps.parse(sps, 0, sps.length));
+        assertTrue(e.getMessage().startsWith("coded size 1536x"), e.getMessage());
     }
 
     @Test
