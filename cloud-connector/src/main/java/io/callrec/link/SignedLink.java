@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  */
 public final class SignedLink {
     /** Recording ids that may appear in a link: a strict subset of the spec's ids, never "." or "..". */
-    public static final Pattern RECORDING_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    public static final Pattern RECORDING_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     public static final Duration DEFAULT_TTL = Duration.ofHours(72);
 
     private static final String VERSION = "v1";
