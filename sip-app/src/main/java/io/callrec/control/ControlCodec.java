@@ -196,7 +196,8 @@ public final class ControlCodec {
         if (contentType == null) {
             return "no Content-Type; callrec INFOs carry " + CONTENT_TYPE;
         }
-        String[] parts = contentType.split(";");
+        // Limit -1: ";" alone must split into empty parts, not into no parts at all.
+        String[] parts = contentType.split(";", -1);
         if (!parts[0].trim().equalsIgnoreCase(CONTENT_TYPE)) {
             return "Content-Type must be " + CONTENT_TYPE;
         }

@@ -140,7 +140,7 @@ public final class PeerAnswerParser {
             if (contentType == null) {
                 return new MediaType("", null);
             }
-            String[] parts = contentType.split(";");
+            String[] parts = contentType.split(";", -1); // ";" alone gives empty parts, not no parts
             String charset = null;
             for (int i = 1; i < parts.length; i++) {
                 String p = parts[i].trim();

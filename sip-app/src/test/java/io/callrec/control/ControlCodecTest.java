@@ -213,6 +213,16 @@ class ControlCodecTest {
     }
 
     @Test
+    void aContentTypeOfOnlySemicolonsIs415NotAnException() {
+        // Found by ControlCodecFuzz: ";".split(";") is an empty array, and parts[0] threw.
+        byte[] body = "{\"type\":\"stop\"}".getBytes(StandardCharsets.UTF_8);
+        for (String ct : new String[] {";", ";;", " ;"}) {
+            assertEquals(415, assertInstanceOf(Rejection.class, ControlCodec.parse(body, ct), ct).status(), ct);
+            assertEquals(415, assertInstanceOf(Rejection.class, ControlCodec.parseFromServer(body, ct), ct).status());
+        }
+    }
+
+    @Test
     void serverMessagesAreValidatedWhenClientsReadThem() {
         byte[] bad = "{\"type\":\"consent-response\",\"granted\":true,\"reason\":\"declined\"}"
                 .getBytes(StandardCharsets.UTF_8);

@@ -36,6 +36,9 @@ class PeerAnswerParserTest {
         assertEquals(NOT_AN_ANSWER, parse("text/plain", "yes" + " ".repeat(1000)));
         assertEquals(NOT_AN_ANSWER, parse("text/html", "yes"));
         assertEquals(NOT_AN_ANSWER, parse(null, "yes"));
+        // Found by PeerAnswerParserFuzz: ";".split(";") is an empty array, and the media type read threw.
+        assertEquals(NOT_AN_ANSWER, parse(";", "yes"));
+        assertEquals(NOT_AN_ANSWER, parse(";;", "no"));
     }
 
     @Test
