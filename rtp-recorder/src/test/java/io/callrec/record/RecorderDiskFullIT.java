@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.callrec.media.relay.Side;
-import io.callrec.testing.CommandResult;
-import io.callrec.testing.ExternalCommand;
+import io.callrec.testing.Tmpfs;
 import io.callrec.testing.media.Ffprobe;
 import io.callrec.testing.media.Impairments;
 import io.callrec.testing.media.PlayReport;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,8 +22,8 @@ import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * The recorder's data directory on a 2 MiB tmpfs that fills up in mid-recording. Mounting needs root (or
- * CAP_SYS_ADMIN), which this test has here and in CI: it fails, never skips, when it cannot mount.
+ * The recorder's data directory on a 2 MiB tmpfs ({@link Tmpfs}: needs root, fails rather than skips without) that
+ * fills up in mid-recording.
  */
 class RecorderDiskFullIT {
     private static final long TMPFS_BYTES = 2L << 20;
@@ -56,36 +53,12 @@ class RecorderDiskFullIT {
                 "call-a", "call-b", false, List.of());
     }
 
-    private static Path mountTmpfs() throws IOException {
-        Path mount = Path.of("target", "disk-full-tmpfs").toAbsolutePath();
-        ExternalCommand.run(Duration.ofSeconds(10), "umount", mount.toString()); // a previous run's, if any
-        Files.createDirectories(mount);
-        CommandResult mounted = ExternalCommand.run(Duration.ofSeconds(10), "mount", "-t", "tmpfs", "-o",
-                "size=" + TMPFS_BYTES, "tmpfs", mount.toString());
-        if (!mounted.succeeded()) {
-            throw new AssertionError("this test must mount a tmpfs (root or CAP_SYS_ADMIN needed): "
-                    + mounted.describe());
-        }
-        return mount;
-    }
-
-    private static void fill(Path file, long leaveFree) throws IOException {
-        byte[] block = new byte[64 << 10];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            while (Files.getFileStore(file).getUsableSpace() > leaveFree + block.length) {
-                out.write(block);
-                out.flush();
-            }
-        }
-    }
-
     @Test
     void aDiskFillingUpEndsTheRecordingWithDiskFullKeepsWhatWasWrittenPlayableAndTheCallGoesOn() throws Exception {
-        Path mount = mountTmpfs();
-        try {
-            Path data = mount.resolve("data");
-            Path filler = mount.resolve("filler");
-            fill(filler, LEFT_FREE);
+        try (Tmpfs tmpfs = Tmpfs.mount(Path.of("target", "disk-full-tmpfs"), TMPFS_BYTES)) {
+            Path data = tmpfs.path().resolve("data");
+            Path filler = tmpfs.path().resolve("filler");
+            tmpfs.fill(filler, LEFT_FREE);
             RecordingScenario.captures(); // encode the media before the disk is measured
             Errors errors = new Errors();
             try (Recorder recorder = new Recorder(RecorderConfig.under(data), errors)) {
@@ -93,8 +66,6 @@ class RecorderDiskFullIT {
                 Files.delete(filler);
                 recordWithSpace(recorder);
             }
-        } finally {
-            ExternalCommand.run(Duration.ofSeconds(10), "umount", mount.toString()).requireSuccess();
         }
     }
 
