@@ -18,10 +18,10 @@ import java.util.regex.Pattern;
  * repeats a key; a value that parses formats back to itself; an answer always echoes an offered tag and suite.
  */
 class SdesCryptoFuzz {
-    private static final Pattern INLINE = Pattern.compile("inline:([^ \t|;]{8,})");
+    private static final Pattern SHOWN_KEY = Pattern.compile("inline:(?!<hidden>)[^ |;]", Pattern.CASE_INSENSITIVE);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    @FuzzTest(maxDuration = "20s", maxExecutions = 40000)
+    @FuzzTest(maxDuration = "20s", maxExecutions = 25000)
     @DictionaryEntries({"1 ", "AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32", "AEAD_AES_128_GCM",
         "AEAD_AES_256_GCM", "inline:", "inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz", "|2^31", "|2^20", "|1:4",
         "KDR=1", "UNENCRYPTED_SRTP", "UNENCRYPTED_SRTCP", "UNAUTHENTICATED_SRTP", "FEC_ORDER=FEC_SRTP",
@@ -67,10 +67,9 @@ class SdesCryptoFuzz {
         }
     }
 
+    /** Wherever the message quotes the attribute, an {@code inline:} key parameter shows only as hidden. */
     private static void assertKeyHidden(String value, SdesException e) {
-        Matcher m = INLINE.matcher(value);
-        while (m.find()) {
-            assertFalse(e.getMessage().contains(m.group(1)), "the message shows a key: " + e.getMessage());
-        }
+        Matcher shown = SHOWN_KEY.matcher(e.getMessage());
+        assertFalse(shown.find(), "the message shows a key (" + value + "): " + e.getMessage());
     }
 }
