@@ -67,7 +67,8 @@ class SessionDescriptionFuzzTest {
         assertTrue(rejected > ITERATIONS / 10, "rejected " + rejected);
     }
 
-    private static void exercise(SessionDescription sd) {
+    /** Calls every accessor a caller may use on a parsed description (shared with {@link SdpParserFuzz}). */
+    static void exercise(SessionDescription sd) {
         sd.origin().value();
         sd.direction().reverse();
         sd.sessionAttributes().size();

@@ -134,7 +134,7 @@ public final class DownloadHandler extends Handler.Abstract {
     }
 
     /** The recording and, for a file request, the file name: both already checked against their patterns. */
-    private record Target(String recordingId, String file) {
+    record Target(String recordingId, String file) {
         /**
          * @param uri  the request's URI: its path must be spelt exactly as its canonical form (no escapes, no
          *             {@code ;} parameters, no dot segments), so that one recording has one URL and nothing that

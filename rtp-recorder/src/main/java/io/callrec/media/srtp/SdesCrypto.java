@@ -69,7 +69,7 @@ public record SdesCrypto(int tag, SrtpKeyMaterial key, List<String> sessionParam
     public static SdesCrypto parse(String value) throws SdesException {
         String[] fields = value.strip().split("[ \t]+");
         if (fields.length < 3) {
-            throw new SdesException("a=crypto needs a tag, a crypto-suite and key parameters: '" + redact(value) + "'");
+            throw new SdesException("a=crypto needs a tag, a crypto-suite and key parameters: '" + value + "'");
         }
         if (!fields[0].matches("[0-9]{1,9}")) {
             throw new SdesException("a=crypto tag '" + fields[0] + "' is not 1 to 9 digits");
@@ -154,7 +154,7 @@ public record SdesCrypto(int tag, SrtpKeyMaterial key, List<String> sessionParam
             throw new SdesException(where + "several keys are offered; callrec takes one key per direction (no MKI)");
         }
         if (!keyParams.startsWith(INLINE)) {
-            throw new SdesException(where + "key method must be 'inline:'");
+            throw new SdesException(where + "the key method must be inline (RFC 4568 section 6.1)");
         }
         String[] parts = keyParams.substring(INLINE.length()).split("\\|", -1);
         if (parts.length > 3) {
@@ -225,10 +225,5 @@ public record SdesCrypto(int tag, SrtpKeyMaterial key, List<String> sessionParam
             case "FEC_ORDER", "FEC_KEY" -> throw new SdesException(where + name + " is not supported");
             default -> throw new SdesException(where + "unknown mandatory session parameter '" + param + "'");
         }
-    }
-
-    /** The value with its key replaced, for error messages that may be logged. */
-    private static String redact(String value) {
-        return value.replaceAll("inline:[^ |;]*", "inline:<hidden>");
     }
 }

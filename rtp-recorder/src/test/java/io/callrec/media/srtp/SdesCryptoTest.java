@@ -159,4 +159,20 @@ class SdesCryptoTest {
         assertEquals(SrtpVerdict.OK, answererReceives.unprotect(packet));
         assertArrayEquals(plain, SrtpContextTest.bytes(packet));
     }
+
+    @Test
+    void noErrorMessageQuotesAKeyWhateverPartOfTheAttributeItQuotes() {
+        String key = "WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz";
+        for (String value : List.of("1inline:" + key + " |2^20", "1 AES_CM_128_HMAC_SHA1_80 inline:" + key + " KDR=inline:" + key,
+                "1 NO_SUCH_SUITE INLINE:" + key, "x AES_CM_128_HMAC_SHA1_80 inline:" + key + "|2^20|1:4")) {
+            SdesException e = assertThrows(SdesException.class, () -> SdesCrypto.parse(value));
+            assertFalse(e.getMessage().contains(key), e.getMessage());
+            assertTrue(e.getMessage().contains("<hidden>") || !e.getMessage().toLowerCase().contains("inline"),
+                    e.getMessage());
+        }
+        SdesException method = assertThrows(SdesException.class,
+                () -> SdesCrypto.parse("1 AES_CM_128_HMAC_SHA1_80 secret:" + key));
+        assertEquals("a=crypto 1 AES_CM_128_HMAC_SHA1_80: the key method must be inline (RFC 4568 section 6.1)",
+                method.getMessage());
+    }
 }
