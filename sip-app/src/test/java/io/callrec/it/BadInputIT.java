@@ -295,7 +295,9 @@ class BadInputIT {
                 InetSocketAddress target = new InetSocketAddress(loopback, port);
                 for (int i = 0; i < 3; i++) {
                     byte[] junk = randomBytes(random, 40 + random.nextInt(200));
-                    junk[0] &= 0x3f; // version 0: not RTP, not RTCP
+                    // 64..127: not RTP or RTCP (version 1), and outside DTLS's 20..63 (RFC 7983), which goes to the
+                    // DTLS demultiplexer and counts as dtls.stray on a leg without DTLS
+                    junk[0] = (byte) (64 + (junk[0] & 0x3f));
                     stranger.send(new DatagramPacket(junk, junk.length, target));
                 }
                 stranger.send(new DatagramPacket(new byte[] {(byte) 0x80}, 1, target));
