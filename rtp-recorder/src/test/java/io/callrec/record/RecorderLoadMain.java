@@ -29,11 +29,13 @@ import java.util.stream.Stream;
  * through the relay's tap entry point ({@link MediaFork#onPacket}, what the relay threads call) by one feeding thread
  * at 33.3 packets/s per direction per call (30 ms, 240-byte payload, an RTCP Sender Report every 5 s per direction),
  * for a warm-up and then a measured window. Prints the recorder workers' CPU and allocation per packet, the feeding
- * thread's CPU (the fork's copy into the rings, i.e. the relay-side cost), GC and bytes written.
+ * thread's CPU (the fork's copy into the rings, i.e. the relay-side cost), GC and bytes written. With {@code av}
+ * each call also sends H.264 320x240 15 fps both ways (an ffmpeg-made 4 s clip of testsrc at ~215 kb/s, a keyframe
+ * every second, packets of at most 1200 bytes, looped with its RTP timestamps and sequence numbers running on).
  *
  * <p>Run: {@code mvn -q -o -pl rtp-recorder test-compile} then {@code java -cp
  * rtp-recorder/target/classes:rtp-recorder/target/test-classes:$(cat cp.txt) io.callrec.record.RecorderLoadMain
- * [calls=200] [warmUpSeconds=10] [seconds=30] [workers=availableProcessors/2]} (class path from {@code mvn -o -pl
+ * [calls=200] [warmUpSeconds=10] [seconds=30] [workers=availableProcessors/2] [audio|av]} (class path from {@code mvn -o -pl
  * rtp-recorder dependency:build-classpath -Dmdep.outputFile=cp.txt}). Files go to {@code
  * rtp-recorder/target/recorder-load/}, emptied first.
  */
@@ -43,6 +45,7 @@ public final class RecorderLoadMain {
     private static final int SAMPLES_PER_PACKET = 8 * PACKET_MILLIS;
     private static final long REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final int CLIP_MILLIS = 4000;
     private static final byte[] CNAME = "load@callrec".getBytes(StandardCharsets.US_ASCII);
 
     private RecorderLoadMain() {
@@ -61,34 +64,43 @@ public final class RecorderLoadMain {
         int workers = args.length > 3 ? Integer.parseInt(args[3]) : base.workers();
         RecorderConfig config = new RecorderConfig(base.workDirectory(), base.spoolDirectory(), workers,
                 base.queueBytes(), Math.max(calls, base.maxRecordings()), base.journalSync());
-        MediaFormats formats = new MediaFormats(Map.of(0, new MediaFormats.StreamFormats(0, "audio",
-                Map.of(8, new PayloadFormat(8, "PCMA", 8000, 1, Map.of())),
-                Map.of(8, new PayloadFormat(8, "PCMA", 8000, 1, Map.of())), false, false)));
+        boolean video = args.length > 4 && args[4].equals("av");
+        List<byte[]> clip = video ? h264Clip(data.resolveSibling("recorder-load-media")) : List.of();
+        Map<Integer, PayloadFormat> pcma = Map.of(8, new PayloadFormat(8, "PCMA", 8000, 1, Map.of()));
+        Map<Integer, PayloadFormat> h264 = Map.of(96, new PayloadFormat(96, "H264", 90000, 1,
+                Map.of("packetization-mode", "1")));
+        MediaFormats formats = new MediaFormats(video
+                ? Map.of(0, new MediaFormats.StreamFormats(0, "audio", pcma, pcma, false, false),
+                        1, new MediaFormats.StreamFormats(1, "video", h264, h264, false, false))
+                : Map.of(0, new MediaFormats.StreamFormats(0, "audio", pcma, pcma, false, false)));
 
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (RtpRelay relay = RtpRelay.start(RelayConfig.defaults(InetAddress.getLoopbackAddress())
-                .withPorts(30000, 30000 + 4 * calls + 99).withTimeouts(Duration.ofSeconds(3), Duration.ZERO));
+                .withPorts(30000, 30000 + 8 * calls + 99).withTimeouts(Duration.ofSeconds(3), Duration.ZERO));
              Recorder recorder = new Recorder(config, new RecordingListener() { })) {
             List<Call> all = new ArrayList<>();
             SplittableRandom random = new SplittableRandom(7);
             for (int i = 0; i < calls; i++) {
                 RelaySession session = relay.openSession("load-" + i, (s, idle) -> { });
                 RelayStream stream = session.stream(0, "audio");
+                RelayStream videoStream = video ? session.stream(1, "video") : null;
                 MediaFork fork = recorder.fork(session);
                 RecordingSession recording = recorder.start(fork, new RecordingSpec("load-" + i, RecordingMode.BOTH,
                         Side.A, "sip:a" + i + "@example.com", "sip:b" + i + "@example.com", "call-a-" + i,
                         "call-b-" + i, false, List.of()), formats);
-                all.add(new Call(fork, stream, recording, random));
+                all.add(new Call(fork, stream, videoStream, recording, random));
             }
             System.out.printf("%d calls recorded in mode both, %d recorder worker(s), %d cores; "
-                            + "%.0f packets/s offered (%d-byte G.711 payload every %d ms each way)%n",
+                            + "%.0f audio packets/s offered (%d-byte G.711 payload every %d ms each way)%s%n",
                     calls, workers, Runtime.getRuntime().availableProcessors(),
-                    calls * 2 * 1000.0 / PACKET_MILLIS, PAYLOAD_BYTES, PACKET_MILLIS);
+                    calls * 2 * 1000.0 / PACKET_MILLIS, PAYLOAD_BYTES, PACKET_MILLIS, video
+                            ? String.format(", %.0f video packets/s (H.264 320x240 15 fps, %d packets per %d ms clip)",
+                            calls * 2 * clip.size() * 1000.0 / CLIP_MILLIS, clip.size(), CLIP_MILLIS) : "");
 
-            Feeder feeder = new Feeder(all);
+            Feeder feeder = new Feeder(all, clip);
             feeder.run(TimeUnit.SECONDS.toNanos(warmUp));
 
             List<Long> workerIds = recorderThreads(threads);
@@ -118,8 +130,8 @@ public final class RecorderLoadMain {
             long[] gc = gc();
             long written = bytesUnder(data) - written0;
 
-            System.out.printf("measured %.1f s: %d packets fed (%.0f/s, %d of them RTCP)%n", elapsed / 1e9, packets,
-                    packets / (elapsed / 1e9), feeder.reports);
+            System.out.printf("measured %.1f s: %d packets fed (%.0f/s; %d RTCP, %d video since the start)%n",
+                    elapsed / 1e9, packets, packets / (elapsed / 1e9), feeder.reports, feeder.videoPackets);
             System.out.printf("recorder workers %s: %.1f%% of a core, %.2f us CPU per packet (user %.2f), "
                             + "%.0f bytes allocated per packet (%.1f MB/s)%n",
                     workerIds, 100.0 * workerCpu / elapsed, workerCpu / 1e3 / packets, workerUser / 1e3 / packets,
@@ -156,20 +168,29 @@ public final class RecorderLoadMain {
     private static final class Call {
         final MediaFork fork;
         final RelayStream stream;
+        final RelayStream video;
         final RecordingSession recording;
+        final int[] videoSsrc = new int[2];
+        final int[] videoSeq = new int[2];
+        final long[] videoTimestamp = new long[2];
         final int[] ssrc = new int[2];
         final int[] seq = new int[2];
         final long[] timestamp = new long[2];
         final long[] nextReport = new long[2];
 
-        Call(MediaFork fork, RelayStream stream, RecordingSession recording, SplittableRandom random) {
+        Call(MediaFork fork, RelayStream stream, RelayStream video, RecordingSession recording,
+             SplittableRandom random) {
             this.fork = fork;
             this.stream = stream;
+            this.video = video;
             this.recording = recording;
             for (int side = 0; side < 2; side++) {
                 ssrc[side] = random.nextInt();
                 seq[side] = random.nextInt(65536);
                 timestamp[side] = random.nextInt() & 0xffffffffL;
+                videoSsrc[side] = random.nextInt();
+                videoSeq[side] = random.nextInt(65536);
+                videoTimestamp[side] = random.nextInt() & 0xffffffffL;
             }
         }
     }
@@ -188,9 +209,53 @@ public final class RecorderLoadMain {
         private long slot;
         long packets;
         long reports;
+        long videoPackets;
 
-        Feeder(List<Call> calls) {
+        /** The clip's packets, and when each is due within a loop of the clip (from its RTP timestamp). */
+        private final List<byte[]> clip;
+        private final long[] clipOffsetNanos;
+        /** Video senders (call × side) by when their next packet is due. */
+        private final java.util.PriorityQueue<VideoCursor> video = new java.util.PriorityQueue<>(
+                java.util.Comparator.comparingLong(VideoCursor::due));
+
+        /** One direction of one call's video: the next packet of the clip and the loop it is in. */
+        private static final class VideoCursor {
+            final Call call;
+            final int side;
+            final long phaseNanos;
+            int next;
+            long loop;
+            long due;
+
+            VideoCursor(Call call, int side, long phaseNanos) {
+                this.call = call;
+                this.side = side;
+                this.phaseNanos = phaseNanos;
+            }
+
+            long due() {
+                return due;
+            }
+        }
+
+        Feeder(List<Call> calls, List<byte[]> clip) {
             this.calls = calls;
+            this.clip = clip;
+            this.clipOffsetNanos = new long[clip.size()];
+            if (!clip.isEmpty()) {
+                long first = ByteBuffer.wrap(clip.get(0)).getInt(4) & 0xffffffffL;
+                for (int i = 0; i < clip.size(); i++) {
+                    long ts = ByteBuffer.wrap(clip.get(i)).getInt(4) & 0xffffffffL;
+                    clipOffsetNanos[i] = (ts - first) * 1_000_000_000L / 90_000;
+                }
+                int n = calls.size() * 2;
+                for (int i = 0; i < n; i++) {
+                    VideoCursor c = new VideoCursor(calls.get(i / 2), i % 2,
+                            TimeUnit.MILLISECONDS.toNanos(CLIP_MILLIS) * i / n);
+                    c.due = start + c.phaseNanos;
+                    video.add(c);
+                }
+            }
             // A 1 kHz tone in A-law-like code words: the content does not change the work, only its realism.
             for (int i = 0; i < payload.length; i++) {
                 payload[i] = (byte) (0xd5 ^ (int) (20 * Math.sin(2 * Math.PI * i / 8)));
@@ -219,6 +284,7 @@ public final class RecorderLoadMain {
                 Call call = calls.get((int) (slot % n) / 2);
                 int side = (int) (slot % 2);
                 long now = System.nanoTime();
+                sendVideoDue(now);
                 send(call, side, now);
                 if (now - call.nextReport[side] >= 0) {
                     report(call, side, now);
@@ -234,6 +300,33 @@ public final class RecorderLoadMain {
                     .putInt((int) call.timestamp[side]).putInt(call.ssrc[side]).put(payload);
             call.timestamp[side] += SAMPLES_PER_PACKET;
             hand(call, side, false, buffer.position(), now);
+        }
+
+        private void sendVideoDue(long now) {
+            VideoCursor c;
+            while ((c = video.peek()) != null && c.due - now <= 0) {
+                video.poll();
+                byte[] packet = clip.get(c.next);
+                Call call = c.call;
+                int side = c.side;
+                long clipTs = (ByteBuffer.wrap(packet).getInt(4) & 0xffffffffL)
+                        - (ByteBuffer.wrap(clip.get(0)).getInt(4) & 0xffffffffL);
+                buffer.clear();
+                buffer.put(packet).putShort(2, (short) call.videoSeq[side]++)
+                        .putInt(4, (int) (call.videoTimestamp[side] + clipTs + c.loop * CLIP_MILLIS * 90L))
+                        .putInt(8, call.videoSsrc[side]);
+                view.limit(buffer.position()).position(0);
+                call.fork.onPacket(call.video, side == 0 ? Side.A : Side.B, false, view, now);
+                packets++;
+                videoPackets++;
+                if (++c.next == clip.size()) {
+                    c.next = 0;
+                    c.loop++;
+                }
+                c.due = start + c.phaseNanos + c.loop * TimeUnit.MILLISECONDS.toNanos(CLIP_MILLIS)
+                        + clipOffsetNanos[c.next];
+                video.add(c);
+            }
         }
 
         private void report(Call call, int side, long now) {
@@ -261,6 +354,20 @@ public final class RecorderLoadMain {
             }
         }
         return ids;
+    }
+
+    /** A 4 s H.264 clip as RTP packets, made by ffmpeg like the recorder ITs' media. */
+    private static List<byte[]> h264Clip(Path work) {
+        io.callrec.testing.media.SyncSource source = io.callrec.testing.media.SyncSource.standard(15, 8000)
+                .withDurationMillis(CLIP_MILLIS);
+        List<byte[]> out = new ArrayList<>();
+        for (io.callrec.testing.media.FfmpegRtp.Packet p : io.callrec.testing.media.FfmpegRtp.send(work,
+                source.videoInput(), List.of("-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency",
+                        "-profile:v", "baseline", "-pix_fmt", "yuv420p", "-b:v", "215k", "-g", "15",
+                        "-payload_type", "96", "-pkt_size", "1200")).rtp()) {
+            out.add(p.datagram());
+        }
+        return out;
     }
 
     /** {@code perThread} summed over the threads {@code ids}. */
