@@ -46,6 +46,8 @@ final class Journal {
         private final WritableFile channel;
         private final ByteBuffer buffer;
         private final CRC32C crc = new CRC32C();
+        /** The same memory as {@link #buffer}, positioned over each record's body for the checksum. */
+        private final ByteBuffer crcView;
         private long bytes;
         private boolean closed;
 
@@ -58,6 +60,7 @@ final class Journal {
             this.file = file;
             this.channel = AtRestFiles.create(file, keys, SEALED_CHUNK);
             this.buffer = ByteBuffer.allocateDirect(128 * 1024);
+            this.crcView = buffer.duplicate();
             buffer.put(MAGIC);
         }
 
@@ -149,10 +152,9 @@ final class Journal {
         }
 
         private void putCrc(int start) {
-            ByteBuffer body = buffer.duplicate();
-            body.position(start).limit(buffer.position());
+            crcView.limit(buffer.position()).position(start);
             crc.reset();
-            crc.update(body);
+            crc.update(crcView);
             buffer.putInt((int) crc.getValue());
         }
 

@@ -511,10 +511,12 @@ final class RecordingPipeline {
             track.now = now;
             int offset = RtpHeader.payloadOffset(packet);
             int length = RtpHeader.payloadLength(packet);
-            ByteBuffer payload = packet.duplicate();
-            payload.position(packet.position() + offset).limit(packet.position() + offset + length);
-            track.depacketizer.push(payload, clock.extend(RtpHeader.timestamp(packet)), RtpHeader.marker(packet),
-                    lossBefore, track);
+            long timestamp = clock.extend(RtpHeader.timestamp(packet));
+            boolean marker = RtpHeader.marker(packet);
+            // The slot's view is ours until the next call on the reorder buffer: narrowed to the payload in place.
+            int start = packet.position() + offset;
+            packet.limit(start + length).position(start);
+            track.depacketizer.push(packet, timestamp, marker, lossBefore, track);
         }
     }
 
@@ -585,10 +587,10 @@ final class RecordingPipeline {
                     stats.framesOverlapping++;
                     return;
                 }
-                stats.lastSsrc = source.ssrc;
-                if (!stats.ssrcs.contains(source.ssrc)) {
-                    stats.ssrcs.add(source.ssrc);
+                if ((stats.ssrcs.isEmpty() || stats.lastSsrc != source.ssrc) && !stats.ssrcs.contains(source.ssrc)) {
+                    stats.ssrcs.add(source.ssrc); // boxed only on a change of source, not per frame
                 }
+                stats.lastSsrc = source.ssrc;
                 if (stats.firstRtpTimestamp < 0) {
                     stats.firstRtpTimestamp = timestamp;
                     stats.firstWallMicros = source.clock.localMicros(timestamp);

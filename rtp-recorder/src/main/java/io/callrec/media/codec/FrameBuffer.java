@@ -104,6 +104,19 @@ final class FrameBuffer {
         return view;
     }
 
+    /**
+     * Appends {@code length} bytes for the caller to fill in place in {@link #array()}: returns where they start, or
+     * -1 (and overflowed) if they would pass the cap. Lets a decoder write its output with plain array stores.
+     */
+    int claim(int length) {
+        if (!reserve(length)) {
+            return -1;
+        }
+        int at = size;
+        size += length;
+        return at;
+    }
+
     /** Makes room for {@code more} bytes; false (and overflowed) if that would pass the cap. */
     boolean reserve(int more) {
         if (overflowed) {

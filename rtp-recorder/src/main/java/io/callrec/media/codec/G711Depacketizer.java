@@ -1,7 +1,5 @@
 package io.callrec.media.codec;
 
-import java.nio.ByteBuffer;
-
 /**
  * G.711 A-law (PCMA) and µ-law (PCMU) over RTP (RFC 3551 §4.5.14), decoded to signed 16-bit little-endian PCM
  * ({@link Codec#PCM_S16LE}): Matroska has a plain PCM codec every player reads, while G.711 in Matroska needs the
@@ -25,6 +23,8 @@ public final class G711Depacketizer extends AudioDepacketizer {
     }
 
     private final short[] table;
+    /** The payload's code words, copied out of the packet buffer; grows to the largest payload seen. */
+    private byte[] codes = new byte[512];
 
     /** @param codec {@link Codec#PCMA} or {@link Codec#PCMU} */
     public G711Depacketizer(Codec codec, int channels) {
@@ -38,15 +38,28 @@ public final class G711Depacketizer extends AudioDepacketizer {
         this.table = codec == Codec.PCMA ? ALAW : ULAW;
     }
 
+    /**
+     * The code words are copied out in one bulk read, then decoded with plain array accesses: reading them one by one
+     * through the ByteBuffer (bounds and scope checks per byte) cost more than the decoding.
+     */
     @Override
     void decode(PayloadCursor payload) {
         int length = payload.remaining();
         int start = payload.takeRest();
-        ByteBuffer in = payload.buffer();
-        if (frame.reserve(2 * length)) {
-            for (int i = start; i < start + length; i++) {
-                frame.putShortLittleEndian(table[in.get(i) & 0xff]);
-            }
+        int at = frame.claim(2 * length);
+        if (at < 0) {
+            return;
+        }
+        if (codes.length < length) {
+            codes = new byte[length];
+        }
+        payload.buffer().get(start, codes, 0, length);
+        byte[] out = frame.array();
+        short[] decoded = table;
+        for (int i = 0; i < length; i++) {
+            short sample = decoded[codes[i] & 0xff];
+            out[at++] = (byte) sample;
+            out[at++] = (byte) (sample >>> 8);
         }
     }
 

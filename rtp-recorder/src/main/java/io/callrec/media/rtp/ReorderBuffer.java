@@ -350,6 +350,11 @@ public final class ReorderBuffer {
         }
         head = index(1);
         held--;
+        if (held == 0) {
+            // Empty: start again at slot 0, so in-order packets keep reusing one slot, warm in the cache, instead of
+            // cycling through all of them (each cold again by its turn, and each grown to a packet's size).
+            head = 0;
+        }
         long gap = first.extendedSeq - nextExt;
         // Sequences are numbered at least 2^16 apart, so a gap this big is the start of a sequence that restarted
         // while the one before was still held (several restarts in a row).

@@ -233,10 +233,17 @@ public final class MatroskaWriter implements Closeable {
             clampedFrames++;
         }
         t.lastMicros = time;
-        t.pending.add(time, keyframe || !t.video, data);
         if (time > newestMicros) {
             newestMicros = time;
         }
+        if (tracks.size() == 1 && t.pending.isEmpty() && data.hasArray()) {
+            // One track has nothing to interleave with (its times never go back): the frame goes straight into the
+            // cluster, without the copy into and out of the window's queue.
+            writeBlock(t, time, keyframe || !t.video, data.array(), data.arrayOffset() + data.position(),
+                    data.remaining());
+            return;
+        }
+        t.pending.add(time, keyframe || !t.video, data);
         drainUpTo(newestMicros - windowMicros);
     }
 
@@ -326,15 +333,20 @@ public final class MatroskaWriter implements Closeable {
 
     private void writeBlock(Track track) throws IOException {
         FrameQueue queue = track.pending;
-        long timeMs = (queue.headTime() + 500) / 1000;
-        boolean keyframe = queue.headKeyframe();
+        writeBlock(track, queue.headTime(), queue.headKeyframe(), queue.headArray(), queue.headOffset(),
+                queue.headLength());
+        queue.removeHead();
+    }
+
+    private void writeBlock(Track track, long timeMicros, boolean keyframe, byte[] frame, int offset, int length)
+            throws IOException {
+        long timeMs = (timeMicros + 500) / 1000;
         if (cluster.splitBefore(timeMs, track.video && keyframe) != ClusterBuilder.Split.NONE) {
             writeCluster();
         }
         boolean first = cluster.isEmpty();
         int number = track.entry.number();
-        int position = cluster.addBlock(number, timeMs, keyframe, queue.headArray(), queue.headOffset(),
-                queue.headLength());
+        int position = cluster.addBlock(number, timeMs, keyframe, frame, offset, length);
         if (first && !anyVideo) {
             cues.note(CueIndex.CLUSTER_START, number, timeMs, position);
         }
@@ -346,7 +358,6 @@ public final class MatroskaWriter implements Closeable {
             track.frameStepMs = step;
         }
         track.lastWrittenMs = timeMs;
-        queue.removeHead();
     }
 
     private void writeCluster() throws IOException {

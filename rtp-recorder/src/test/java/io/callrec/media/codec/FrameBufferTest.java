@@ -72,4 +72,18 @@ class FrameBufferTest {
         assertEquals(0, second.position());
         assertEquals(2, second.limit());
     }
+
+    @Test
+    void claimedBytesAreWrittenInPlaceAndAClaimPastTheCapIsRefused() {
+        FrameBuffer buffer = new FrameBuffer(4, 16);
+        buffer.putByte(7);
+        int at = buffer.claim(10);
+        assertEquals(1, at);
+        assertEquals(11, buffer.size());
+        buffer.array()[at + 9] = 42; // the array may have grown: it is read after the claim
+        assertEquals(42, buffer.byteAt(10));
+        assertEquals(-1, buffer.claim(6));
+        assertTrue(buffer.overflowed());
+        assertEquals(11, buffer.size(), "a refused claim adds nothing");
+    }
 }

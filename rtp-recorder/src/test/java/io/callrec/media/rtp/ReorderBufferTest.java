@@ -463,4 +463,37 @@ class ReorderBufferTest {
             assertTrue(buffer.late() > 0, "seed " + seed + ": the generator should make some packets late");
         }
     }
+
+    @Test
+    void inOrderPacketsReuseOneSlotAndAHoleUsesMoreOnlyWhileItLasts() {
+        ReorderBuffer buffer = new ReorderBuffer(64, HOLD);
+        java.util.Set<Slot> used = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        int next = 0;
+        for (int seq = 0; seq < 200; seq++) {
+            buffer.push(rtp(seq), seq * 20 * MS);
+            if (seq == 20) {
+                used.clear(); // the first packets waited for the hold time (a new sequence) in several slots
+            }
+            Slot slot;
+            while ((slot = buffer.pop(seq * 20 * MS)) != null) {
+                assertEquals(next++, RtpHeader.sequenceNumber(slot.packet()));
+                used.add(slot);
+            }
+        }
+        assertEquals(200, next);
+        assertEquals(1, used.size(), "an empty buffer starts again at its first slot: one slot stays warm");
+        buffer.push(rtp(201), 4020 * MS); // 200 is late: 201 waits
+        assertNull(buffer.pop(4020 * MS));
+        buffer.push(rtp(200), 4030 * MS);
+        assertEquals(200, RtpHeader.sequenceNumber(buffer.pop(4030 * MS).packet()));
+        assertEquals(201, RtpHeader.sequenceNumber(buffer.pop(4030 * MS).packet()));
+        assertNull(buffer.pop(4030 * MS));
+        used.clear();
+        for (int seq = 202; seq < 300; seq++) {
+            buffer.push(rtp(seq), seq * 20 * MS);
+            used.add(buffer.pop(seq * 20 * MS));
+        }
+        assertEquals(1, used.size(), "back to one slot once the hole is filled");
+        assertEquals(0, buffer.lost());
+    }
 }

@@ -410,6 +410,7 @@ class MatroskaWriterTest {
     void flushWritesWholeClustersOfWhatIsOlderThanTheWindow() throws IOException {
         MatroskaWriter w = audioOnly();
         int audio = 1;
+        w.addTrack(AUDIO, "b"); // a second track, silent so far: the first one's frames wait for the window
         writeAudio(w, audio, 0, 1001);
         w.flush();
         // Readable as it is: every cluster whole (the strict parser checks every size), segment open-ended.
@@ -423,6 +424,29 @@ class MatroskaWriterTest {
         assertEquals(26, blocks(segment()).size(), "nothing new is older than the window");
         w.close();
         assertEquals(51, blocks(segment()).size());
+    }
+
+    @Test
+    void aFileOfOneTrackHasNothingToInterleaveAndFlushWritesEveryFrame() throws IOException {
+        MatroskaWriter w = audioOnly();
+        writeAudio(w, 1, 0, 1001);
+        w.flush();
+        List<Written> flushed = blocks(segment());
+        assertEquals(51, flushed.size(), "no frame waits for a window");
+        assertEquals(1000, flushed.get(flushed.size() - 1).timeMs());
+        int video = w.addTrack(VIDEO, "v"); // from now on two tracks: frames wait for the window again
+        for (long t = 1020; t <= 2000; t += 20) {
+            write(w, 1, t, true);
+            write(w, video, t, true);
+        }
+        w.flush();
+        assertEquals(51 + 2 * 25, blocks(segment()).size(), "both tracks up to 2000 - 500 ms");
+        w.close();
+        List<Written> all = blocks(segment());
+        assertEquals(51 + 2 * 50, all.size());
+        for (int i = 1; i < all.size(); i++) {
+            assertTrue(all.get(i).timeMs() >= all.get(i - 1).timeMs(), "in time order at block " + i);
+        }
     }
 
     @Test
