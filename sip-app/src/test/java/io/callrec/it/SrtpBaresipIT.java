@@ -254,17 +254,20 @@ class SrtpBaresipIT {
                 capture.stop();
                 JsonNode totals = callrec.healthJson().at("/relay/totals");
                 PortRange bobPorts = bob instanceof Sipp sipp ? sipp.mediaPorts() : ((Baresip) bob).rtpPorts();
-                return new CallResult(packets(pcap), alice.rtpPorts(), bobPorts, totals.at("/srtp"),
+                return new CallResult(packets(pcap, callrec.rtpPorts()), alice.rtpPorts(), bobPorts, totals.at("/srtp"),
                         totals.at("/dtls"));
             }
         }
     }
 
-    private static List<Packet> packets(Path pcap) {
+    private static List<Packet> packets(Path pcap, PortRange relay) {
         // Without its DTLS dissector: tshark would take DTLS-SRTP legs for SRTP and show payloads without their tag
-        // in srtp.enc_payload; as plain heuristic RTP every leg shows its whole payload in rtp.payload.
+        // in srtp.enc_payload; as RTP every leg shows its whole payload in rtp.payload. Every media packet has a relay
+        // port at one end, decoded as RTP by port: tshark's RTP heuristic missed a whole DTLS leg's conversation once.
+        // (rtcp-mux RTCP then reads as RTP of payload type 72..76, which no check here looks at.)
         String out = ExternalCommand.run(Duration.ofSeconds(60), "tshark", "-n", "-r", pcap.toString(),
-                "--disable-protocol", "dtls", "-o", "rtp.heuristic_rtp:TRUE", "-Y", "rtp && !rtcp && !srtcp", "-T",
+                "--disable-protocol", "dtls", "-d", "udp.port==" + relay.low() + "-" + relay.high() + ",rtp",
+                "-Y", "rtp && !rtcp && !srtcp", "-T",
                 "fields", "-E", "separator=/t", "-e", "udp.srcport", "-e", "udp.dstport", "-e", "rtp.ssrc", "-e", "rtp.seq",
                 "-e", "rtp.p_type", "-e", "rtp.payload").requireSuccess().stdout();
         List<Packet> packets = new ArrayList<>();
