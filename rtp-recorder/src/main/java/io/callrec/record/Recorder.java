@@ -20,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,9 +54,7 @@ public final class Recorder implements AutoCloseable {
     private final RecorderConfig config;
     private final RecordingListener listener;
     private final RecordingPipeline.Config pipelineConfig;
-    private final List<ScheduledExecutorService> workers = new ArrayList<>();
-    /** Per worker, the recordings it serves; each list is only touched on its worker's thread. */
-    private final List<List<RecordingSession>> served = new ArrayList<>();
+    private final List<Worker> workers = new ArrayList<>();
     private final ExecutorService finisher;
     private final Map<String, RecordingSession> active = new ConcurrentHashMap<>();
     private final Map<ActiveRecording, ScheduledExecutorService> workerOf = new ConcurrentHashMap<>();
@@ -75,13 +75,7 @@ public final class Recorder implements AutoCloseable {
         Files.createDirectories(config.workDirectory());
         Files.createDirectories(config.spoolDirectory());
         for (int i = 0; i < config.workers(); i++) {
-            String name = "recorder-" + i;
-            ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, name));
-            List<RecordingSession> sessions = new ArrayList<>();
-            workers.add(worker);
-            served.add(sessions);
-            worker.scheduleWithFixedDelay(() -> serviceAll(sessions), TICK_MILLIS, TICK_MILLIS,
-                    TimeUnit.MILLISECONDS);
+            workers.add(new Worker("recorder-" + i));
         }
         finisher = Executors.newSingleThreadExecutor(r -> daemon(r, "recorder-finisher"));
     }
@@ -95,6 +89,15 @@ public final class Recorder implements AutoCloseable {
 
     public int activeRecordings() {
         return active.size();
+    }
+
+    /** Periodic tasks waiting in the workers' queues: one per worker that serves a recording, none when idle. */
+    int scheduledTicks() {
+        int n = 0;
+        for (Worker w : workers) {
+            n += w.executor.getQueue().size();
+        }
+        return n;
     }
 
     /**
@@ -187,12 +190,10 @@ public final class Recorder implements AutoCloseable {
         }
         RecordingSession session = new RecordingSession(this, recording);
         active.put(spec.recordingId(), session);
-        int index = Math.floorMod(nextWorker.getAndIncrement(), workers.size());
-        ScheduledExecutorService worker = workers.get(index);
-        List<RecordingSession> sessions = served.get(index);
-        workerOf.put(recording, worker);
+        Worker worker = workers.get(Math.floorMod(nextWorker.getAndIncrement(), workers.size()));
+        workerOf.put(recording, worker.executor);
         fork.attach(recording);
-        worker.execute(() -> sessions.add(session));
+        worker.executor.execute(() -> worker.serve(session));
         LOG.info("recording {} started: mode {}, requester {} (Call-ID {}), peer {} (Call-ID {})",
                 spec.recordingId(), spec.mode().wireName(), spec.requester(), spec.requesterCallId(), spec.peer(),
                 spec.peerCallId());
@@ -324,22 +325,52 @@ public final class Recorder implements AutoCloseable {
     }
 
     /**
-     * One tick of a worker: serves each of its recordings, dropping the stopped ones. Indexed and in place, so a tick
-     * allocates nothing; a recording's failure is its own (caught in {@link #service}), never the others'.
+     * A worker thread and the recordings it serves. Its periodic task runs only while it serves at least one
+     * recording: an idle server should not wake a thread 50 times a second for nothing (it measured 0.7-1 % of a
+     * core, a sizeable part of what relaying 100 calls costs).
      */
-    private void serviceAll(List<RecordingSession> sessions) {
-        for (int i = 0; i < sessions.size(); ) {
-            RecordingSession session = sessions.get(i);
-            if (session.state() == RecordingSession.State.STOPPED) {
-                sessions.remove(i);
-                continue;
+    private final class Worker {
+        final ScheduledThreadPoolExecutor executor;
+        /** Only touched on the worker's thread, as is {@link #tick}. */
+        private final List<RecordingSession> sessions = new ArrayList<>();
+        private ScheduledFuture<?> tick;
+
+        Worker(String name) {
+            executor = new ScheduledThreadPoolExecutor(1, r -> daemon(r, name));
+            executor.setRemoveOnCancelPolicy(true);
+        }
+
+        /** On the worker's thread. */
+        void serve(RecordingSession session) {
+            sessions.add(session);
+            if (tick == null) {
+                tick = executor.scheduleWithFixedDelay(this::serviceAll, TICK_MILLIS, TICK_MILLIS,
+                        TimeUnit.MILLISECONDS);
             }
-            try {
-                service(session);
-            } catch (RuntimeException e) {
-                LOG.error("recording {}: serving it failed", session.recordingId(), e);
+        }
+
+        /**
+         * One tick: serves each recording, dropping the stopped ones. Indexed and in place, so a tick allocates
+         * nothing; a recording's failure is its own (caught in {@link #service}), never the others'.
+         */
+        private void serviceAll() {
+            for (int i = 0; i < sessions.size(); ) {
+                RecordingSession session = sessions.get(i);
+                if (session.state() == RecordingSession.State.STOPPED) {
+                    sessions.remove(i);
+                    continue;
+                }
+                try {
+                    service(session);
+                } catch (RuntimeException e) {
+                    LOG.error("recording {}: serving it failed", session.recordingId(), e);
+                }
+                i++;
             }
-            i++;
+            if (sessions.isEmpty()) {
+                tick.cancel(false);
+                tick = null;
+            }
         }
     }
 
@@ -596,8 +627,8 @@ public final class Recorder implements AutoCloseable {
                 LOG.warn("a recording did not finish at shutdown: {}", e.toString());
             }
         }
-        for (ScheduledExecutorService w : workers) {
-            w.shutdown();
+        for (Worker w : workers) {
+            w.executor.shutdown();
         }
         finisher.shutdown();
         try {

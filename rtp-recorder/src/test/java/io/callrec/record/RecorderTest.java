@@ -3,8 +3,15 @@ package io.callrec.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.callrec.media.relay.RelayConfig;
+import io.callrec.media.relay.RelaySession;
+import io.callrec.media.relay.RtpRelay;
+import io.callrec.media.relay.Side;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +19,43 @@ class RecorderTest {
 
     @TempDir
     Path data;
+
+    @Test
+    void workersTickOnlyWhileTheyServeARecording() throws Exception {
+        RecorderConfig config = new RecorderConfig(data.resolve("recording"), data.resolve("spool"), 2, 16 * 1024, 4,
+                Duration.ofSeconds(1));
+        try (RtpRelay relay = RtpRelay.start(RelayConfig.defaults(InetAddress.getLoopbackAddress())
+                .withPorts(26940, 26959).withTimeouts(Duration.ofSeconds(2), Duration.ZERO));
+             RelaySession call = relay.openSession("ticks", (s, idle) -> { });
+             Recorder recorder = new Recorder(config, new RecordingListener() { })) {
+            assertEquals(0, recorder.scheduledTicks(), "an idle recorder has nothing scheduled");
+            MediaFork fork = recorder.fork(call);
+            RecordingSession first = recorder.start(fork, spec("tick-1"), RecordingScenario.formats());
+            RecordingSession second = recorder.start(fork, spec("tick-2"), RecordingScenario.formats());
+            RecordingSession third = recorder.start(fork, spec("tick-3"), RecordingScenario.formats());
+            assertEquals(2, awaitTicks(recorder, 2), "one tick per worker serving recordings");
+            first.stop().get(30, TimeUnit.SECONDS);
+            second.stop().get(30, TimeUnit.SECONDS);
+            Thread.sleep(5 * Recorder.TICK_MILLIS);
+            assertEquals(1, recorder.scheduledTicks(), "the worker that still serves tick-3 keeps ticking");
+            third.stop().get(30, TimeUnit.SECONDS);
+            assertEquals(0, awaitTicks(recorder, 0), "no tick once nothing is recorded");
+        }
+    }
+
+    /** The workers pick up and drop recordings on their own threads: wait up to 5 s for the count. */
+    private static int awaitTicks(Recorder recorder, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (recorder.scheduledTicks() != expected && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return recorder.scheduledTicks();
+    }
+
+    private static RecordingSpec spec(String id) {
+        return new RecordingSpec(id, RecordingMode.BOTH, Side.A, "sip:alice@example.com", "sip:bob@example.com",
+                "call-a", "call-b", false, List.of());
+    }
 
     @Test
     void placesAreReservedUpToMaxRecordingsAndGivenBackWhenUnused() throws Exception {
