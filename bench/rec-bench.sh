@@ -59,7 +59,24 @@ run_rec() {  # run_rec N MEDIA(audio|av) SYSTEM(callrec|peer) MODE(rec|norec)
     groups=(rtpengine=$SUT_PID kamailio=$KAMPIDS); counter=--counter=rtpengine:127.0.0.1:$CLI_PORT; threads=--threads=rtpengine
   fi
   start_uas "$d" -rtp_echo || return 1
+  WARMUP_MEDIA_SCEN=uac_warm_media.xml; WARMUP_MEDIA_ARGS=""
+  # callrec records its media warm-up calls when it will record: its recorder is compiled before the window
+  # too (the peer records every call, warm-up included, anyway)
+  [ "$sys" = callrec ] && [ "$mode" = rec ] && { WARMUP_MEDIA_SCEN=uac_warm_rec.xml; WARMUP_MEDIA_ARGS=-aa; }
   warmup "$d" "${target[@]}"
+  if [ "$sys" = callrec ] && [ "$mode" = rec ]; then
+    # the warm-up's recordings are finished and stored before the run starts, then set aside: not part of it
+    local wi
+    for ((wi = 0; wi < 600; wi++)); do
+      curl -sf "http://127.0.0.1:$CR_HTTP/health" 2>/dev/null \
+        | grep -q '"pendingUploads":0,.*"recordings":{"max":[0-9]*,"active":0}\|"recordings":{"max":[0-9]*,"active":0}.*"pendingUploads":0' \
+        && break
+      sleep 0.1
+    done
+    log "  warm-up recordings: $(find "$d/data" -name manifest.json 2>/dev/null | wc -l) stored after $((wi / 10)) s; set aside"
+    mkdir -p "$d/warmup/recordings"
+    find "$d/data" -name manifest.json -printf '%h\n' 2>/dev/null | while read -r r; do mv "$r" "$d/warmup/recordings/"; done
+  fi
   # the warm-up's short calls leave empty pcaps (the peer records every call): not part of the run
   [ "$sys" = peer ] && [ "$mode" = rec ] && rm -f "$d"/rec/pcaps/*.pcap
   local rl rh uac_hi=$((UAC_MP + 4 * n - 1)) cap_pid

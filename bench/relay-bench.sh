@@ -223,8 +223,9 @@ warmup() {  # warmup DIR TARGET... : WARMUP_CALLS short calls at WARMUP_RATE/s; 
   local w=$!; track $w; watchdog $w 35
   wait $w; WARMUP_RC=$?; untrack $w
   if [ "$WARMUP_MEDIA_CALLS" -gt 0 ]; then
-    (cd "$d/warmup" && exec sipp "$@" -sf "$SCEN/uac_warm_media.xml" -i 127.0.0.1 -p "$UAC_PORT" -mi 127.0.0.1 \
-      -mp "$UAC_MP" -r 20 -m "$WARMUP_MEDIA_CALLS" -l "$WARMUP_MEDIA_CALLS" -timeout 40 -nostdin \
+    # shellcheck disable=SC2086
+    (cd "$d/warmup" && exec sipp "$@" -sf "$SCEN/${WARMUP_MEDIA_SCEN:-uac_warm_media.xml}" ${WARMUP_MEDIA_ARGS:-} \
+      -i 127.0.0.1 -p "$UAC_PORT" -mi 127.0.0.1 -mp "$UAC_MP" -r 20 -m "$WARMUP_MEDIA_CALLS" -l "$WARMUP_MEDIA_CALLS" -timeout 40 -nostdin \
       -trace_err -trace_stat -fd 1 -stf uac_media_stat.csv > uac_media.out 2>&1) &
     w=$!; track $w; watchdog $w 45
     wait $w; WARMUP_MEDIA_RC=$?; untrack $w
