@@ -28,7 +28,6 @@ final class ActiveRecording {
     /** Reused views over the ring's two buffers: no ByteBuffer per packet. */
     private ByteBuffer viewOne;
     private ByteBuffer viewTwo;
-    long lastJournalFlushMicros;
     long lastJournalSyncMicros;
     long lastTickMicros;
     long reportedOverflow;
@@ -47,7 +46,6 @@ final class ActiveRecording {
         this.ring = new PacketRing(queueBytes);
         this.journal = journal;
         this.pipeline = pipeline;
-        this.lastJournalFlushMicros = startMicros;
         this.lastJournalSyncMicros = startMicros;
         this.lastTickMicros = startMicros;
     }

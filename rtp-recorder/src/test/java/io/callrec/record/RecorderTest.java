@@ -36,8 +36,9 @@ class RecorderTest {
             assertEquals(2, awaitTicks(recorder, 2), "one tick per worker serving recordings");
             first.stop().get(30, TimeUnit.SECONDS);
             second.stop().get(30, TimeUnit.SECONDS);
-            Thread.sleep(5 * Recorder.TICK_MILLIS);
-            assertEquals(1, recorder.scheduledTicks(), "the worker that still serves tick-3 keeps ticking");
+            assertEquals(1, awaitTicks(recorder, 1), "the worker that still serves tick-3 keeps ticking");
+            Thread.sleep(3 * Recorder.TICK_MILLIS);
+            assertEquals(1, recorder.scheduledTicks(), "and goes on ticking");
             third.stop().get(30, TimeUnit.SECONDS);
             assertEquals(0, awaitTicks(recorder, 0), "no tick once nothing is recorded");
         }
