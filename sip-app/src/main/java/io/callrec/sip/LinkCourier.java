@@ -84,7 +84,11 @@ public final class LinkCourier {
 
     /** Connects the in-dialog route (the B2BUA, built after the courier). */
     public void useDialogs(B2bua b2bua) {
-        this.dialogs = b2bua.dialogRoute();
+        useDialogRoute(b2bua.dialogRoute());
+    }
+
+    void useDialogRoute(DialogRoute route) {
+        this.dialogs = route;
     }
 
     /** Remembers who gets the link of a recording that just started. */
