@@ -22,6 +22,7 @@ CHECK_CALLS=${CHECK_CALLS:-3}        # recorded calls whose three files are chec
 CR_SIP=${CR_SIP:-16060} CR_HTTP=${CR_HTTP:-19088} CR_RTP=${CR_RTP:-56000-58999}
 KAM_PORT=${KAM_PORT:-16070} NG_PORT=${NG_PORT:-13223} CLI_PORT=${CLI_PORT:-13224} RTPE_RTP=${RTPE_RTP:-60000-62999}
 UAS_PORT=${UAS_PORT:-16080} UAS_MP=${UAS_MP:-18000} UAC_PORT=${UAC_PORT:-16090} UAC_MP=${UAC_MP:-52000}
+MSG_PORT=${MSG_PORT:-16091}  # tools/sip_answer.py: answers the recorded warm-up calls' INFOs and link MESSAGEs
 VID_MP=${VID_MP:-55000}              # video_sender.py: call k sends from VID_MP + k - 1
 SYSTEMS="callrec peer" SETUP_SYSTEMS="" SETUP_RATES=""
 BENCH_LIB=1
@@ -60,20 +61,29 @@ run_rec() {  # run_rec N MEDIA(audio|av) SYSTEM(callrec|peer) MODE(rec|norec)
   fi
   start_uas "$d" -rtp_echo || return 1
   WARMUP_MEDIA_SCEN=uac_warm_media.xml; WARMUP_MEDIA_ARGS=""
-  # callrec records its media warm-up calls when it will record: its recorder is compiled before the window
-  # too (the peer records every call, warm-up included, anyway)
-  [ "$sys" = callrec ] && [ "$mode" = rec ] && { WARMUP_MEDIA_SCEN=uac_warm_rec.xml; WARMUP_MEDIA_ARGS=-aa; }
-  warmup "$d" "${target[@]}"
+  local answer_pid=""
   if [ "$sys" = callrec ] && [ "$mode" = rec ]; then
-    # the warm-up's recordings are finished and stored before the run starts, then set aside: not part of it
-    local wi
+    # callrec records its media warm-up calls when it will record: its recorder is compiled before the window
+    # too (the peer records every call, warm-up included, anyway). Their INFOs and link MESSAGEs go to
+    # tools/sip_answer.py (the calls' Contact), which answers them, so no delivery is left for the window.
+    check_free answer "udp:$MSG_PORT" || return 1
+    python3 "$HERE/tools/sip_answer.py" "$MSG_PORT" "$d/warmup_answered.json" 2> "$d/sip_answer.err" &
+    answer_pid=$!; track $answer_pid
+    WARMUP_MEDIA_SCEN=uac_warm_rec.xml; WARMUP_MEDIA_ARGS="-aa -key msg_port $MSG_PORT"
+  fi
+  warmup "$d" "${target[@]}"
+  if [ -n "$answer_pid" ]; then
+    # the warm-up's recordings are finished, stored and their links delivered before the run starts, then set
+    # aside: not part of it
+    local wi h
     for ((wi = 0; wi < 600; wi++)); do
-      curl -sf "http://127.0.0.1:$CR_HTTP/health" 2>/dev/null \
-        | grep -q '"pendingUploads":0,.*"recordings":{"max":[0-9]*,"active":0}\|"recordings":{"max":[0-9]*,"active":0}.*"pendingUploads":0' \
-        && break
+      h=$(curl -sf "http://127.0.0.1:$CR_HTTP/health" 2>/dev/null)
+      echo "$h" | grep -q '"recordings":{"max":[0-9]*,"active":0}' && echo "$h" | grep -q '"pendingUploads":0' \
+        && echo "$h" | grep -q '"pendingLinks":0' && break
       sleep 0.1
     done
-    log "  warm-up recordings: $(find "$d/data" -name manifest.json 2>/dev/null | wc -l) stored after $((wi / 10)) s; set aside"
+    kill "$answer_pid" 2>/dev/null; wait "$answer_pid" 2>/dev/null; untrack "$answer_pid"
+    log "  warm-up recordings: $(find "$d/data" -name manifest.json 2>/dev/null | wc -l) stored, links delivered after $((wi / 10)) s (answered: $(cat "$d/warmup_answered.json" 2>/dev/null)); set aside"
     mkdir -p "$d/warmup/recordings"
     find "$d/data" -name manifest.json -printf '%h\n' 2>/dev/null | while read -r r; do mv "$r" "$d/warmup/recordings/"; done
   fi
