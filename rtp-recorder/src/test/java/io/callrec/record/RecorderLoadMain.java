@@ -65,6 +65,7 @@ public final class RecorderLoadMain {
         RecorderConfig config = new RecorderConfig(base.workDirectory(), base.spoolDirectory(), workers,
                 base.queueBytes(), Math.max(calls, base.maxRecordings()), base.journalSync());
         boolean video = args.length > 4 && args[4].equals("av");
+        int portBase = Integer.getInteger("rtpPortBase", 30000); // another run on the machine may hold 30000 up
         List<byte[]> clip = video ? h264Clip(data.resolveSibling("recorder-load-media")) : List.of();
         Map<Integer, PayloadFormat> pcma = Map.of(8, new PayloadFormat(8, "PCMA", 8000, 1, Map.of()));
         Map<Integer, PayloadFormat> h264 = Map.of(96, new PayloadFormat(96, "H264", 90000, 1,
@@ -79,7 +80,7 @@ public final class RecorderLoadMain {
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (RtpRelay relay = RtpRelay.start(RelayConfig.defaults(InetAddress.getLoopbackAddress())
-                .withPorts(30000, 30000 + 8 * calls + 99).withTimeouts(Duration.ofSeconds(3), Duration.ZERO));
+                .withPorts(portBase, portBase + 8 * calls + 99).withTimeouts(Duration.ofSeconds(3), Duration.ZERO));
              Recorder recorder = new Recorder(config, new RecordingListener() { })) {
             List<Call> all = new ArrayList<>();
             SplittableRandom random = new SplittableRandom(7);
