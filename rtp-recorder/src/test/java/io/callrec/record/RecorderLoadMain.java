@@ -38,6 +38,13 @@ import java.util.stream.Stream;
  * [calls=200] [warmUpSeconds=10] [seconds=30] [workers=availableProcessors/2] [audio|av]} (class path from {@code mvn -o -pl
  * rtp-recorder dependency:build-classpath -Dmdep.outputFile=cp.txt}). Files go to {@code
  * rtp-recorder/target/recorder-load/}, emptied first.
+ *
+ * <p>Memory: the live heap after a full collection (and direct buffers, and resident memory) is taken once the calls'
+ * relay sessions exist and again at the end of the window, and printed per recording. {@code -Dhistogram=25} adds the
+ * 25 classes grown most per recording (class histograms, as {@code jcmd PID GC.class_histogram}); {@code
+ * -Downers=true} the arrays one recording holds by owning field ({@link HeapOwners}: run with {@code --add-opens
+ * java.base/java.nio=ALL-UNNAMED} and the same for {@code java.util} and {@code java.lang}). {@code
+ * -DrtpPortBase=46000} moves the relay's ports when another run holds 30000 up.
  */
 public final class RecorderLoadMain {
     private static final int PAYLOAD_BYTES = 240;
@@ -162,6 +169,9 @@ public final class RecorderLoadMain {
                     busy.heapUsed / 1048576.0, calls, idle.heapUsed / 1048576.0,
                     (busy.heapUsed - idle.heapUsed) / 1024.0 / calls,
                     (busy.directUsed - idle.directUsed) / 1024.0 / calls);
+            System.out.printf("resident memory (VmRSS): %.1f MiB with %d recordings, %.1f MiB before: %.0f KiB per "
+                            + "recording%n", busy.residentBytes / 1048576.0, calls, idle.residentBytes / 1048576.0,
+                    (busy.residentBytes - idle.residentBytes) / 1024.0 / calls);
             int rows = Integer.getInteger("histogram", 0);
             if (rows > 0) {
                 busy.printGrowthOver(idle, rows, calls);
@@ -373,15 +383,28 @@ public final class RecorderLoadMain {
     private static final class HeapSnapshot {
         final long heapUsed;
         final long directUsed;
+        /** The process's resident memory before the collection (what the benchmark's RSS figures measure). */
+        final long residentBytes;
         final Map<String, long[]> histogram;
 
-        private HeapSnapshot(long heapUsed, long directUsed, Map<String, long[]> histogram) {
+        private HeapSnapshot(long heapUsed, long directUsed, long residentBytes, Map<String, long[]> histogram) {
             this.heapUsed = heapUsed;
             this.directUsed = directUsed;
+            this.residentBytes = residentBytes;
             this.histogram = histogram;
         }
 
+        private static long residentBytes() throws java.io.IOException {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return 1024 * Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+            return 0;
+        }
+
         static HeapSnapshot take() throws Exception {
+            long resident = residentBytes();
             // The class histogram forces a full collection itself; System.gc() for runs without it.
             Map<String, long[]> histogram = Integer.getInteger("histogram", 0) > 0 ? classHistogram() : Map.of();
             System.gc();
@@ -393,7 +416,7 @@ public final class RecorderLoadMain {
                 }
             }
             return new HeapSnapshot(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), direct,
-                    histogram);
+                    resident, histogram);
         }
 
         /** Class name to {instances, bytes}, from the same command as {@code jcmd PID GC.class_histogram}. */
