@@ -65,6 +65,7 @@ final class RecordingPipeline {
      * by arrival, as without a report; at 1 MiB, recordings starting together could hold up to 4 MiB each.
      */
     static final int PENDING_BYTES = 384 * 1024;
+    private static final Side[] SIDES = Side.values();
 
     record Config(int reorderPackets, long reorderHoldMicros, long syncHoldMicros, long observeMicros,
                   int pendingBytes, MatroskaWriter.Options writerOptions, AtRestKeys atRest) {
@@ -323,12 +324,11 @@ final class RecordingPipeline {
 
     /** Maps sources whose Sender Report or hold time has come; see {@link SenderClock}. */
     private void checkSync(long now) {
-        for (Map.Entry<Side, PartySync> e : sync.entrySet()) {
-            PartySync party = e.getValue();
+        for (Side side : SIDES) { // not sync.entrySet(): an iterator and entries per packet while a side waits
+            PartySync party = sync.get(side);
             if (party.unmapped == 0) {
                 continue;
             }
-            Side side = e.getKey();
             boolean changed = false;
             if (!party.offsetKnown) {
                 long best = Long.MAX_VALUE;
