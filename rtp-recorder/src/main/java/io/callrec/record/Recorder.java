@@ -44,7 +44,7 @@ public final class Recorder implements AutoCloseable {
      * top): every 500 ms is five times fewer write calls than every 100 ms and stays within the contract of the
      * once-a-second {@code journalSync}, which bounds what a power loss loses.
      */
-    static final long JOURNAL_FLUSH_MICROS = 500_000;
+    private static final long JOURNAL_FLUSH_MICROS = 500_000;
     private static final long WRITER_TICK_MICROS = 1_000_000;
     private static final long OVERFLOW_REPORT_MICROS = 10_000_000;
     /**
