@@ -32,13 +32,20 @@ final class Journal {
     /** Upper bound of one record body: a UDP datagram plus header, or a metadata document. */
     static final int MAX_BODY = 1 << 20;
     /**
-     * Plaintext bytes per chunk of an encrypted journal. Small, because each flush (every 100 ms) seals the chunk
+     * Plaintext bytes per chunk of an encrypted journal. Small, because each flush (every recorder tick, 250 ms) seals the chunk
      * being filled again: 4 KiB bounds that work and what a torn chunk loses.
      */
     static final int SEALED_CHUNK = 4096;
 
     private Journal() {
     }
+
+    /**
+     * Bytes buffered before a write: half a second of an A+V call (G.711 and 320x240 H.264 both ways, ~37 KB) fits,
+     * so such a journal is written once per flush; more goes out in extra writes of this size. Direct, so the
+     * channel writes it without a copy; outside the heap, but in the process's memory, once per recording.
+     */
+    static final int BUFFER_BYTES = 64 * 1024;
 
     /** Appends records into a buffer and writes it to the file in large writes; the worker owns it. */
     static final class Writer implements Closeable {
@@ -59,7 +66,7 @@ final class Journal {
         Writer(Path file, AtRestKeys keys) throws IOException {
             this.file = file;
             this.channel = AtRestFiles.create(file, keys, SEALED_CHUNK);
-            this.buffer = ByteBuffer.allocateDirect(128 * 1024);
+            this.buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
             this.crcView = buffer.duplicate();
             buffer.put(MAGIC);
         }

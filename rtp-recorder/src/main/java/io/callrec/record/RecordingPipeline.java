@@ -60,10 +60,17 @@ final class RecordingPipeline {
      * @param pendingBytes    frames held while waiting for sync, per track, before falling back
      * @param atRest          with a current key, the files are written encrypted
      */
+    /**
+     * Per track, the most held while waiting for a Sender Report: 3 s of 1 Mb/s video. Past it the source is placed
+     * by arrival, as without a report; at 1 MiB, recordings starting together could hold up to 4 MiB each.
+     */
+    static final int PENDING_BYTES = 384 * 1024;
+    private static final Side[] SIDES = Side.values();
+
     record Config(int reorderPackets, long reorderHoldMicros, long syncHoldMicros, long observeMicros,
                   int pendingBytes, MatroskaWriter.Options writerOptions, AtRestKeys atRest) {
         static Config defaults() {
-            return new Config(256, 200_000, 3_000_000, 500_000, 1 << 20, MatroskaWriter.Options.defaults(),
+            return new Config(256, 200_000, 3_000_000, 500_000, PENDING_BYTES, MatroskaWriter.Options.defaults(),
                     AtRestKeys.none());
         }
 
@@ -317,12 +324,11 @@ final class RecordingPipeline {
 
     /** Maps sources whose Sender Report or hold time has come; see {@link SenderClock}. */
     private void checkSync(long now) {
-        for (Map.Entry<Side, PartySync> e : sync.entrySet()) {
-            PartySync party = e.getValue();
+        for (Side side : SIDES) { // not sync.entrySet(): an iterator and entries per packet while a side waits
+            PartySync party = sync.get(side);
             if (party.unmapped == 0) {
                 continue;
             }
-            Side side = e.getKey();
             boolean changed = false;
             if (!party.offsetKnown) {
                 long best = Long.MAX_VALUE;
@@ -408,8 +414,8 @@ final class RecordingPipeline {
         final SenderClock clock;
         final ReorderBuffer reorder;
         final Track[] tracks = new Track[128];
-        /** Frames held until the clock is placed, of every track, in arrival order: {track, timestamp, key, bytes}. */
-        final ArrayList<Object[]> pending = new ArrayList<>();
+        /** Frames held until the clock is placed, of every track, in arrival order; null when none are. */
+        HeldFrames<Track> pending;
         long lastDtmfTimestamp = -1;
         final int telephoneEventType;
 
@@ -462,23 +468,25 @@ final class RecordingPipeline {
          * time (two payload types of one SSRC) the first codec's frames, and so its track, must come first.
          */
         void flushPending() {
-            if (pending.isEmpty() || !clock.mapped()) {
+            if (pending == null || !clock.mapped()) {
                 return;
             }
-            for (Object[] f : pending) {
-                Track track = (Track) f[0];
+            HeldFrames<Track> frames = pending;
+            pending = null; // its memory goes back: a source is held once, at its start
+            for (int i = 0; i < frames.size(); i++) {
+                Track track = frames.owner(i);
                 track.pendingBytes = 0;
-                track.write((Long) f[1], (Boolean) f[2], ByteBuffer.wrap((byte[]) f[3]));
+                track.write(frames.timestamp(i), frames.keyframe(i), frames.frame(i));
             }
-            pending.clear();
         }
 
         /** Keeps a copy of a frame until the clock is placed; past the byte limit, places it by arrival. */
         void hold(Track track, long timestamp, boolean keyframe, ByteBuffer data) {
-            byte[] copy = new byte[data.remaining()];
-            data.duplicate().get(copy);
-            pending.add(new Object[] {track, timestamp, keyframe, copy});
-            track.pendingBytes += copy.length;
+            if (pending == null) {
+                pending = new HeldFrames<>();
+            }
+            pending.add(track, timestamp, keyframe, data);
+            track.pendingBytes += data.remaining();
             if (track.pendingBytes > config.pendingBytes()) {
                 clock.mapByArrival();
                 sync.get(side).unmapped--;

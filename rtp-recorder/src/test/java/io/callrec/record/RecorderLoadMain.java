@@ -38,6 +38,13 @@ import java.util.stream.Stream;
  * [calls=200] [warmUpSeconds=10] [seconds=30] [workers=availableProcessors/2] [audio|av]} (class path from {@code mvn -o -pl
  * rtp-recorder dependency:build-classpath -Dmdep.outputFile=cp.txt}). Files go to {@code
  * rtp-recorder/target/recorder-load/}, emptied first.
+ *
+ * <p>Memory: the live heap after a full collection (and direct buffers, and resident memory) is taken once the calls'
+ * relay sessions exist and again at the end of the window, and printed per recording. {@code -Dhistogram=25} adds the
+ * 25 classes grown most per recording (class histograms, as {@code jcmd PID GC.class_histogram}); {@code
+ * -Downers=true} the arrays one recording holds by owning field ({@link HeapOwners}: run with {@code --add-opens
+ * java.base/java.nio=ALL-UNNAMED} and the same for {@code java.util} and {@code java.lang}). {@code
+ * -DrtpPortBase=46000} moves the relay's ports when another run holds 30000 up.
  */
 public final class RecorderLoadMain {
     private static final int PAYLOAD_BYTES = 240;
@@ -65,6 +72,7 @@ public final class RecorderLoadMain {
         RecorderConfig config = new RecorderConfig(base.workDirectory(), base.spoolDirectory(), workers,
                 base.queueBytes(), Math.max(calls, base.maxRecordings()), base.journalSync());
         boolean video = args.length > 4 && args[4].equals("av");
+        int portBase = Integer.getInteger("rtpPortBase", 30000); // another run on the machine may hold 30000 up
         List<byte[]> clip = video ? h264Clip(data.resolveSibling("recorder-load-media")) : List.of();
         Map<Integer, PayloadFormat> pcma = Map.of(8, new PayloadFormat(8, "PCMA", 8000, 1, Map.of()));
         Map<Integer, PayloadFormat> h264 = Map.of(96, new PayloadFormat(96, "H264", 90000, 1,
@@ -79,19 +87,29 @@ public final class RecorderLoadMain {
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (RtpRelay relay = RtpRelay.start(RelayConfig.defaults(InetAddress.getLoopbackAddress())
-                .withPorts(30000, 30000 + 8 * calls + 99).withTimeouts(Duration.ofSeconds(3), Duration.ZERO));
+                .withPorts(portBase, portBase + 8 * calls + 99).withTimeouts(Duration.ofSeconds(3), Duration.ZERO));
              Recorder recorder = new Recorder(config, new RecordingListener() { })) {
             List<Call> all = new ArrayList<>();
             SplittableRandom random = new SplittableRandom(7);
+            List<RelaySession> sessions = new ArrayList<>();
             for (int i = 0; i < calls; i++) {
                 RelaySession session = relay.openSession("load-" + i, (s, idle) -> { });
-                RelayStream stream = session.stream(0, "audio");
-                RelayStream videoStream = video ? session.stream(1, "video") : null;
+                session.stream(0, "audio");
+                if (video) {
+                    session.stream(1, "video");
+                }
+                sessions.add(session);
+            }
+            // The calls exist, nothing records yet: what the heap holds from here on is the recordings'.
+            HeapSnapshot idle = HeapSnapshot.take();
+            for (int i = 0; i < calls; i++) {
+                RelaySession session = sessions.get(i);
                 MediaFork fork = recorder.fork(session);
                 RecordingSession recording = recorder.start(fork, new RecordingSpec("load-" + i, RecordingMode.BOTH,
                         Side.A, "sip:a" + i + "@example.com", "sip:b" + i + "@example.com", "call-a-" + i,
                         "call-b-" + i, false, List.of()), formats);
-                all.add(new Call(fork, stream, videoStream, recording, random));
+                all.add(new Call(fork, session.stream(0, "audio"), video ? session.stream(1, "video") : null,
+                        recording, random));
             }
             System.out.printf("%d calls recorded in mode both, %d recorder worker(s), %d cores; "
                             + "%.0f audio packets/s offered (%d-byte G.711 payload every %d ms each way)%s%n",
@@ -145,6 +163,22 @@ public final class RecorderLoadMain {
             System.out.printf("GC: %d collections, %d ms%n", gc[0] - gc0[0], gc[1] - gc0[1]);
             System.out.printf("written to the work directory: %.2f MB/s (files grown by %d bytes)%n",
                     written / 1e6 / (elapsed / 1e9), written);
+            HeapSnapshot busy = HeapSnapshot.take();
+            System.out.printf("live heap after a full GC: %.1f MiB with %d recordings, %.1f MiB before they started:"
+                            + " %.0f KiB per recording; direct buffers %.0f KiB per recording%n",
+                    busy.heapUsed / 1048576.0, calls, idle.heapUsed / 1048576.0,
+                    (busy.heapUsed - idle.heapUsed) / 1024.0 / calls,
+                    (busy.directUsed - idle.directUsed) / 1024.0 / calls);
+            System.out.printf("resident memory (VmRSS): %.1f MiB with %d recordings, %.1f MiB before: %.0f KiB per "
+                            + "recording%n", busy.residentBytes / 1048576.0, calls, idle.residentBytes / 1048576.0,
+                    (busy.residentBytes - idle.residentBytes) / 1024.0 / calls);
+            int rows = Integer.getInteger("histogram", 0);
+            if (rows > 0) {
+                busy.printGrowthOver(idle, rows, calls);
+            }
+            if (Boolean.getBoolean("owners")) {
+                HeapOwners.print(all.get(0).recording.active());
+            }
 
             long stopStart = System.nanoTime();
             List<CompletableFuture<FinishedRecording>> done = new ArrayList<>();
@@ -342,6 +376,75 @@ public final class RecorderLoadMain {
             view.limit(length).position(0);
             call.fork.onPacket(call.stream, side == 0 ? Side.A : Side.B, rtcp, view, now);
             packets++;
+        }
+    }
+
+    /** Heap in use after a full collection, and its class histogram (for the growth per recording). */
+    private static final class HeapSnapshot {
+        final long heapUsed;
+        final long directUsed;
+        /** The process's resident memory before the collection (what the benchmark's RSS figures measure). */
+        final long residentBytes;
+        final Map<String, long[]> histogram;
+
+        private HeapSnapshot(long heapUsed, long directUsed, long residentBytes, Map<String, long[]> histogram) {
+            this.heapUsed = heapUsed;
+            this.directUsed = directUsed;
+            this.residentBytes = residentBytes;
+            this.histogram = histogram;
+        }
+
+        private static long residentBytes() throws java.io.IOException {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return 1024 * Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+            return 0;
+        }
+
+        static HeapSnapshot take() throws Exception {
+            long resident = residentBytes();
+            // The class histogram forces a full collection itself; System.gc() for runs without it.
+            Map<String, long[]> histogram = Integer.getInteger("histogram", 0) > 0 ? classHistogram() : Map.of();
+            System.gc();
+            long direct = 0;
+            for (java.lang.management.BufferPoolMXBean pool
+                    : ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)) {
+                if (pool.getName().equals("direct")) {
+                    direct = pool.getMemoryUsed();
+                }
+            }
+            return new HeapSnapshot(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), direct,
+                    resident, histogram);
+        }
+
+        /** Class name to {instances, bytes}, from the same command as {@code jcmd PID GC.class_histogram}. */
+        private static Map<String, long[]> classHistogram() throws Exception {
+            String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                    "gcClassHistogram", new Object[] {null}, new String[] {String[].class.getName()});
+            Map<String, long[]> out = new java.util.HashMap<>();
+            for (String line : text.split("\\R")) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length >= 4 && f[0].endsWith(":")) {
+                    out.put(f[3], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
+                }
+            }
+            return out;
+        }
+
+        void printGrowthOver(HeapSnapshot before, int rows, int calls) {
+            System.out.printf("classes grown most, per recording (instances, bytes):%n");
+            histogram.entrySet().stream()
+                    .map(e -> {
+                        long[] b = before.histogram.getOrDefault(e.getKey(), new long[2]);
+                        return Map.entry(e.getKey(), new long[] {e.getValue()[0] - b[0], e.getValue()[1] - b[1]});
+                    })
+                    .sorted((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1]))
+                    .limit(rows)
+                    .forEach(e -> System.out.printf("  %10.1f %10.0f  %s%n", (double) e.getValue()[0] / calls,
+                            (double) e.getValue()[1] / calls, e.getKey()));
         }
     }
 

@@ -33,7 +33,11 @@ public final class H264Depacketizer extends PayloadParser {
     private static final int NAL_IDR = 5;
     private static final int STAP_A = 24;
     private static final int FU_A = 28;
-    private static final int INITIAL_FRAME_BYTES = 64 * 1024;
+    /**
+     * The frame buffer grows by doubling to the largest frame and stays: starting at 64 KiB kept 64 KiB per video
+     * track when a small picture's keyframes (320x240: 5-20 KB) need a quarter of it.
+     */
+    private static final int INITIAL_FRAME_BYTES = 16 * 1024;
 
     private final H264ParameterSets parameterSets = new H264ParameterSets();
 

@@ -18,7 +18,11 @@ package io.callrec.media.codec;
  * set); with a loss it is dropped.
  */
 public final class Vp8Depacketizer extends PayloadParser {
-    private static final int INITIAL_FRAME_BYTES = 64 * 1024;
+    /**
+     * The frame buffer grows by doubling to the largest frame and stays: starting at 64 KiB kept 64 KiB per video
+     * track when a small picture's keyframes (320x240: 5-20 KB) need a quarter of it.
+     */
+    private static final int INITIAL_FRAME_BYTES = 16 * 1024;
     /** Frame tag (3) + start code (3) + width (2) + height (2). */
     private static final int KEYFRAME_HEADER_BYTES = 10;
 

@@ -20,6 +20,8 @@ final class ClusterBuilder {
     static final long MAX_RELATIVE = Short.MAX_VALUE;
     private static final int SIMPLE_BLOCK_FIXED = 3;
     private static final int KEYFRAME_FLAG = 0x80;
+    /** A second of 16-bit PCM at 8 kHz and its block headers just passes this: the buffer grows to fit, once. */
+    static final int INITIAL_BYTES = 16 * 1024;
 
     private final long maxDurationMs;
     private final int maxBytes;
@@ -38,7 +40,7 @@ final class ClusterBuilder {
         }
         this.maxDurationMs = maxDurationMs;
         this.maxBytes = maxBytes;
-        this.buffer = new EbmlBuffer(64 * 1024);
+        this.buffer = new EbmlBuffer(Math.min(INITIAL_BYTES, HEADER_ROOM + maxBytes));
         clear();
     }
 

@@ -19,6 +19,8 @@ final class EbmlBuffer {
     static final long MAX_SIZE = (1L << 56) - 2;
     /** Bytes of a Void element's header with an 8-byte size. */
     private static final int VOID_HEADER_8 = 9;
+    /** Most a growing buffer takes beyond what it needs at that moment. */
+    static final int GROWTH_SLACK = 8 * 1024;
     private static final Instant MATROSKA_EPOCH = Instant.parse("2001-01-01T00:00:00Z");
 
     private byte[] bytes;
@@ -52,7 +54,10 @@ final class EbmlBuffer {
             throw new IllegalStateException("EBML buffer would exceed 2 GiB: " + length + " + " + count + " bytes");
         }
         if (needed > bytes.length) {
-            bytes = Arrays.copyOf(bytes, Math.max(needed, bytes.length * 2));
+            // Past a few KiB grow by a bounded step, not by doubling: a cluster buffer lives as long as its file,
+            // and doubling would keep up to twice its largest cluster.
+            long grown = Math.max(needed, Math.min(2L * bytes.length, (long) needed + GROWTH_SLACK));
+            bytes = Arrays.copyOf(bytes, (int) Math.min(Integer.MAX_VALUE - 8, grown));
         }
     }
 

@@ -4,8 +4,11 @@ import java.nio.ByteBuffer;
 
 /**
  * The frames of one track waiting for the interleave window to pass, oldest first. Frame bytes are copied into one
- * array and their bookkeeping kept in primitive ring arrays, so a steady stream allocates nothing: the data array is
- * compacted when its end is reached and grows only when more than half of it is live.
+ * array used as a ring (each frame whole: one that does not fit before the end goes to the start) and their
+ * bookkeeping kept in primitive ring arrays, so a steady stream allocates nothing and moves no bytes. The data array
+ * grows only when the live frames and the new one do not fit, by half, so it settles at about the largest window of
+ * frames plus a frame: compacting into the front half instead, as before, kept it at two to four times its live
+ * bytes (eight queues per A+V recording).
  */
 final class FrameQueue {
     private long[] times = new long[64];
@@ -16,9 +19,10 @@ final class FrameQueue {
     private int count;
 
     private byte[] data;
-    /** Data of the queued frames lies in {@code data[dataStart..dataEnd)}, in queue order. */
-    private int dataStart;
-    private int dataEnd;
+    /** Where the next frame's bytes go; the head frame's start is {@code offsets[head]}. */
+    private int tail;
+    /** Bytes of the queued frames. */
+    private int live;
 
     FrameQueue(int initialDataCapacity) {
         data = new byte[Math.max(256, initialDataCapacity)];
@@ -34,24 +38,49 @@ final class FrameQueue {
 
     /** Bytes held by queued frames. */
     int bytes() {
-        return dataEnd - dataStart;
+        return live;
     }
 
     /** Appends a frame, copying {@code frame.position()..limit()}; {@code frame} is not kept or moved. */
     void add(long time, boolean keyframe, ByteBuffer frame) {
         int length = frame.remaining();
-        makeRoom(length);
-        frame.get(frame.position(), data, dataEnd, length);
+        int at = place(length);
+        if (at < 0) {
+            grow(length);
+            at = tail;
+        }
+        frame.get(frame.position(), data, at, length);
         if (count == times.length) {
             growIndex();
         }
         int slot = (head + count) & (times.length - 1);
         times[slot] = time;
-        offsets[slot] = dataEnd;
+        offsets[slot] = at;
         lengths[slot] = length;
         keyframes[slot] = keyframe;
         count++;
-        dataEnd += length;
+        live += length;
+        tail = at + length;
+    }
+
+    /**
+     * Where {@code length} bytes fit without touching queued frames: after the newest frame, or at the start of the
+     * array once the end is reached (the bytes left there stay unused until the queue wraps past them); -1 if there
+     * is no room. Once wrapped, a byte is kept free before the head frame, so {@code tail >= head offset} always
+     * means not wrapped.
+     */
+    private int place(int length) {
+        if (count == 0) {
+            return length <= data.length ? 0 : -1;
+        }
+        int headOffset = offsets[head];
+        if (tail >= headOffset) { // not wrapped: the frames lie in [headOffset, tail)
+            if (length <= data.length - tail) {
+                return tail;
+            }
+            return length < headOffset ? 0 : -1;
+        }
+        return tail + length < headOffset ? tail : -1;
     }
 
     long headTime() {
@@ -81,12 +110,11 @@ final class FrameQueue {
 
     void removeHead() {
         requireFrame();
-        dataStart = offsets[head] + lengths[head];
+        live -= lengths[head];
         head = (head + 1) & (times.length - 1);
         count--;
         if (count == 0) {
-            dataStart = 0;
-            dataEnd = 0;
+            tail = 0;
         }
     }
 
@@ -96,25 +124,22 @@ final class FrameQueue {
         }
     }
 
-    private void makeRoom(int length) {
-        if (dataEnd + length <= data.length) {
-            return;
-        }
-        int live = dataEnd - dataStart;
+    /** A larger array with the queued frames moved to its start, in order; only when a frame found no room. */
+    private void grow(int length) {
         long needed = (long) live + length;
         if (needed > Integer.MAX_VALUE / 2) {
             throw new IllegalStateException("frame queue would exceed 1 GiB: " + live + " + " + length + " bytes");
         }
-        // Keep at least half the array free after compaction, so each compaction is paid for by as many bytes
-        // consumed as it moves.
-        byte[] target = needed * 2 > data.length ? new byte[(int) needed * 2] : data;
-        System.arraycopy(data, dataStart, target, 0, live);
+        byte[] target = new byte[(int) Math.max(needed + needed / 2, data.length + data.length / 2)];
+        int to = 0;
         for (int i = 0; i < count; i++) {
-            offsets[(head + i) & (times.length - 1)] -= dataStart;
+            int slot = (head + i) & (times.length - 1);
+            System.arraycopy(data, offsets[slot], target, to, lengths[slot]);
+            offsets[slot] = to;
+            to += lengths[slot];
         }
         data = target;
-        dataStart = 0;
-        dataEnd = live;
+        tail = to;
     }
 
     private void growIndex() {

@@ -27,8 +27,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Frames of different tracks may arrive out of order by up to {@link Options#interleaveWindow()}: they wait in
  * per-track queues and go into clusters in time order once the newest frame seen is a window ahead. Memory per
- * writer is about one window of frames plus one cluster (at most {@link Options#maxClusterDuration()} or
- * {@value #MAX_CLUSTER_BYTES} bytes), reused: steady writing allocates nothing per frame.
+ * writer is about one window of frames plus one cluster of at most {@value #MAX_CLUSTER_BYTES} bytes and a frame,
+ * reused: steady writing allocates nothing per frame. The header region is encoded in a buffer made for the moment
+ * (at open, when a track is added, at close), not kept.
  *
  * <p>Methods are synchronized so a flush timer may run on another thread than the writer of frames; the writer is
  * meant for one worker at a time.
@@ -40,8 +41,16 @@ public final class MatroskaWriter implements Closeable {
     static final int SEEK_HEAD_RESERVE = 128;
     /** Room for the Tracks element: about 16 tracks with 1 KB of codec private data each. */
     static final int TRACKS_RESERVE = 16 * (1024 + 256);
-    /** A cluster holding more than this starts a new one at the next block, whatever its duration. */
-    static final int MAX_CLUSTER_BYTES = 8 * 1024 * 1024;
+    /**
+     * A cluster holding this much starts a new one at the next block, whatever its duration. It bounds the cluster
+     * buffer, kept for the life of the file (one per file, three per recording, hundreds of recordings in one heap):
+     * at 8 MiB a second of A+V grew it to 128-256 KiB by doubling. Small clusters cost ~20 bytes and one write
+     * each; a reader seeks by Cues, which this does not multiply.
+     */
+    static final int MAX_CLUSTER_BYTES = 32 * 1024;
+    /** A cluster started only because the one before was full gets a cue point if the last one is this old. */
+    private static final long SIZE_SPLIT_CUE_MS = 1000;
+    private static final int HEADER_BUFFER_BYTES = TRACKS_RESERVE + 1024;
     private static final int SEGMENT_UUID_LENGTH = 16;
     /** Bytes a Duration element takes (2-byte id, 1-byte size, 8-byte float): kept free in Info's region. */
     private static final int DURATION_ELEMENT = 11;
@@ -96,7 +105,7 @@ public final class MatroskaWriter implements Closeable {
     private static final class Track {
         final TrackEntry entry;
         final boolean video;
-        final FrameQueue pending = new FrameQueue(16 * 1024);
+        final FrameQueue pending = new FrameQueue(4 * 1024);
         /** Last accepted time: later frames are clamped up to it. */
         long lastMicros;
         /** Time of the last block written. */
@@ -119,7 +128,6 @@ public final class MatroskaWriter implements Closeable {
     private final byte[] segmentUuid = new byte[SEGMENT_UUID_LENGTH];
     private final Instant dateUtc;
     private final List<Track> tracks = new ArrayList<>();
-    private final EbmlBuffer header = new EbmlBuffer(TRACKS_RESERVE + 1024);
     private final ClusterBuilder cluster;
     private final CueIndex cues = new CueIndex();
 
@@ -138,6 +146,8 @@ public final class MatroskaWriter implements Closeable {
     private long framesWritten;
     private long clampedFrames;
     private long clustersWritten;
+    /** Time of the last cluster-start cue point, so clusters split for size do not each add one. */
+    private long lastClusterCueMs = Long.MIN_VALUE / 2;
     private boolean anyVideo;
     private boolean closed;
 
@@ -167,7 +177,7 @@ public final class MatroskaWriter implements Closeable {
 
         start = channel.position();
         channelPosition = start;
-        header.clear();
+        EbmlBuffer header = new EbmlBuffer(HEADER_BUFFER_BYTES);
         writeEbmlHeader(header);
         header.putId(MatroskaIds.SEGMENT);
         segmentSizeOffset = start + header.length();
@@ -197,8 +207,8 @@ public final class MatroskaWriter implements Closeable {
         TrackEntry entry = new TrackEntry(tracks.size() + 1, randomUid(), name, TrackCodec.of(format));
         Track track = new Track(entry);
         tracks.add(track);
+        EbmlBuffer header = new EbmlBuffer(HEADER_BUFFER_BYTES);
         try {
-            header.clear();
             writeTracks(header);
         } catch (TracksReserveExhaustedException e) {
             tracks.remove(tracks.size() - 1);
@@ -273,7 +283,7 @@ public final class MatroskaWriter implements Closeable {
             drainUpTo(Long.MAX_VALUE);
             writeCluster();
             long cuesOffset = writeCues();
-            header.clear();
+            EbmlBuffer header = new EbmlBuffer(HEADER_BUFFER_BYTES);
             header.putSize(appendPosition - segmentDataStart, 8);
             writeSeekHead(header, cuesOffset);
             writeInfo(header, true);
@@ -341,14 +351,17 @@ public final class MatroskaWriter implements Closeable {
     private void writeBlock(Track track, long timeMicros, boolean keyframe, byte[] frame, int offset, int length)
             throws IOException {
         long timeMs = (timeMicros + 500) / 1000;
-        if (cluster.splitBefore(timeMs, track.video && keyframe) != ClusterBuilder.Split.NONE) {
+        ClusterBuilder.Split split = cluster.splitBefore(timeMs, track.video && keyframe);
+        if (split != ClusterBuilder.Split.NONE) {
             writeCluster();
         }
         boolean first = cluster.isEmpty();
         int number = track.entry.number();
         int position = cluster.addBlock(number, timeMs, keyframe, frame, offset, length);
-        if (first && !anyVideo) {
+        boolean cued = split != ClusterBuilder.Split.SIZE || timeMs - lastClusterCueMs >= SIZE_SPLIT_CUE_MS;
+        if (first && !anyVideo && cued) {
             cues.note(CueIndex.CLUSTER_START, number, timeMs, position);
+            lastClusterCueMs = timeMs;
         }
         if (track.video && keyframe) {
             cues.note(CueIndex.KEYFRAME, number, timeMs, position);
@@ -377,7 +390,7 @@ public final class MatroskaWriter implements Closeable {
 
     /** Appends Cues; returns their offset in the segment, or -1 if there is nothing to index. */
     private long writeCues() throws IOException {
-        header.clear();
+        EbmlBuffer header = new EbmlBuffer(4096);
         if (!cues.writeTo(header, anyVideo ? CueIndex.KEYFRAME : CueIndex.CLUSTER_START)) {
             return -1;
         }

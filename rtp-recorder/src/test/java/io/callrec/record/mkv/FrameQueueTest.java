@@ -55,7 +55,7 @@ class FrameQueueTest {
     }
 
     @Test
-    void aSteadyStreamCompactsInsteadOfGrowing() {
+    void aSteadyStreamWrapsAroundInsteadOfGrowing() {
         FrameQueue q = new FrameQueue(4096);
         byte[] frame = new byte[300];
         // About a window's worth (5 frames) live at any time, 10 000 frames through.
@@ -67,13 +67,13 @@ class FrameQueueTest {
                 q.removeHead();
             }
         }
-        assertEquals(4096, q.dataCapacity(), "no growth: the live bytes fit in half the array");
+        assertEquals(4096, q.dataCapacity(), "no growth: the live bytes and a frame fit");
         long[] times = q.queuedTimes();
         assertArrayEquals(new long[] {9995, 9996, 9997, 9998, 9999}, times);
     }
 
     @Test
-    void growsWhenMoreThanHalfIsLive() {
+    void growsWhenTheLiveFramesAndTheNewOneDoNotFit() {
         FrameQueue q = new FrameQueue(256);
         for (int i = 0; i < 10; i++) {
             byte[] frame = new byte[100];
@@ -88,5 +88,37 @@ class FrameQueueTest {
             assertArrayEquals(expected, head(q));
             q.removeHead();
         }
+    }
+
+    @Test
+    void framesOfMixedSizesComeOutIntactThroughWrapsAndGrowth() {
+        FrameQueue q = new FrameQueue(256);
+        java.util.ArrayDeque<byte[]> expected = new java.util.ArrayDeque<>();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        long time = 0;
+        int largestLive = 0;
+        int largestFrame = 0;
+        for (int i = 0; i < 20_000; i++) {
+            // Mostly small frames and a window of a few, now and then a big one (a keyframe) or an empty one.
+            int length = random.nextInt(20) == 0 ? 1000 + random.nextInt(3000) : random.nextInt(10) == 0 ? 0
+                    : random.nextInt(400);
+            byte[] frame = new byte[length];
+            random.nextBytes(frame);
+            q.add(time++, false, ByteBuffer.wrap(frame));
+            expected.add(frame);
+            largestFrame = Math.max(largestFrame, length);
+            largestLive = Math.max(largestLive, q.bytes());
+            while (q.size() > 1 + random.nextInt(12)) {
+                assertArrayEquals(expected.remove(), head(q));
+                q.removeHead();
+            }
+            assertEquals(expected.stream().mapToInt(f -> f.length).sum(), q.bytes());
+        }
+        while (!q.isEmpty()) {
+            assertArrayEquals(expected.remove(), head(q));
+            q.removeHead();
+        }
+        assertTrue(q.dataCapacity() <= 2 * (largestLive + largestFrame), "capacity " + q.dataCapacity()
+                + " for at most " + largestLive + " live bytes and frames of up to " + largestFrame);
     }
 }

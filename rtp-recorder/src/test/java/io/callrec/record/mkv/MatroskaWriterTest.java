@@ -388,6 +388,39 @@ class MatroskaWriterTest {
         }
     }
 
+    @Test
+    void aClusterEndsOnceItHoldsMaxClusterBytesAndTheNextFrameStartsOne() throws IOException {
+        MatroskaWriter w = audioOnly();
+        for (long t = 0; t < 4000; t += 20) {
+            w.write(1, t * 1000, true, frame(1, t, 1000)); // 50 KB/s: over the bound within a second
+        }
+        w.close();
+        List<Element> clusters = clusters(segment());
+        assertTrue(clusters.size() >= 6, clusters.size() + " clusters for 200 KB");
+        for (Element c : clusters) {
+            assertTrue(c.size() <= MatroskaWriter.MAX_CLUSTER_BYTES + 1100, "cluster of " + c.size() + " bytes");
+        }
+        assertEquals(200, blocks(segment()).size(), "every frame written once");
+    }
+
+    @Test
+    void clustersSplitForSizeAddAtMostACuePointASecond() throws IOException {
+        MatroskaWriter w = audioOnly();
+        for (long t = 0; t < 10_000; t += 20) {
+            w.write(1, t * 1000, true, frame(1, t, 1000));
+        }
+        w.close();
+        Element segment = segment();
+        List<Long> cueTimes = segment.child(MatroskaIds.CUES).all(MatroskaIds.CUE_POINT).stream()
+                .map(p -> p.uint(MatroskaIds.CUE_TIME)).toList();
+        assertTrue(clusters(segment).size() >= 2 * cueTimes.size(), clusters(segment).size() + " clusters, "
+                + cueTimes.size() + " cue points");
+        for (int i = 1; i < cueTimes.size(); i++) {
+            assertTrue(cueTimes.get(i) - cueTimes.get(i - 1) >= 1000, "cue points " + cueTimes);
+        }
+        assertEquals(0L, cueTimes.get(0));
+    }
+
     /** A segment-like element holding one cluster, to reuse {@link #blocks}. */
     private static Element wrap(Element cluster) {
         return new Element(MatroskaIds.SEGMENT, 0, 0, 0, false, List.of(cluster), new byte[0]);
