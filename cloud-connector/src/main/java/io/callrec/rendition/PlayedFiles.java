@@ -74,11 +74,15 @@ public final class PlayedFiles {
         return party.equals("both") || party.equals(track.path("party").asText());
     }
 
-    /** What the recorder stores a codec on the wire as (recording-format.md): G.711 becomes 16-bit PCM. */
+    /**
+     * What the recorder stores a codec on the wire as (recording-format.md), for a track without {@code storedAs}:
+     * everything as it came, G.711 under ffmpeg's names of its two laws.
+     */
     static String storedAs(String wireCodec) {
         String c = wireCodec.toLowerCase(Locale.ROOT);
         return switch (c) {
-            case "pcma", "pcmu" -> "pcm_s16le";
+            case "pcma" -> "pcm_alaw";
+            case "pcmu" -> "pcm_mulaw";
             default -> c;
         };
     }

@@ -57,7 +57,7 @@ class FfmpegRenditionsIT {
         if (!Files.exists(SOURCES.resolve("peer.mkv"))) {
             ffmpeg("-f", "lavfi", "-i", "testsrc=size=160x120:rate=10:duration=2", "-f", "lavfi", "-i",
                     "sine=sample_rate=8000:duration=2", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt",
-                    "yuv420p", "-c:a", "pcm_s16le", SOURCES.resolve("requester.mkv").toString());
+                    "yuv420p", "-c:a", "pcm_alaw", SOURCES.resolve("requester.mkv").toString());
             ffmpeg("-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10:duration=2", "-f", "lavfi", "-i",
                     "sine=sample_rate=48000:duration=2", "-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8",
                     "-c:a", "libopus", SOURCES.resolve("peer.mkv").toString());
@@ -127,7 +127,7 @@ class FfmpegRenditionsIT {
         Files.writeString(dir.resolve("manifest.json"), """
                 {"version":1,"recordingId":"%s","mode":"both","tracks":[
                   {"party":"requester","kind":"video","storedAs":"h264","files":["requester.mkv"]},
-                  {"party":"requester","kind":"audio","storedAs":"pcm_s16le","files":["requester.mkv"]},
+                  {"party":"requester","kind":"audio","storedAs":"pcm_alaw","files":["requester.mkv"]},
                   {"party":"peer","kind":"video","storedAs":"vp8","files":["peer.mkv","combined.mkv"]},
                   {"party":"peer","kind":"audio","storedAs":"opus","files":["peer.mkv","combined.mkv"]}],
                  "files":[%s]}""".formatted(id, files));

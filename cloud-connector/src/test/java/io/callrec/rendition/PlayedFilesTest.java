@@ -26,12 +26,12 @@ class PlayedFilesTest {
         List<SourceFile> files = played("""
                 {"tracks":[
                   {"party":"requester","kind":"video","codec":"H264","storedAs":"h264","files":["requester.mkv","combined.mkv"]},
-                  {"party":"requester","kind":"audio","codec":"PCMA","storedAs":"pcm_s16le","files":["requester.mkv","combined.mkv"]},
+                  {"party":"requester","kind":"audio","codec":"PCMA","storedAs":"pcm_alaw","files":["requester.mkv","combined.mkv"]},
                   {"party":"peer","kind":"audio","codec":"opus","storedAs":"opus","files":["peer.mkv","combined.mkv"]},
                   {"party":"peer","kind":"video","codec":"VP8","storedAs":"vp8","files":["peer.mkv","combined.mkv"]}],
                  "files":[{"name":"peer.mkv","party":"peer"},{"name":"requester.mkv","party":"requester"},
                           {"name":"combined.mkv","party":"both"},{"name":"peer.pcap","party":"peer"}]}""");
-        assertEquals(List.of(file("requester.mkv", "requester", "h264", "pcm_s16le"),
+        assertEquals(List.of(file("requester.mkv", "requester", "h264", "pcm_alaw"),
                 file("peer.mkv", "peer", "vp8", "opus")), files);
     }
 
@@ -47,12 +47,13 @@ class PlayedFilesTest {
 
     @Test
     void withoutStoredAsOrFilesTheWireCodecAndThePartyDecide() throws Exception {
-        assertEquals(List.of(file("peer.mkv", "peer", null, "pcm_s16le")), played("""
+        assertEquals(List.of(file("peer.mkv", "peer", null, "pcm_mulaw")), played("""
                 {"tracks":[{"party":"requester","kind":"video","codec":"VP8"},
                            {"party":"peer","kind":"audio","codec":"PCMU"}],
                  "files":[{"name":"peer.mkv","party":"peer"}]}"""));
         assertEquals("g722", PlayedFiles.storedAs("G722"));
-        assertEquals("pcm_s16le", PlayedFiles.storedAs("PCMA"));
+        assertEquals("pcm_alaw", PlayedFiles.storedAs("PCMA"));
+        assertEquals("opus", PlayedFiles.storedAs("opus"));
     }
 
     @Test

@@ -40,7 +40,7 @@ class RenditionBenchmarkIT {
             Files.createDirectories(sources);
             loop(encode(sources, "requester-1min.mkv", "testsrc2=size=640x480:rate=25", "libx264", "-preset",
                     "ultrafast", "-b:v", "500k", "-maxrate", "500k", "-bufsize", "1M", "-g", "50", "-pix_fmt", "yuv420p",
-                    "-c:a", "pcm_s16le", "-ar", "8000", "-ac", "1"), requester);
+                    "-c:a", "pcm_alaw", "-ar", "8000", "-ac", "1"), requester);
             loop(encode(sources, "peer-1min.mkv", "testsrc=size=320x240:rate=15", "libvpx", "-deadline", "realtime",
                     "-cpu-used", "8", "-b:v", "500k", "-g", "30", "-c:a", "libopus", "-b:a", "32k"), peer);
         }
@@ -105,7 +105,7 @@ class RenditionBenchmarkIT {
         Files.writeString(dir.resolve("manifest.json"), """
                 {"version":1,"recordingId":"%s","mode":"both","tracks":[
                   {"party":"requester","kind":"video","storedAs":"h264","files":["requester.mkv"]},
-                  {"party":"requester","kind":"audio","storedAs":"pcm_s16le","files":["requester.mkv"]},
+                  {"party":"requester","kind":"audio","storedAs":"pcm_alaw","files":["requester.mkv"]},
                   {"party":"peer","kind":"video","storedAs":"vp8","files":["peer.mkv"]},
                   {"party":"peer","kind":"audio","storedAs":"opus","files":["peer.mkv"]}],
                  "files":[{"name":"requester.mkv","party":"requester","bytes":%d,"sha256":"%s"},

@@ -26,15 +26,21 @@ class RenditionChoiceTest {
     @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
             vp8  | opus      | peer.webm | WEBM | COPY | video/webm; codecs="vp8, opus"
             vp8  | pcm_s16le | peer.webm | WEBM | OPUS | video/webm; codecs="vp8, opus"
+            vp8  | pcm_alaw  | peer.webm | WEBM | OPUS | video/webm; codecs="vp8, opus"
+            vp8  | pcm_mulaw | peer.webm | WEBM | OPUS | video/webm; codecs="vp8, opus"
             vp8  | g722      | peer.webm | WEBM | OPUS | video/webm; codecs="vp8, opus"
             vp8  | -         | peer.webm | WEBM | NONE | video/webm; codecs="vp8"
             h264 | pcm_s16le | peer.mp4  | MP4  | AAC  | video/mp4; codecs="avc1.42C01F, mp4a.40.2"
+            h264 | pcm_alaw  | peer.mp4  | MP4  | AAC  | video/mp4; codecs="avc1.42C01F, mp4a.40.2"
+            h264 | pcm_mulaw | peer.mp4  | MP4  | AAC  | video/mp4; codecs="avc1.42C01F, mp4a.40.2"
             h264 | g722      | peer.mp4  | MP4  | AAC  | video/mp4; codecs="avc1.42C01F, mp4a.40.2"
             h264 | opus      | peer.mp4  | MP4  | COPY | video/mp4; codecs="avc1.42C01F, opus"
             h264 | -         | peer.mp4  | MP4  | NONE | video/mp4; codecs="avc1.42C01F"
             H264 | PCM_S16LE | peer.mp4  | MP4  | AAC  | video/mp4; codecs="avc1.42C01F, mp4a.40.2"
             -    | opus      | peer.webm | WEBM | COPY | audio/webm; codecs="opus"
             -    | pcm_s16le | peer.mp4  | MP4  | AAC  | audio/mp4; codecs="mp4a.40.2"
+            -    | pcm_alaw  | peer.mp4  | MP4  | AAC  | audio/mp4; codecs="mp4a.40.2"
+            -    | pcm_mulaw | peer.mp4  | MP4  | AAC  | audio/mp4; codecs="mp4a.40.2"
             -    | g722      | peer.mp4  | MP4  | AAC  | audio/mp4; codecs="mp4a.40.2"
             """)
     void eachCodecSetGetsOneRemuxWithAudioEncodedOnlyWhereTheContainerNeedsIt(String video, String audio,
@@ -71,7 +77,7 @@ class RenditionChoiceTest {
     @Test
     void theRenditionIsNamedAfterItsSource() {
         RenditionPlan plan = ((RenditionChoice.Make) RenditionChoice.choose(new SourceFile("combined.mkv", "both",
-                Optional.of("h264"), Optional.of("pcm_s16le")))).plan();
+                Optional.of("h264"), Optional.of("pcm_alaw")))).plan();
         assertEquals("combined.mp4", plan.name());
         assertEquals("both", plan.party());
         assertEquals("x", new SourceFile("x", "peer", Optional.empty(), Optional.empty()).baseName());

@@ -60,7 +60,7 @@ final class Manifest {
             tm.put("party", t.party.wireName());
             tm.put("kind", t.kind);
             tm.put("codec", t.encoding);
-            tm.put("storedAs", t.format.codec().name().toLowerCase(java.util.Locale.ROOT));
+            tm.put("storedAs", t.format.codec().storedName());
             tm.put("payloadType", t.payloadType);
             tm.put("clockRate", t.format.clockRate());
             if (t.format.sampleRate() > 0) {

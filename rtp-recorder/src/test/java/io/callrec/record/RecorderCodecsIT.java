@@ -81,9 +81,9 @@ class RecorderCodecsIT {
                 new Case("opus", Codec.OPUS, tone(48000), List.of("-c:a", "libopus", "-b:a", "32k", "-payload_type",
                         "111"), "opus", "opus", "opus", 48000, 2),
                 new Case("pcma", Codec.PCMA, tone(8000), List.of("-c:a", "pcm_alaw", "-payload_type", "8"), "PCMA",
-                        "pcm_s16le", "pcm_s16le", 8000, 1),
+                        "pcm_alaw", "pcm_alaw", 8000, 1),
                 new Case("pcmu", Codec.PCMU, tone(8000), List.of("-c:a", "pcm_mulaw", "-payload_type", "0"), "PCMU",
-                        "pcm_s16le", "pcm_s16le", 8000, 1),
+                        "pcm_mulaw", "pcm_mulaw", 8000, 1),
                 new Case("g722", Codec.G722, tone(16000), List.of("-c:a", "g722", "-payload_type", "9"), "G722",
                         "g722", "adpcm_g722", 16000, 1));
     }

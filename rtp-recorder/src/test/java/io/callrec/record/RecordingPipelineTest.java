@@ -104,7 +104,7 @@ class RecordingPipelineTest {
 
         Ffprobe req = Ffprobe.probe(dir.resolve("requester.mkv"));
         assertEquals(1, req.streamCount());
-        assertEquals("pcm_s16le", req.stream(0, "codec_name"));
+        assertEquals("pcm_alaw", req.stream(0, "codec_name"), "G.711 stored as it came");
         assertEquals(8000, req.streamInt(0, "sample_rate"));
         assertEquals(150, req.streamInt(0, "nb_read_packets"));
         assertEquals(3.0, Double.parseDouble(req.format("duration")), 0.05);
@@ -177,13 +177,15 @@ class RecordingPipelineTest {
             p.onPacket(T0 + i * 20_000L, PacketRing.FLAG_SIDE_B, 0, packet);
         }
         p.finish();
-        // Both decode to the same 16-bit PCM, but the manifest must not call PCMU audio PCMA.
+        // Each law is stored as it came, so each needs its own track: a player decodes the bytes by the track's law.
         assertEquals(List.of("PCMA", "PCMU"), p.tracks().stream().map(t -> t.encoding).toList());
         assertEquals(List.of(50L, 50L), p.tracks().stream().map(t -> t.frames).toList());
         assertEquals(1, p.codecChanges().size());
         assertEquals(1000.0, (Double) p.codecChanges().get(0).get("atMs"), 1.0);
         Ffprobe peer = Ffprobe.probe(dir.resolve("peer.mkv"));
         assertEquals(2, peer.streamCount());
+        assertEquals("pcm_alaw", peer.stream(0, "codec_name"));
+        assertEquals("pcm_mulaw", peer.stream(1, "codec_name"));
         assertEquals("", Ffprobe.decodeErrors(dir.resolve("peer.mkv")));
     }
 
@@ -279,7 +281,7 @@ class RecordingPipelineTest {
         AtRestFiles.write(manifestFile, Manifest.JSON.writeValueAsBytes(manifest), keys);
 
         Path plain = Files.createDirectories(dir.resolve("decrypted"));
-        byte[] pcmSample = null;
+        byte[] audioSample = null;
         List<?> files = (List<?>) manifest.get("files");
         assertEquals(5, files.size(), "three Matroska files, two pcaps");
         for (Object o : files) {
@@ -304,7 +306,7 @@ class RecordingPipelineTest {
             byte[] sample = java.util.Arrays.copyOfRange(plainBytes, plainBytes.length / 2, plainBytes.length / 2 + 64);
             assertEquals(-1, JournalTest.indexOf(storedBytes, sample), "plaintext of " + stored);
             if (stored.toString().endsWith(".mkv")) {
-                pcmSample = sample;
+                audioSample = sample;
             } else {
                 byte[] rtpPayload = java.util.Arrays.copyOfRange(alaw, 1600, 1664);
                 assertTrue(JournalTest.indexOf(plainBytes, rtpPayload) >= 0, "the pcap holds the packets");
@@ -313,7 +315,7 @@ class RecordingPipelineTest {
         }
         for (Path f : List.of(dir.resolve("requester.mkv"), dir.resolve("peer.mkv"), dir.resolve("combined.mkv"),
                 dir.resolve("requester.pcap"), dir.resolve("peer.pcap"), manifestFile)) {
-            assertEquals(-1, JournalTest.indexOf(Files.readAllBytes(f), pcmSample), "decoded audio in " + f);
+            assertEquals(-1, JournalTest.indexOf(Files.readAllBytes(f), audioSample), "recorded audio in " + f);
         }
         assertEquals(-1, JournalTest.indexOf(Files.readAllBytes(manifestFile), "sip:alice".getBytes()));
 

@@ -64,7 +64,7 @@ class RecordingDeliveryIT {
                     HttpResponse.BodyHandlers.ofFile(downloaded));
             assertEquals(200, whole.statusCode());
             Ffprobe probe = Ffprobe.probe(downloaded);
-            assertEquals("pcm_s16le", probe.stream(0, "codec_name"));
+            assertEquals("pcm_alaw", probe.stream(0, "codec_name"));
             assertEquals(2.0, Double.parseDouble(probe.format("duration")), 0.3);
             assertTrue(Files.size(downloaded) > 10_000);
 

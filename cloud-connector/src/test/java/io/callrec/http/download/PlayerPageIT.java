@@ -44,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The player in real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}), over the real
- * download service: two recordings made by ffmpeg — mode {@code both} with H.264 + PCM for the requester and
+ * download service: two recordings made by ffmpeg — mode {@code both} with H.264 + µ-law for the requester and
  * VP8 + Opus for the peer, and an audio-only mode {@code peer} one. Chromium plays the recorded Matroska files;
  * {@code ?force=rendition} makes the page act as a browser that cannot (Firefox, Safari), so that it plays the
  * renditions the server makes with the real ffmpeg.
@@ -269,7 +269,7 @@ class PlayerPageIT {
         ffmpeg("-f", "lavfi", "-i", "testsrc=size=320x240:rate=15:duration=" + SECONDS,
                 "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=8000:duration=" + SECONDS,
                 "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "15",
-                "-c:a", "pcm_s16le", "-ac", "1", req.toString());
+                "-c:a", "pcm_mulaw", "-ac", "1", req.toString());
         ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=15:duration=" + SECONDS,
                 "-f", "lavfi", "-i", "sine=frequency=660:sample_rate=48000:duration=" + SECONDS,
                 "-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "400k", "-g", "15",
@@ -281,7 +281,7 @@ class PlayerPageIT {
                 "tracks":[
                  {"id":"requester-video","party":"requester","kind":"video","codec":"H264","clockRate":90000,
                   "width":320,"height":240,"frames":150,"startMs":0.0,"endMs":10000.0,"sync":"rtcp-sr"},
-                 {"id":"requester-audio","party":"requester","kind":"audio","codec":"PCMU","clockRate":8000,
+                 {"id":"requester-audio","party":"requester","kind":"audio","codec":"PCMU","storedAs":"pcm_mulaw","clockRate":8000,
                   "frames":500,"startMs":0.0,"endMs":10000.0,"sync":"rtcp-sr"},
                  {"id":"peer-video","party":"peer","kind":"video","codec":"VP8","clockRate":90000,
                   "width":320,"height":240,"frames":150,"startMs":0.0,"endMs":10000.0,"sync":"arrival"},
@@ -293,7 +293,7 @@ class PlayerPageIT {
         Path peer = storage.file(id, "peer.mkv");
         Files.createDirectories(peer.getParent());
         ffmpeg("-f", "lavfi", "-i", "sine=frequency=300:sample_rate=8000:duration=" + SECONDS,
-                "-c:a", "pcm_s16le", peer.toString());
+                "-c:a", "pcm_alaw", peer.toString());
         writeManifest(id, "peer", List.of("peer.mkv", "peer"),
                 """
                 "tracks":[{"id":"peer-audio","party":"peer","kind":"audio","codec":"PCMA","clockRate":8000,

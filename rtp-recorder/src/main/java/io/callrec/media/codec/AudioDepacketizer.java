@@ -6,8 +6,8 @@ package io.callrec.media.codec;
  * decoders conceal a gap themselves). Subclasses say only how a payload becomes frame bytes.
  */
 public abstract class AudioDepacketizer extends PayloadParser {
-    /** An RTP payload is at most one UDP datagram; a decoded one (G.711 → 16 bit) twice that. */
-    private static final int MAX_FRAME_BYTES = 2 * 65536;
+    /** An RTP payload is at most one UDP datagram, and every audio codec here stores it unchanged. */
+    private static final int MAX_FRAME_BYTES = 65536;
     private static final int INITIAL_FRAME_BYTES = 2048;
 
     private final TrackFormat format;

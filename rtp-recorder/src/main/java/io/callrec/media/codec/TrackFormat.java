@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * What a container needs to declare a track: codec, rates and the codec's private data.
  *
- * @param codec        the stored codec (G.711 is stored as {@link Codec#PCM_S16LE})
+ * @param codec        the stored codec (every RTP codec is stored as it came)
  * @param clockRate    the RTP clock rate of the source stream (G.722: 8000 although it samples at 16000)
  * @param sampleRate   audio sampling rate in Hz; 0 for video
  * @param channels     audio channels; 0 for video

@@ -64,7 +64,8 @@ class DepacketizersTest {
     @Test
     void g711KeepsItsChannelCount() {
         assertEquals(2, Depacketizers.create("PCMA", 8000, 2, Map.of()).orElseThrow().format().channels());
-        assertEquals(Codec.PCM_S16LE, Depacketizers.create("PCMA", 8000, 1, Map.of()).orElseThrow().format().codec());
+        assertEquals(Codec.PCMA, Depacketizers.create("PCMA", 8000, 1, Map.of()).orElseThrow().format().codec());
+        assertEquals(Codec.PCMU, Depacketizers.create("PCMU", 8000, 1, Map.of()).orElseThrow().format().codec());
     }
 
     @Test

@@ -36,7 +36,8 @@ class MatroskaWriterFfmpegTest {
                 Arguments.of("pcm", (Supplier<MediaTrack>) () -> TestMedia.pcm(8000, 3), "A_PCM/INT/LIT"),
                 // G.722 and G.711 as ffmpeg itself stores them: A_MS/ACM with a WAVEFORMATEX.
                 Arguments.of("g722", (Supplier<MediaTrack>) () -> TestMedia.g722(3), "A_MS/ACM"),
-                Arguments.of("pcmu", (Supplier<MediaTrack>) () -> TestMedia.pcmu(3), "A_MS/ACM"));
+                Arguments.of("pcmu", (Supplier<MediaTrack>) () -> TestMedia.pcmu(3), "A_MS/ACM"),
+                Arguments.of("pcma", (Supplier<MediaTrack>) () -> TestMedia.pcma(3), "A_MS/ACM"));
     }
 
     private static Path write(String name, List<MediaTrack> tracks, long... lagMicros) throws IOException {
@@ -154,7 +155,10 @@ class MatroskaWriterFfmpegTest {
                 Arguments.of("h264-opus", (Supplier<List<MediaTrack>>) () -> List.of(TestMedia.h264(320, 240, 15, 3),
                         TestMedia.opus(1, 3)), new long[] {0, 300_000}),
                 Arguments.of("vp8-pcm", (Supplier<List<MediaTrack>>) () -> List.of(TestMedia.vp8(320, 240, 15, 3),
-                        TestMedia.pcm(8000, 3)), new long[] {250_000, 0}));
+                        TestMedia.pcm(8000, 3)), new long[] {250_000, 0}),
+                // What a recorded video call with G.711 becomes.
+                Arguments.of("h264-pcma", (Supplier<List<MediaTrack>>) () -> List.of(TestMedia.h264(320, 240, 15, 3),
+                        TestMedia.pcma(3)), new long[] {0, 300_000}));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -182,10 +186,10 @@ class MatroskaWriterFfmpegTest {
         assertDecodesCleanly(file);
     }
 
-    /** Party A (H.264 + Opus) from 0 s, party B (VP8 + PCM) from 1 s: B's tracks are added when B's media starts. */
+    /** Party A (H.264 + Opus) from 0 s, party B (VP8 + A-law) from 1 s: B's tracks are added when B's media starts. */
     private static List<MediaTrack> twoParties() {
         return List.of(TestMedia.h264(320, 240, 15, 3), TestMedia.opus(1, 3),
-                TestMedia.vp8(320, 240, 15, 2).shifted(1_000_000), TestMedia.pcm(8000, 2).shifted(1_000_000));
+                TestMedia.vp8(320, 240, 15, 2).shifted(1_000_000), TestMedia.pcma(2).shifted(1_000_000));
     }
 
     private static final long[] TWO_PARTY_LAGS = {0, 300_000, 100_000, 0};
@@ -198,7 +202,7 @@ class MatroskaWriterFfmpegTest {
         Ffprobe probe = Ffprobe.probe(file);
         assertEquals(4, probe.streamCount());
         int vp8 = streamOf(probe, "vp8");
-        int pcm = streamOf(probe, "pcm_s16le");
+        int pcm = streamOf(probe, "pcm_alaw");
         int h264 = streamOf(probe, "h264");
         assertNear(1.0, probe.streamDouble(vp8, "start_time"), "late video start");
         assertNear(1.0, probe.streamDouble(pcm, "start_time"), "late audio start");

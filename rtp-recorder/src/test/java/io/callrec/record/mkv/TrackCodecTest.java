@@ -97,12 +97,27 @@ class TrackCodecTest {
         assertEquals(16000.0, TrackCodec.of(TrackFormat.audio(Codec.G722, 8000, 0, 1, null)).samplingFrequency());
     }
 
+    /**
+     * G.711 is stored as it came, as an ACM track (Matroska codec specification, A_MS/ACM: CodecPrivate is a
+     * WAVEFORMATEX): tag 6 A-law / 7 µ-law, 8 bits a sample, one byte per sample and channel.
+     */
     @Test
-    void g711IsAnAcmTrackToo() {
-        TrackCodec mulaw = TrackCodec.of(TrackFormat.audio(Codec.PCMU, 8000, 8000, 1, null));
+    void g711IsAnAcmTrackWithOneBytePerSample() {
         TrackCodec alaw = TrackCodec.of(TrackFormat.audio(Codec.PCMA, 8000, 8000, 1, null));
-        assertEquals("0700", HexFormat.of().formatHex(mulaw.codecPrivate(), 0, 2));
-        assertEquals("0600", HexFormat.of().formatHex(alaw.codecPrivate(), 0, 2));
-        assertTrue(mulaw.toString().contains("A_MS/ACM"), mulaw.toString());
+        // tag, channels, rate 8000, 8000 bytes/s, block align 1, 8 bits, no extra bytes.
+        assertEquals("0600" + "0100" + "401f0000" + "401f0000" + "0100" + "0800" + "0000",
+                HexFormat.of().formatHex(alaw.codecPrivate()));
+        EbmlReader.Element e = entry(alaw);
+        assertEquals("A_MS/ACM", e.string(MatroskaIds.CODEC_ID));
+        assertEquals(MatroskaIds.TRACK_TYPE_AUDIO, e.uint(MatroskaIds.TRACK_TYPE));
+        EbmlReader.Element audio = e.child(MatroskaIds.AUDIO);
+        assertEquals(8000.0, audio.child(MatroskaIds.SAMPLING_FREQUENCY).floatValue());
+        assertEquals(1, audio.uint(MatroskaIds.CHANNELS));
+        assertEquals(8, audio.uint(MatroskaIds.BIT_DEPTH));
+
+        TrackCodec stereoMulaw = TrackCodec.of(TrackFormat.audio(Codec.PCMU, 8000, 8000, 2, null));
+        assertEquals("0700" + "0200" + "401f0000" + "803e0000" + "0200" + "0800" + "0000",
+                HexFormat.of().formatHex(stereoMulaw.codecPrivate()));
+        assertEquals(2, entry(stereoMulaw).child(MatroskaIds.AUDIO).uint(MatroskaIds.CHANNELS));
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -64,8 +65,18 @@ public final class TestMedia {
 
     /** G.711 mu-law at 8 kHz, in 20 ms frames. */
     public static MediaTrack pcmu(double seconds) {
-        return rawAudio("pcmu", 8000, seconds, List.of("-c:a", "pcm_mulaw", "-f", "mulaw"),
-                TrackFormat.audio(Codec.PCMU, 8000, 8000, 1, null), 8000);
+        return g711(Codec.PCMU, "mulaw", seconds);
+    }
+
+    /** G.711 A-law at 8 kHz, in 20 ms frames. */
+    public static MediaTrack pcma(double seconds) {
+        return g711(Codec.PCMA, "alaw", seconds);
+    }
+
+    /** @param law ffmpeg's name of the raw format, {@code alaw} or {@code mulaw} (its codec is {@code pcm_<law>}) */
+    private static MediaTrack g711(Codec codec, String law, double seconds) {
+        return rawAudio(codec.name().toLowerCase(Locale.ROOT), 8000, seconds,
+                List.of("-c:a", "pcm_" + law, "-f", law), TrackFormat.audio(codec, 8000, 8000, 1, null), 8000);
     }
 
     /** A 440 Hz tone encoded by {@code codecArgs} into a headerless stream, cut into 20 ms frames. */
