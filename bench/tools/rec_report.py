@@ -32,7 +32,10 @@ def ffprobe(path):
     if p.returncode != 0:
         return None
     j = json.loads(p.stdout)
-    dec = subprocess.run(['ffmpeg', '-v', 'error', '-i', path, '-f', 'null', '-'], capture_output=True,
+    # -enc_time_base -1: the null output keeps the file's ms time base; otherwise ffmpeg re-times video to the
+    # frame rate it guessed and may report two frames on one of its ticks (its own output, not the file)
+    dec = subprocess.run(['ffmpeg', '-v', 'error', '-i', path, '-map', '0', '-enc_time_base', '-1', '-f', 'null', '-'],
+                         capture_output=True,
                          text=True, timeout=60)
     return {'streams': ','.join(s['codec_name'] for s in j.get('streams', [])),
             'duration_s': round(float(j.get('format', {}).get('duration', 0)), 2),

@@ -118,10 +118,16 @@ public final class Ffprobe {
     /**
      * Decodes the streams {@code map} selects and returns what ffmpeg printed at {@code logLevel} ({@code error},
      * {@code warning}...), and its exit code if it failed.
+     *
+     * <p>{@code -enc_time_base -1} keeps the file's own (millisecond) time base for the null output. Without it ffmpeg
+     * re-times each decoded video frame to the frame rate it guessed (15 fps for frames 66/67 ms apart) and, depending
+     * on where the first frame falls between two of those ticks, puts two frames on one tick and reports "non
+     * monotonically increasing dts to muxer": a complaint about its own output, not about the file (a recording with
+     * its first frame 6 ms later decodes silently), which made one check in four fail at random.
      */
     public static String decodeMessages(Path file, String map, String logLevel) {
         CommandResult r = ExternalCommand.run(TIMEOUT, "ffmpeg", "-v", logLevel, "-nostdin", "-i", file.toString(),
-                "-map", map, "-f", "null", "-");
+                "-map", map, "-enc_time_base", "-1", "-f", "null", "-");
         return r.stdout() + r.stderr() + (r.succeeded() ? "" : "[exit " + r.exitCode() + "]");
     }
 
