@@ -44,7 +44,8 @@ run_rec() {  # run_rec N MEDIA(audio|av) SYSTEM(callrec|peer) MODE(rec|norec)
   # the callee answers callrec's INFOs/MESSAGEs if any reach it; the same for every system
   UAS_ARGS=-aa
   if [ "$sys" = callrec ]; then
-    CALLREC_ARGS="--consent one-party"   # the default trusted peers include loopback
+    # the default trusted peers include loopback; every call is recorded (the default cap is 200 at once)
+    CALLREC_ARGS="--consent one-party --max-recordings 1000"
     start_callrec "$d" "$JVM_OPTS" || return 1
     relay_range=$CR_RTP; target=(127.0.0.1:$UAS_PORT -rsa 127.0.0.1:$CR_SIP)
     groups=(callrec=$SUT_PID); counter=--counter=callrec:http://127.0.0.1:$CR_HTTP/health; threads=--threads=callrec
