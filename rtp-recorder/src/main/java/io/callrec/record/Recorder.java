@@ -98,11 +98,13 @@ public final class Recorder implements AutoCloseable {
         return active.size();
     }
 
-    /** Periodic tasks waiting in the workers' queues: one per worker that serves a recording, none when idle. */
-    int scheduledTicks() {
+    /** Workers whose periodic task is scheduled: those that serve a recording; none when idle. */
+    int tickingWorkers() {
         int n = 0;
         for (Worker w : workers) {
-            n += w.executor.getQueue().size();
+            if (w.tick != null) {
+                n++;
+            }
         }
         return n;
     }
@@ -338,9 +340,10 @@ public final class Recorder implements AutoCloseable {
      */
     private final class Worker {
         final ScheduledThreadPoolExecutor executor;
-        /** Only touched on the worker's thread, as is {@link #tick}. */
+        /** Only touched on the worker's thread. */
         private final List<RecordingSession> sessions = new ArrayList<>();
-        private ScheduledFuture<?> tick;
+        /** Written on the worker's thread only; volatile so that {@link #tickingWorkers()} can read it. */
+        private volatile ScheduledFuture<?> tick;
 
         Worker(String name) {
             executor = new ScheduledThreadPoolExecutor(1, r -> daemon(r, name));

@@ -28,7 +28,7 @@ class RecorderTest {
                 .withPorts(26940, 26959).withTimeouts(Duration.ofSeconds(2), Duration.ZERO));
              RelaySession call = relay.openSession("ticks", (s, idle) -> { });
              Recorder recorder = new Recorder(config, new RecordingListener() { })) {
-            assertEquals(0, recorder.scheduledTicks(), "an idle recorder has nothing scheduled");
+            assertEquals(0, recorder.tickingWorkers(), "an idle recorder has nothing scheduled");
             MediaFork fork = recorder.fork(call);
             RecordingSession first = recorder.start(fork, spec("tick-1"), RecordingScenario.formats());
             RecordingSession second = recorder.start(fork, spec("tick-2"), RecordingScenario.formats());
@@ -38,7 +38,7 @@ class RecorderTest {
             second.stop().get(30, TimeUnit.SECONDS);
             assertEquals(1, awaitTicks(recorder, 1), "the worker that still serves tick-3 keeps ticking");
             Thread.sleep(3 * Recorder.TICK_MILLIS);
-            assertEquals(1, recorder.scheduledTicks(), "and goes on ticking");
+            assertEquals(1, recorder.tickingWorkers(), "and goes on ticking");
             third.stop().get(30, TimeUnit.SECONDS);
             assertEquals(0, awaitTicks(recorder, 0), "no tick once nothing is recorded");
         }
@@ -47,10 +47,10 @@ class RecorderTest {
     /** The workers pick up and drop recordings on their own threads: wait up to 5 s for the count. */
     private static int awaitTicks(Recorder recorder, int expected) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (recorder.scheduledTicks() != expected && System.nanoTime() < deadline) {
+        while (recorder.tickingWorkers() != expected && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        return recorder.scheduledTicks();
+        return recorder.tickingWorkers();
     }
 
     private static RecordingSpec spec(String id) {
