@@ -32,8 +32,8 @@ final class Journal {
     /** Upper bound of one record body: a UDP datagram plus header, or a metadata document. */
     static final int MAX_BODY = 1 << 20;
     /**
-     * Plaintext bytes per chunk of an encrypted journal. Small, because each flush (every recorder tick, 250 ms) seals the chunk
-     * being filled again: 4 KiB bounds that work and what a torn chunk loses.
+     * Plaintext bytes per chunk of an encrypted journal. Small, because each flush (every recorder tick, 250 ms)
+     * seals the chunk being filled again: 4 KiB bounds that work and what a torn chunk loses.
      */
     static final int SEALED_CHUNK = 4096;
 

@@ -53,6 +53,13 @@ final class RecordingPipeline {
     private IOException failure;
 
     /**
+     * Per track, the most held while waiting for a Sender Report: 3 s of 1 Mb/s video. Past it the source is placed
+     * by arrival, as without a report; at 1 MiB, recordings starting together could hold up to 4 MiB each.
+     */
+    static final int PENDING_BYTES = 384 * 1024;
+    private static final Side[] SIDES = Side.values();
+
+    /**
      * @param reorderPackets  reorder window per source, packets
      * @param reorderHoldMicros longest wait for a missing packet
      * @param syncHoldMicros  longest wait for an RTCP Sender Report before falling back to arrival times
@@ -60,13 +67,6 @@ final class RecordingPipeline {
      * @param pendingBytes    frames held while waiting for sync, per track, before falling back
      * @param atRest          with a current key, the files are written encrypted
      */
-    /**
-     * Per track, the most held while waiting for a Sender Report: 3 s of 1 Mb/s video. Past it the source is placed
-     * by arrival, as without a report; at 1 MiB, recordings starting together could hold up to 4 MiB each.
-     */
-    static final int PENDING_BYTES = 384 * 1024;
-    private static final Side[] SIDES = Side.values();
-
     record Config(int reorderPackets, long reorderHoldMicros, long syncHoldMicros, long observeMicros,
                   int pendingBytes, MatroskaWriter.Options writerOptions, AtRestKeys atRest) {
         static Config defaults() {

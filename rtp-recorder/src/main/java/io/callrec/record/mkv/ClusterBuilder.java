@@ -20,7 +20,10 @@ final class ClusterBuilder {
     static final long MAX_RELATIVE = Short.MAX_VALUE;
     private static final int SIMPLE_BLOCK_FIXED = 3;
     private static final int KEYFRAME_FLAG = 0x80;
-    /** A second of 16-bit PCM at 8 kHz and its block headers just passes this: the buffer grows to fit, once. */
+    /**
+     * A second of G.711 (8 KB) and its block headers fit; a video file's clusters grow the buffer once, to about
+     * {@code MatroskaWriter.MAX_CLUSTER_BYTES}.
+     */
     static final int INITIAL_BYTES = 16 * 1024;
 
     private final long maxDurationMs;
