@@ -53,8 +53,7 @@ class LinkCourierTest {
     void setUp() throws Exception {
         store = new DeliveryStore(dir);
         registrar = new Registrar(clock);
-        courier = new LinkCourier(new SipContext(null, "127.0.0.1", 5060), registrar, store, timers, clock,
-                "example.com");
+        courier = newCourier(registrar, store);
         courier.useDialogRoute((id, type, body, onAnswer) -> {
             sent.add(new Sent(id, type, new String(body, StandardCharsets.UTF_8), onAnswer));
             return true;
@@ -64,6 +63,19 @@ class LinkCourierTest {
     @AfterEach
     void tearDown() {
         timers.shutdownNow();
+    }
+
+    /** A courier without a SIP provider: only its in-dialog route can send, which is what these tests drive. */
+    private LinkCourier newCourier(Registrar withRegistrar, DeliveryStore withStore) {
+        return new LinkCourier(new SipContext(null, "127.0.0.1", 5060), withRegistrar, withStore, timers, clock,
+                "example.com");
+    }
+
+    /** alice registers one contact (same Call-ID, {@code cseq} counting up: a refresh). */
+    private void registerAlice(long cseq) {
+        registrar.register(new RegistrationRequest(new AddressOfRecord("alice", "example.com"), "reg-1", cseq,
+                List.of(ContactRequest.of("sip:alice@127.0.0.1:5090")), false, 1, OptionalInt.empty(),
+                new InetSocketAddress("127.0.0.1", 5090), "udp"));
     }
 
     private void linkFor(String id, boolean json, Duration lifetime) throws Exception {
@@ -151,16 +163,12 @@ class LinkCourierTest {
         sent.get(0).answer().accept(408);
         assertEquals(List.of(5_000L), timers.delaysMillis());
 
-        registrar.register(new RegistrationRequest(new AddressOfRecord("alice", "example.com"), "reg-1", 1,
-                List.of(ContactRequest.of("sip:alice@127.0.0.1:5090")), false, 1, OptionalInt.empty(),
-                new InetSocketAddress("127.0.0.1", 5090), "udp"));
+        registerAlice(1);
         assertEquals(List.of(), timers.delaysMillis(), "the waiting retry is cancelled");
         timers.runDue();
         assertEquals(2, sent.size(), "sent again as soon as the requester registered");
 
-        registrar.register(new RegistrationRequest(new AddressOfRecord("alice", "example.com"), "reg-1", 2,
-                List.of(ContactRequest.of("sip:alice@127.0.0.1:5090")), false, 1, OptionalInt.empty(),
-                new InetSocketAddress("127.0.0.1", 5090), "udp"));
+        registerAlice(2);
         timers.runDue();
         assertEquals(3, sent.size());
         sent.get(1).answer().accept(200); // belongs to the try the second registration replaced
@@ -173,8 +181,7 @@ class LinkCourierTest {
     void pendingDeliveriesResumeAfterARestart() throws Exception {
         linkFor("rec-restart", false, Duration.ofHours(72));
         sent.get(0).answer().accept(500);
-        LinkCourier afterRestart = new LinkCourier(new SipContext(null, "127.0.0.1", 5060), new Registrar(clock),
-                new DeliveryStore(dir), timers, clock, "example.com");
+        LinkCourier afterRestart = newCourier(new Registrar(clock), new DeliveryStore(dir));
         List<String> resent = new ArrayList<>();
         afterRestart.useDialogRoute((id, type, body, onAnswer) -> resent.add(id));
         afterRestart.resume();
