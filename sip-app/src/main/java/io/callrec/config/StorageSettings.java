@@ -1,5 +1,7 @@
 package io.callrec.config;
 
+import io.callrec.storage.StorageBackends;
+
 /**
  * How recordings are kept and handed out, besides where ({@link ServerConfig#storage()}); docs/storage.md.
  *
@@ -9,7 +11,7 @@ package io.callrec.config;
  *                            being streamed through callrec ({@code --download-redirect}; {@code s3:} storage only)
  */
 public record StorageSettings(long freeSpaceFloorBytes, boolean downloadRedirect) {
-    public static final long DEFAULT_FLOOR_BYTES = 256L << 20;
+    public static final long DEFAULT_FLOOR_BYTES = StorageBackends.DEFAULT_FREE_SPACE_FLOOR;
     public static final StorageSettings DEFAULTS = new StorageSettings(DEFAULT_FLOOR_BYTES, false);
 
     public StorageSettings {
