@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
             "A config file (--config) holds the same settings as 'key = value' lines, keys being the",
             "flag names without dashes ('sip-port = 5070'); '#' starts a comment line. Flags win over",
             "the file; --route, --user and --decrypt-at-rest accumulate, the file's first. Durations:",
-            "250ms, 30s, 5m, 72h, 1d, plain seconds (30) or ISO-8601 (PT30S). See docs/configuration.md."})
+            "250ms, 30s, 5m, 72h, 1d, plain seconds (30) or ISO-8601 (PT30S). Sizes: bytes (1048576)",
+            "or 512KiB, 256MiB, 1GiB, 2TiB. See docs/configuration.md."})
 final class CommandLineOptions {
 
     @Option(names = "--config", paramLabel = "FILE", description = "Read settings from FILE first.")
@@ -56,6 +57,16 @@ final class CommandLineOptions {
             description = "Where recordings are stored (default: file:./callrec-data), or"
                     + " s3://BUCKET?endpoint=URL&region=R.")
     String storage;
+
+    @Option(names = "--storage-floor", paramLabel = "SIZE",
+            description = "Refuse new recordings while the data directory's disk has less free space than this,"
+                    + " e.g. 512MiB, 1GiB; 0 = no floor (default: 256MiB).")
+    String storageFloor;
+
+    @Option(names = "--download-redirect", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
+            description = "Answer file downloads with a redirect to a presigned S3 URL that expires no later than"
+                    + " the link, instead of streaming them through callrec; s3: storage only (default: false).")
+    String downloadRedirect;
 
     @Option(names = "--consent", paramLabel = "POLICY",
             description = "required | one-party (default: required).")

@@ -105,7 +105,7 @@ final class ConfigResolver {
         return new ServerConfig(sipHost, sipPort, mediaHost, rtpPorts[0], rtpPorts[1], httpHost, httpPort,
                 publicUrl, storage, control, rawCapture, linkTtl, trustedPeers, drainTimeout, routes, upstream,
                 directRouting, users, realm, rtpTimeout, sessionExpires, minSe, maxCalls, dataDir,
-                digestAlgorithms, tls, limits(), renditions, atRest);
+                digestAlgorithms, tls, limits(), renditions, atRest, storageSettings(storage));
     }
 
     private LimitSettings limits() throws ConfigException {
@@ -676,6 +676,25 @@ final class ConfigResolver {
             }
         }
         return Optional.of(new TlsConfig(port, identity, trust, clients));
+    }
+
+    /** {@code --storage-floor} (a size, 0 = off) and {@code --download-redirect}, which only S3 can honour. */
+    private StorageSettings storageSettings(URI storage) throws ConfigException {
+        long floor = StorageSettings.DEFAULT_FLOOR_BYTES;
+        Optional<Setting> floorSetting = single("storage-floor");
+        if (floorSetting.isPresent()) {
+            try {
+                floor = ByteSizes.parse(floorSetting.get().text());
+            } catch (IllegalArgumentException e) {
+                throw floorSetting.get().problem(e.getMessage());
+            }
+        }
+        boolean redirect = bool("download-redirect", false);
+        if (redirect && !"s3".equalsIgnoreCase(storage.getScheme())) {
+            throw single("download-redirect").orElseThrow().problem("only s3: storage can presign; with "
+                    + storage.getScheme() + ": storage callrec serves the files itself (drop the flag)");
+        }
+        return new StorageSettings(floor, redirect);
     }
 
     /** {@code --ffmpeg} must name an executable file; whether it is ffmpeg is checked when the server starts. */

@@ -29,6 +29,7 @@ import java.util.stream.Collectors;
  * @param limits  rate limits, digest lockout, recording and connection caps
  * @param renditions browser renditions of recordings: on or off, and which ffmpeg
  * @param atRest  encryption at rest of recordings: which key files encrypt and decrypt
+ * @param storageSettings the free-space floor and whether downloads are redirected to storage
  */
 public record ServerConfig(
         String sipHost, int sipPort,
@@ -56,7 +57,8 @@ public record ServerConfig(
         Optional<TlsConfig> tls,
         LimitSettings limits,
         RenditionSettings renditions,
-        AtRestConfig atRest) {
+        AtRestConfig atRest,
+        StorageSettings storageSettings) {
 
     public ServerConfig {
         Objects.requireNonNull(sipHost, "sipHost");
@@ -77,6 +79,7 @@ public record ServerConfig(
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(renditions, "renditions");
         Objects.requireNonNull(atRest, "atRest");
+        Objects.requireNonNull(storageSettings, "storageSettings");
         trustedPeers = List.copyOf(trustedPeers);
         routes = List.copyOf(routes);
         directRouting = List.copyOf(directRouting);
@@ -116,6 +119,7 @@ public record ServerConfig(
                 + ", dataDir=" + dataDir + ", digestAlgorithms=" + digestAlgorithms + ", tls=" + tls
                 + ", limits=" + limits
                 + ", renditions=" + renditions
-                + ", atRest=" + atRest + "]";
+                + ", atRest=" + atRest
+                + ", storageSettings=" + storageSettings + "]";
     }
 }

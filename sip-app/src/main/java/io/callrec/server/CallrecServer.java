@@ -65,8 +65,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class CallrecServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CallrecServer.class);
-    /** Below this much free disk a recording is refused rather than cut short. */
-    private static final long STORAGE_FLOOR_BYTES = 256L << 20;
 
     private final ServerConfig config;
     private final Clock clock = Clock.systemUTC();
@@ -119,7 +117,9 @@ public final class CallrecServer implements AutoCloseable {
         // Storage first: recordings that finish from here on (also those rebuilt below) go to the uploader.
         Path data = config.dataDir();
         AtRestKeys atRest = loadAtRest(config.atRest());
-        this.backend = StorageBackends.open(config.storage(), data, STORAGE_FLOOR_BYTES, clock);
+        // Below the floor a recording is refused rather than cut short by a full disk.
+        this.backend = StorageBackends.open(config.storage(), data, config.storageSettings().freeSpaceFloorBytes(),
+                clock);
         this.monitor = AvailabilityMonitor.start(backend, AvailabilityMonitor.DEFAULT_INTERVAL);
         this.links = new SignedLink(LinkKeys.open(data.resolve("keys")), config.publicUrl(), clock);
         this.courier = new LinkCourier(sip.context(), registrar, new DeliveryStore(data.resolve("deliveries")),
@@ -180,7 +180,8 @@ public final class CallrecServer implements AutoCloseable {
         try {
             this.http = HttpService.start(config.httpHost(), config.httpPort(),
                     List.of(new JsonHandler("/health", this::health), new DownloadHandler(backend, links, clock,
-                            DownloadHandler.Options.defaults(), renditions.orElse(null), atRest)));
+                            new DownloadHandler.Options(config.storageSettings().downloadRedirect()),
+                            renditions.orElse(null), atRest, monitor::reportFailure)));
         } catch (Exception e) {
             renditions.ifPresent(FfmpegRenditions::close);
             sip.close();
@@ -290,6 +291,9 @@ public final class CallrecServer implements AutoCloseable {
                 config.httpHost(), server.http.port(), config.storage(),
                 server.monitor.current().available() ? "available"
                         : "unavailable: " + server.monitor.current().reason());
+        if (config.storageSettings().downloadRedirect()) {
+            log.info("file downloads are redirected to presigned storage URLs (--download-redirect)");
+        }
         return server;
     }
 

@@ -64,6 +64,7 @@ class ConfigLoaderTest {
         assertEquals(Path.of("./callrec-data"), c.dataDir());
         assertTrue(c.fileStorage());
         assertEquals(RenditionSettings.DEFAULTS, c.renditions());
+        assertEquals(new StorageSettings(256L << 20, false), c.storageSettings());
         assertEquals(LimitSettings.DEFAULTS, c.limits());
         assertEquals(new RateLimit(50, 100), c.limits().invite());
         assertEquals(new RateLimit(20, 40), c.limits().register());
@@ -218,6 +219,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void storageFloorAndDownloadRedirectComeFromFlagsOrTheFile() throws Exception {
+        assertEquals(1L << 30, ConfigLoader.load("--storage-floor", "1GiB").storageSettings().freeSpaceFloorBytes());
+        assertEquals(0, ConfigLoader.load("--storage-floor", "0").storageSettings().freeSpaceFloorBytes(),
+                "0 turns the floor off");
+        String s3 = "s3://recordings?endpoint=http://127.0.0.1:9000&region=us-east-1";
+        assertEquals(new StorageSettings(512L << 20, true), ConfigLoader.load("--storage", s3,
+                "--storage-floor", "512MiB", "--download-redirect").storageSettings());
+        Path file = config("storage = " + s3, "storage-floor = 64MiB", "download-redirect = true");
+        assertEquals(new StorageSettings(64L << 20, true),
+                ConfigLoader.load("--config", file.toString()).storageSettings());
+        assertEquals(new StorageSettings(2L << 30, false), ConfigLoader.load("--config", file.toString(),
+                "--storage-floor", "2GiB", "--download-redirect=false").storageSettings(), "flags win over the file");
+        Path bad = config("storage-floor = 1 GB");
+        assertEquals(bad + ":1: storage-floor: '1 GB' is not a size (e.g. 256MiB, 1GiB, 512KiB, 0)",
+                assertThrows(ConfigException.class, () -> ConfigLoader.load("--config", bad.toString())).getMessage());
+    }
+
+    @Test
     void durationsAcceptEveryDocumentedForm() throws Exception {
         assertEquals(Duration.ofMillis(250), ConfigLoader.load("--drain-timeout", "250ms").drainTimeout());
         assertEquals(Duration.ofSeconds(45), ConfigLoader.load("--drain-timeout", "45").drainTimeout());
@@ -255,6 +274,12 @@ class ConfigLoaderTest {
         "--storage        | s3://rec/prefix         | --storage: 's3://rec/prefix' has a path; give only s3://BUCKET?endpoint=URL&region=R",
         "--storage        | file:                   | --storage: 'file:' is not a URI (file:PATH or s3://BUCKET?endpoint=URL&region=R)",
         "--storage        | file://host/x           | --storage: 'file://host/x' names a remote host; only local paths work",
+        "--storage-floor  | 1.5GiB                  | --storage-floor: '1.5GiB' is not a size (e.g. 256MiB, 1GiB, 512KiB, 0)",
+        "--storage-floor  | 256MB                   | --storage-floor: '256MB' is not a size (e.g. 256MiB, 1GiB, 512KiB, 0)",
+        "--storage-floor  | -1                      | --storage-floor: '-1' is not a size (e.g. 256MiB, 1GiB, 512KiB, 0)",
+        "--storage-floor  | 9000000TiB              | --storage-floor: '9000000TiB' is too large a size",
+        "--download-redirect | true                 | --download-redirect: only s3: storage can presign; with file: storage callrec serves the files itself (drop the flag)",
+        "--download-redirect | maybe                | --download-redirect: 'maybe' is not true or false",
         "--consent        | maybe                   | --consent: 'maybe' is not a consent policy (required or one-party)",
         "--consent-timeout| 2s                      | --consent-timeout: 2s is outside 5s-10m (a person has to read the question and answer it)",
         "--consent-timeout| 1h                      | --consent-timeout: 1h is outside 5s-10m (a person has to read the question and answer it)",
@@ -405,7 +430,8 @@ class ConfigLoaderTest {
                 "--drain-timeout", "--route", "--upstream", "--direct-routing", "--user", "--realm", "--rtp-timeout",
                 "--session-expires", "--min-se", "--max-calls", "--digest-algorithms", "--max-recordings",
                 "--rate-limit-invite", "--rate-limit-register", "--rate-limit-options", "--auth-lockout",
-                "--auth-lockout-time", "--max-tcp-connections", "--tcp-idle-timeout", "--help", "--version")) {
+                "--auth-lockout-time", "--max-tcp-connections", "--tcp-idle-timeout", "--storage-floor",
+                "--download-redirect", "--help", "--version")) {
             assertTrue(out.toString().contains(flag), flag);
         }
         assertEquals("", err.toString());

@@ -2,18 +2,24 @@ package io.callrec.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.callrec.it.support.CallrecProcess;
 import io.callrec.it.support.ItDirs;
 import io.callrec.it.support.Ports;
 import io.callrec.it.support.Sipp;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
-/** Storage down (an S3 endpoint nobody answers): phones are told, allocate gets storage-unavailable, calls go on. */
+/**
+ * Storage down (an S3 endpoint nobody answers, or a disk below the free-space floor): phones are told, allocate gets
+ * storage-unavailable, calls go on.
+ */
 class StorageDownIT {
 
     @Test
@@ -28,14 +34,48 @@ class StorageDownIT {
                 .args("--storage", "s3://nowhere?endpoint=http://127.0.0.1:" + dead + "&region=us-east-1",
                         "--consent", "one-party").start()) {
             assertFalse(callrec.healthJson().at("/storage/available").asBoolean(true), callrec.health());
-            try (Sipp callee = Sipp.scenario("uas_echo_callrec.xml").args("-aa").logDir(dir)
-                    .mediaPort(Ports.freeEvenUdpRange(4).low()).rtpEcho().start();
-                 Sipp caller = Sipp.scenario("uac_allocate_storage_down.xml").logDir(dir)
-                         .mediaPort(Ports.freeEvenUdpRange(4).low()).outboundProxy(callrec.sipPort())
-                         .remote(callee.localPort()).run()) {
-                assertEquals(0, caller.exitCode(), caller.report() + callrec.logTail());
-                assertTrue(caller.logs().contains("RECORDING_ERROR"), caller.logs());
-            }
+            assertAllocateGetsStorageUnavailable(callrec, dir);
+        }
+    }
+
+    /**
+     * {@code --storage-floor} above the disk's free space: {@code /health} says storage is unavailable and names the
+     * floor, and a recording request is refused with {@code storage-unavailable}. A floor that is not a size stops
+     * the start with exit code 2 and one line.
+     */
+    @Test
+    void aFreeSpaceFloorAboveTheFreeSpaceRefusesRecordings(TestInfo test) throws Exception {
+        Path dir = ItDirs.logDir(test);
+        Path data = Files.createDirectories(dir.resolve("data"));
+        long free = Files.getFileStore(data).getUsableSpace();
+        long floorMib = (free >> 20) + 1024; // 1 GiB more than there is: other writers cannot close the gap
+        try (CallrecProcess callrec = CallrecProcess.builder(dir).dataDir(data)
+                .args("--storage-floor", floorMib + "MiB", "--consent", "one-party").start()) {
+            JsonNode storage = callrec.healthJson().get("storage");
+            assertFalse(storage.get("available").asBoolean(true), storage.toString());
+            assertTrue(storage.get("reason").asText().matches("disk almost full: \\d+ MiB free, floor " + floorMib
+                    + " MiB"), storage.toString());
+            assertAllocateGetsStorageUnavailable(callrec, dir);
+            assertTrue(callrec.logText().contains("floor " + floorMib + " MiB"), "the operator sees why in the"
+                    + " log\n" + callrec.logTail());
+        }
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> CallrecProcess
+                .builder(dir).dataDir(data).logName("bad-floor.log").args("--storage-floor", "1 GB").start());
+        assertTrue(refused.getMessage().startsWith("callrec exited with 2 "), refused.getMessage());
+        assertTrue(refused.getMessage().contains(
+                "callrec: error: --storage-floor: '1 GB' is not a size (e.g. 256MiB, 1GiB, 512KiB, 0)"),
+                refused.getMessage());
+    }
+
+    /** A callrec-aware caller hears storage-status false, and its allocate gets recording-error storage-unavailable. */
+    private static void assertAllocateGetsStorageUnavailable(CallrecProcess callrec, Path dir) throws Exception {
+        try (Sipp callee = Sipp.scenario("uas_echo_callrec.xml").args("-aa").logDir(dir)
+                .mediaPort(Ports.freeEvenUdpRange(4).low()).rtpEcho().start();
+             Sipp caller = Sipp.scenario("uac_allocate_storage_down.xml").logDir(dir)
+                     .mediaPort(Ports.freeEvenUdpRange(4).low()).outboundProxy(callrec.sipPort())
+                     .remote(callee.localPort()).run()) {
+            assertEquals(0, caller.exitCode(), caller.report() + callrec.logTail());
+            assertTrue(caller.logs().contains("RECORDING_ERROR"), caller.logs());
         }
     }
 }

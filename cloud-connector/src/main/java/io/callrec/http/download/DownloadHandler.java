@@ -39,6 +39,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The download service (spec §4), a Jetty 12 core handler for everything under {@value #PREFIX}; other paths are
@@ -84,6 +85,7 @@ public final class DownloadHandler extends Handler.Abstract {
     private static final byte[] LATER = "{\"state\":\"later\"}\n".getBytes(StandardCharsets.UTF_8);
     private static final byte[] FORBIDDEN = FORBIDDEN_TEXT.getBytes(StandardCharsets.UTF_8);
     private static final Logger log = LoggerFactory.getLogger(DownloadHandler.class);
+    private static final Consumer<String> IGNORE_FAILURES = reason -> { };
 
     /** @param redirectToPresigned answer file requests with a redirect where storage can presign (S3) */
     public record Options(boolean redirectToPresigned) {
@@ -100,6 +102,7 @@ public final class DownloadHandler extends Handler.Abstract {
     private final ManifestCache renditionIndexes;
     private final Renditions renditions;
     private final AtRestKeys atRest;
+    private final Consumer<String> storageFailures;
     private final PlayerPage player = PlayerPage.load();
 
     /** A download service for recordings stored in plain that makes no renditions (it serves those already stored). */
@@ -113,7 +116,17 @@ public final class DownloadHandler extends Handler.Abstract {
      */
     public DownloadHandler(StorageBackend storage, SignedLink links, Clock clock, Options options,
                            Renditions renditions, AtRestKeys atRest) {
-        this(storage, links, clock, options, renditions, ManifestCache.defaults(clock), atRest);
+        this(storage, links, clock, options, renditions, atRest, IGNORE_FAILURES);
+    }
+
+    /**
+     * @param storageFailures told (on the request's thread, so it must return quickly) the reason of each storage
+     *                        operation that failed in a way worth trying again: the server's availability monitor
+     *                        learns of an outage from a download as it does from an upload
+     */
+    public DownloadHandler(StorageBackend storage, SignedLink links, Clock clock, Options options,
+                           Renditions renditions, AtRestKeys atRest, Consumer<String> storageFailures) {
+        this(storage, links, clock, options, renditions, ManifestCache.defaults(clock), atRest, storageFailures);
     }
 
     DownloadHandler(StorageBackend storage, SignedLink links, Clock clock, Options options, Renditions renditions,
@@ -123,6 +136,13 @@ public final class DownloadHandler extends Handler.Abstract {
 
     DownloadHandler(StorageBackend storage, SignedLink links, Clock clock, Options options, Renditions renditions,
                     ManifestCache manifests, AtRestKeys atRest) {
+        this(storage, links, clock, options, renditions, manifests, atRest, IGNORE_FAILURES);
+    }
+
+    private DownloadHandler(StorageBackend storage, SignedLink links, Clock clock, Options options,
+                            Renditions renditions, ManifestCache manifests, AtRestKeys atRest,
+                            Consumer<String> storageFailures) {
+        this.storageFailures = Objects.requireNonNull(storageFailures, "storageFailures");
         this.atRest = Objects.requireNonNull(atRest, "atRest");
         this.storage = Objects.requireNonNull(storage, "storage");
         this.links = Objects.requireNonNull(links, "links");
@@ -432,6 +452,7 @@ public final class DownloadHandler extends Handler.Abstract {
                              StorageException e) {
         if (e.retryable()) {
             log.warn("download of {} while storage is unavailable: {}", target.recordingId(), e.getMessage());
+            storageFailures.accept(e.getMessage());
             response.getHeaders().put(HttpHeader.RETRY_AFTER, 30);
             text(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503,
                     "Storage is unavailable; try again shortly.\n");

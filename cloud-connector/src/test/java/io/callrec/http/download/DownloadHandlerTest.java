@@ -1,5 +1,6 @@
 package io.callrec.http.download;
 
+import io.callrec.atrest.AtRestKeys;
 import io.callrec.http.PlainErrorHandler;
 import io.callrec.http.SecurityHeaders;
 import io.callrec.link.LinkKeys;
@@ -37,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.callrec.http.SecurityAssertions.assertSecurityHeaders;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -367,6 +369,29 @@ class DownloadHandlerTest {
         assertEquals("30", header(r, "Retry-After"));
         assertSecurityHeaders(r);
         assertFalse(new String(r.body(), StandardCharsets.UTF_8).contains("switched off"), "no storage detail");
+    }
+
+    @Test
+    void aStorageFailureWhileServingIsReportedSoThatAvailabilityIsProbedAtOnce() throws Exception {
+        List<String> reported = new CopyOnWriteArrayList<>();
+        Server reporting = startServer(new DownloadHandler(storage, links, Clock.systemUTC(),
+                DownloadHandler.Options.defaults(), null, AtRestKeys.none(), reported::add));
+        try {
+            int p = ((ServerConnector) reporting.getConnectors()[0]).getLocalPort();
+            URI file = URI.create("http://127.0.0.1:" + p + "/recordings/" + ID + "/peer.mkv?" + link.query());
+            assertEquals(200, get(file).statusCode());
+            assertEquals(List.of(), reported, "nothing failed");
+
+            storage.down = true;
+            assertEquals(503, get(file).statusCode());
+            assertEquals(1, reported.size(), "the failed read was reported: " + reported);
+            assertTrue(reported.get(0).contains("switched off"), "with storage's reason: " + reported);
+            assertEquals(403, get(URI.create("http://127.0.0.1:" + p + "/recordings/" + ID + "/peer.mkv?"
+                    + otherLink.query())).statusCode());
+            assertEquals(1, reported.size(), "a refused link never reaches storage, so nothing more is reported");
+        } finally {
+            reporting.stop();
+        }
     }
 
     @ParameterizedTest

@@ -4,6 +4,12 @@ import io.callrec.storage.Sha256;
 import io.callrec.storage.StorageBackend;
 import io.callrec.storage.TestFiles;
 import io.callrec.storage.s3.S3ProxyProcess;
+import io.callrec.storage.s3.S3StorageBackend;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,9 +17,12 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,7 +55,14 @@ class S3UploadIT {
     @Test
     void aStoreThatDiesInTheMiddleOfAMultipartUploadGetsTheRecordingCompleteOnceItIsBack() throws Exception {
         Path spool = work.resolve("data/spool");
-        String manifest = SpoolFixture.spool(spool, "r-crash", SpoolFixture.both(3_000_000, 2_000_000, 72_000_000));
+        int combinedBytes = 72_000_000;
+        String manifest = SpoolFixture.spool(spool, "r-crash", SpoolFixture.both(3_000_000, 2_000_000, combinedBytes));
+        ListAppender<ILoggingEvent> backendLog = new ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger(S3StorageBackend.class);
+        Level level = logger.getLevel();
+        logger.setLevel(Level.INFO); // the "resumed" line is what shows which parts were sent again
+        backendLog.start();
+        logger.addAppender(backendLog);
         try (Uploader u = new Uploader(spool, work.resolve("data/spool-failed"), backend, listener,
                 Uploader.Options.DEFAULTS)) {
             u.start();
@@ -61,7 +77,19 @@ class S3UploadIT {
 
             assertEquals(manifest, listener.awaitStored("r-crash", WAIT));
             assertFalse(listener.retryDelays.isEmpty(), "the outage was noticed and retried");
+        } finally {
+            logger.detachAppender(backendLog);
+            logger.setLevel(level);
         }
+        // The store kept the unfinished upload and its first part across the crash: the retry sent only the rest.
+        long resumed = resumedBytes(backendLog.list, "recordings/r-crash/combined.mkv");
+        long parts = (combinedBytes + S3StorageBackend.PART_SIZE - 1) / S3StorageBackend.PART_SIZE;
+        long sentAgain = (combinedBytes - resumed + S3StorageBackend.PART_SIZE - 1) / S3StorageBackend.PART_SIZE;
+        System.out.printf("after the restart %d of %d parts were sent; %d bytes were kept by the store%n",
+                sentAgain, parts, resumed);
+        assertEquals(0, resumed % S3StorageBackend.PART_SIZE, "whole parts are kept: " + resumed);
+        assertTrue(resumed >= S3StorageBackend.PART_SIZE && sentAgain < parts,
+                "the part stored before the crash was not sent again: " + resumed + " bytes kept");
         for (SpoolManifest.FileEntry f : SpoolManifest.parse("r-crash", manifest.getBytes()).files()) {
             assertEquals(Long.valueOf(f.bytes()), backend.size("r-crash", f.name()).orElseThrow(), f.name());
             try (var in = backend.open("r-crash", f.name(), 0, -1)) {
@@ -74,7 +102,7 @@ class S3UploadIT {
         assertFalse(Files.exists(spool.resolve("r-crash")));
         try (Stream<Path> mpus = Files.list(s3proxy.blobs().resolve("recordings"))) {
             assertTrue(mpus.noneMatch(p -> p.getFileName().toString().startsWith(".mpus-")),
-                    "the interrupted upload was resumed or cleaned, not left behind");
+                    "the resumed upload was completed, not left behind");
         }
     }
 
@@ -115,6 +143,20 @@ class S3UploadIT {
         try (Stream<Path> left = Files.list(spool)) {
             assertEquals(0, left.count());
         }
+    }
+
+    /** The bytes the backend's "resumed an interrupted upload" line for {@code key} says were already stored. */
+    private static long resumedBytes(List<ILoggingEvent> events, String key) {
+        Pattern line = Pattern.compile(Pattern.quote(key)
+                + ": resumed an interrupted upload, (\\d+) of \\d+ bytes were already stored");
+        for (ILoggingEvent e : events) {
+            Matcher m = line.matcher(e.getFormattedMessage());
+            if (m.matches()) {
+                return Long.parseLong(m.group(1));
+            }
+        }
+        throw new AssertionError("the upload of " + key + " was not resumed (started afresh); backend said: "
+                + events.stream().map(ILoggingEvent::getFormattedMessage).toList());
     }
 
     private byte[] readObject(String id, String name) throws Exception {
