@@ -43,8 +43,11 @@ public final class LinkedRecording {
         this.manifest = manifest;
     }
 
-    /** What one stream of a downloaded file holds: its kind, codec, and the time from its first to last packet. */
-    public record StreamSpan(String codecType, String codecName, int packets, double seconds) {
+    /**
+     * What one stream of a downloaded file holds: its kind, codec, packets, the timestamp of its first packet and the
+     * time from its first to its last packet.
+     */
+    public record StreamSpan(String codecType, String codecName, int packets, double firstSeconds, double seconds) {
     }
 
     /** The first http(s) URL in {@code text} (a link MESSAGE's body as a phone showed or logged it). */
@@ -94,25 +97,34 @@ public final class LinkedRecording {
         return RecordedCalls.download(link, name, dir.resolve(name));
     }
 
-    /**
-     * Each stream of {@code file} with the span of its packets' timestamps, keyed by codec type ({@code audio},
-     * {@code video}); a file with two streams of one type fails.
-     */
-    public static Map<String, StreamSpan> streamSpans(Path file) {
+    /** Each stream of {@code file} in index order, with its first timestamp and the span of its packets' ones. */
+    public static List<StreamSpan> streams(Path file) {
         Ffprobe probe = Ffprobe.probe(file);
-        double[] first = new double[probe.streamCount()];
-        double[] last = new double[probe.streamCount()];
-        int[] count = new int[probe.streamCount()];
+        int n = probe.streamCount();
+        double[] first = new double[n];
+        double[] last = new double[n];
+        int[] count = new int[n];
         Arrays.fill(first, Double.MAX_VALUE);
         for (Ffprobe.Packet p : Ffprobe.packets(file)) {
             count[p.stream()]++;
             first[p.stream()] = Math.min(first[p.stream()], p.ptsSeconds());
             last[p.stream()] = Math.max(last[p.stream()], p.ptsSeconds());
         }
+        List<StreamSpan> streams = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            streams.add(new StreamSpan(probe.stream(i, "codec_type"), probe.stream(i, "codec_name"), count[i],
+                    count[i] == 0 ? 0 : first[i], count[i] == 0 ? 0 : last[i] - first[i]));
+        }
+        return streams;
+    }
+
+    /**
+     * Each stream of a party's file ({@code requester.mkv}, {@code peer.mkv}), keyed by codec type ({@code audio},
+     * {@code video}); a file with two streams of one type fails.
+     */
+    public static Map<String, StreamSpan> streamSpans(Path file) {
         Map<String, StreamSpan> spans = new LinkedHashMap<>();
-        for (int i = 0; i < probe.streamCount(); i++) {
-            StreamSpan span = new StreamSpan(probe.stream(i, "codec_type"), probe.stream(i, "codec_name"), count[i],
-                    count[i] == 0 ? 0 : last[i] - first[i]);
+        for (StreamSpan span : streams(file)) {
             StreamSpan twice = spans.put(span.codecType(), span);
             assertTrue(twice == null, file + " has two " + span.codecType() + " streams: " + twice + ", " + span);
         }
