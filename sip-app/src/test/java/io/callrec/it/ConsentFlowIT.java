@@ -4,25 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callrec.it.support.CallrecProcess;
 import io.callrec.it.support.ItDirs;
+import io.callrec.it.support.LinkedRecording;
 import io.callrec.it.support.MediaFiles;
 import io.callrec.it.support.Ports;
 import io.callrec.it.support.Sipp;
 import io.callrec.testing.media.Ffprobe;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,7 +31,18 @@ import org.junit.jupiter.api.TestInfo;
  * grants by callrec INFO, the recording starts, the requester stops it, and the link arrives in its dialog.
  */
 class ConsentFlowIT {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /**
+     * The requester's -d: it sends stop this long after recording-state "recording", while its 7 s of audio and video
+     * (started before it asks) still flow, so each recorded audio stream spans this long.
+     */
+    private static final long PAUSE_MILLIS = 2500;
+    /** MediaFiles.h264Video() has a keyframe every 15 frames at 15 fps; video is recorded from a keyframe on. */
+    private static final double KEYFRAME_INTERVAL_SECONDS = 1.0;
+    /**
+     * The three INFOs and their 200s before the pause and the stop INFO after it add some ms to the recording; the
+     * last 20 ms packet or 67 ms frame rounds the end.
+     */
+    private static final double TOLERANCE_SECONDS = 0.4;
 
     /** Mode {@code both} records each party and the combined file; mode {@code peer} only the peer. */
     @ParameterizedTest
@@ -48,7 +57,7 @@ class ConsentFlowIT {
              Sipp requester = Sipp.scenario("uac_consent.xml").logDir(dir).key("record_mode", mode)
                      .mediaPort(Ports.freeEvenUdpRange(4).low()).outboundProxy(callrec.sipPort())
                      .remote(peer.localPort()).pcapVideo(MediaFiles.h264Video())
-                     .pauseMillis(2500).run()) {
+                     .pauseMillis(PAUSE_MILLIS).run()) {
             assertEquals(0, requester.exitCode(), requester.report() + callrec.logTail());
             assertEquals(0, peer.finish(), peer.report() + callrec.logTail());
             String log = requester.logs();
@@ -57,38 +66,49 @@ class ConsentFlowIT {
             URI link = URI.create(m.group(1));
             assertTrue(peer.logs().contains("CONSENT_ID c-"), peer.logs());
 
-            JsonNode manifest = new ObjectMapper().readTree(HTTP.send(HttpRequest.newBuilder(link)
-                    .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString()).body());
+            LinkedRecording rec = LinkedRecording.fetch(link);
+            JsonNode manifest = rec.manifest();
             assertEquals(mode, manifest.get("mode").asText());
-            Set<String> files = new TreeSet<>();
-            manifest.get("files").forEach(f -> files.add(f.get("name").asText()));
             Set<String> expected = mode.equals("both") ? Set.of("requester.mkv", "peer.mkv", "combined.mkv")
                     : Set.of("peer.mkv");
-            assertEquals(new TreeSet<>(expected), files.stream().filter(f -> f.endsWith(".mkv"))
-                    .collect(Collectors.toCollection(TreeSet::new)), manifest.toString());
-            JsonNode consent = manifest.get("consent");
-            assertTrue(consent.size() >= 1, manifest.toString());
-            assertTrue(consent.toString().contains("granted") && consent.toString().contains("info"),
-                    "the peer's INFO grant is in the manifest: " + consent);
+            assertEquals(new TreeSet<>(expected), rec.mkvFiles(), manifest.toString());
+            assertEquals(List.of("info"), rec.consentChannels("granted"),
+                    "the peer's INFO grant is in the manifest: " + manifest.get("consent"));
             String audit = Files.readString(callrec.dataDir().resolve("consent.log"));
             assertTrue(audit.contains("granted"), audit);
 
             for (String name : expected) {
-                URI file = URI.create(link.getScheme() + "://" + link.getAuthority() + link.getPath() + "/" + name
-                        + "?" + link.getRawQuery());
-                Path downloaded = dir.resolve(name);
-                assertEquals(200, HTTP.send(HttpRequest.newBuilder(file).build(),
-                        HttpResponse.BodyHandlers.ofFile(downloaded)).statusCode());
-                Ffprobe probe = Ffprobe.probe(downloaded);
-                Set<String> codecs = new TreeSet<>();
-                for (int i = 0; i < probe.streamCount(); i++) {
-                    codecs.add(probe.stream(i, "codec_name"));
-                }
-                assertEquals(Set.of("pcm_alaw", "h264"), codecs, name + ": the party's audio and video");
-                assertTrue(Double.parseDouble(probe.format("duration")) > 1.0, name + " " + probe.format("duration"));
+                Path downloaded = rec.download(name, dir);
+                assertRecordedForThePause(downloaded, name.equals("combined.mkv") ? 2 : 1);
                 assertEquals("", Ffprobe.decodeErrors(downloaded), name);
             }
         }
+    }
+
+    /**
+     * Asserts that {@code file} holds {@code parties} PCMA and H.264 streams each (the peer echoes the requester's
+     * media), every audio stream spanning the pause, every video stream starting within a keyframe interval and
+     * lasting from there to the stop, and the file as long as the pause.
+     */
+    private static void assertRecordedForThePause(Path file, int parties) {
+        double pause = PAUSE_MILLIS / 1000.0;
+        List<LinkedRecording.StreamSpan> streams = LinkedRecording.streams(file);
+        List<String> codecs = streams.stream().map(LinkedRecording.StreamSpan::codecName).sorted().toList();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < parties; i++) {
+            expected.addAll(List.of("h264", "pcm_alaw"));
+        }
+        assertEquals(expected.stream().sorted().toList(), codecs, file + ": each party's audio and video");
+        for (LinkedRecording.StreamSpan s : streams) {
+            if (s.codecType().equals("audio")) {
+                assertEquals(pause, s.seconds(), TOLERANCE_SECONDS, file + " " + s);
+            } else {
+                assertTrue(s.firstSeconds() <= KEYFRAME_INTERVAL_SECONDS + TOLERANCE_SECONDS, file + " " + s);
+                assertEquals(pause - s.firstSeconds(), s.seconds(), TOLERANCE_SECONDS, file + " " + s);
+            }
+        }
+        assertEquals(pause, Double.parseDouble(Ffprobe.probe(file).format("duration")), TOLERANCE_SECONDS,
+                file.toString());
     }
 
     /**
@@ -112,9 +132,7 @@ class ConsentFlowIT {
                     Duration.ofSeconds(5));
             Matcher m = Pattern.compile("RECORDING_URL=(\\S+)").matcher(requester.logs());
             assertTrue(m.find(), requester.logs());
-            JsonNode manifest = new ObjectMapper().readTree(HTTP.send(HttpRequest.newBuilder(URI.create(m.group(1)))
-                    .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString()).body());
-            String consent = manifest.get("consent").toString();
+            String consent = LinkedRecording.fetch(URI.create(m.group(1))).manifest().get("consent").toString();
             assertTrue(consent.contains("sip:bob@example.com") && consent.contains("sip:carol@example.com"),
                     "both the first and the new party's grants are logged: " + consent);
             assertTrue(consent.contains("p-asserted-identity"), consent);

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A real softphone for tests: baresip (Debian) with its own config directory, PCMU/PCMA audio from a WAV file,
@@ -19,6 +21,20 @@ import java.util.List;
  * notes on what works in baresip 1.0.0.
  */
 public final class Baresip implements AutoCloseable {
+    /**
+     * The module that makes baresip show received text MESSAGEs: give it in {@code modules}. baresip 1.0.0 answers a
+     * MESSAGE 200 by itself, but its {@code menu} module prints the text ({@code <from>: "<text>"}) only through a UI
+     * module, and {@code stdio} is the one that writes to stdout (our log). It needs stdin to be a pipe (epoll refuses
+     * /dev/null), so with it the process gets one, kept open and never written to.
+     */
+    public static final String TEXT_DISPLAY = "stdio.so";
+    /** How menu prints a received MESSAGE; it starts the line with a carriage return after the status line. */
+    private static final Pattern SHOWN_TEXT = Pattern.compile("^(sip:[^\\s\"]+): \"(.*)\"$");
+
+    /** A text MESSAGE as baresip showed it: who sent it and its body. */
+    public record ShownText(String from, String text) {
+    }
+
     private final Process process;
     private final int ctrlPort;
     private final Path log;
@@ -84,8 +100,9 @@ public final class Baresip implements AutoCloseable {
             Files.writeString(dir.resolve("config"), config);
             Files.writeString(dir.resolve("accounts"), account + "\n");
             Path log = dir.resolve("baresip.log");
-            Process p = new ProcessBuilder("baresip", "-f", dir.toString(), "-t", "120")
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+            ProcessBuilder.Redirect stdin = modules.contains(TEXT_DISPLAY) ? ProcessBuilder.Redirect.PIPE
+                    : ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile());
+            Process p = new ProcessBuilder("baresip", "-f", dir.toString(), "-t", "120").redirectInput(stdin)
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             Baresip b = new Baresip(p, ctrl, log, rtp);
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -158,6 +175,42 @@ public final class Baresip implements AutoCloseable {
         byte[] b = in.readNBytes(Integer.parseInt(len.toString().trim()));
         in.read(); // ','
         return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The text MESSAGEs baresip has shown in its log so far, oldest first (only with {@link #TEXT_DISPLAY} loaded).
+     */
+    public List<ShownText> shownTexts() {
+        return shownTexts(log());
+    }
+
+    /** The texts in a baresip log: menu starts each on a new line or after a carriage return (status line). */
+    static List<ShownText> shownTexts(String log) {
+        List<ShownText> shown = new ArrayList<>();
+        for (String line : log.split("[\r\n]+")) {
+            Matcher m = SHOWN_TEXT.matcher(line);
+            if (m.matches()) {
+                shown.add(new ShownText(m.group(1), m.group(2)));
+            }
+        }
+        return shown;
+    }
+
+    /** Waits until baresip has shown a text MESSAGE whose body contains {@code part}; fails after {@code timeout}. */
+    public ShownText awaitShownText(String part, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            for (ShownText t : shownTexts()) {
+                if (t.text().contains(part)) {
+                    return t;
+                }
+            }
+            if (System.nanoTime() > deadline || !process.isAlive()) {
+                throw new IllegalStateException("baresip showed no text containing \"" + part + "\" within "
+                        + timeout + "; shown: " + shownTexts());
+            }
+            Polling.pause();
+        }
     }
 
     public String log() {
