@@ -22,7 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One SIPp process running a scenario from {@code src/test/resources/sipp/} (or any file), on
+ * One SIPp process running a scenario from the test classpath's {@code sipp/} (the files of
+ * {@code src/test/resources/sipp/} and the shipped {@code docs/sipp/}) or any file, on
  * loopback, with its message trace, unexpected-message errors, {@code <log>} actions and final
  * screen written into the test's log directory.
  *
@@ -68,7 +69,7 @@ public final class Sipp implements AutoCloseable {
         this.deadlineNanos = System.nanoTime() + spec.timeout.plus(EXIT_GRACE).toNanos();
     }
 
-    /** A run of the scenario {@code resourceName} from {@code src/test/resources/sipp/}. */
+    /** A run of the scenario {@code resourceName} from the test classpath's {@code sipp/}. */
     public static Builder scenario(String resourceName) {
         return new Builder(resourceName, null);
     }
@@ -379,7 +380,7 @@ public final class Sipp implements AutoCloseable {
         }
 
         /**
-         * {@code -oocsf}: the scenario (from {@code src/test/resources/sipp/}) that answers requests outside any call
+         * {@code -oocsf}: the scenario (from the test classpath's {@code sipp/}) that answers requests outside any call
          * of this run, e.g. the link MESSAGE callrec sends to a caller whose call is over.
          */
         public Builder outOfCallScenario(String resourceName) {
