@@ -604,6 +604,38 @@ class CallControlTest {
         assertEquals(ConsentChannel.POLICY, port.started.get(0).consent().get(0).channel());
     }
 
+    /**
+     * Spec §2: storage down never refuses the call. A request at setup is then answered with storage-unavailable
+     * (after the storage-status that already said so and, under one-party, the policy's grant), nothing starts, and
+     * both parties knew storage was down.
+     */
+    @Test
+    void callrecRequestWhileStorageIsDownTellsTheCallerAndTheCallGoesOnUnrecorded() {
+        StorageAvailability down = StorageAvailability.unavailable("bucket unreachable", Duration.ofSeconds(20));
+        RecordingError told = new RecordingError(ErrorCode.STORAGE_UNAVAILABLE,
+                "storage is unavailable: bucket unreachable", null, 20);
+        control = new CallControl(ControlSettings.defaults(ConsentPolicy.ONE_PARTY), port, clock, scheduler, ALICE,
+                down);
+        control.onSetupRequest("both");
+        control.onCallConfirmed(BOB, null);
+        assertEquals(List.of(info(A, new StorageStatus(false, "bucket unreachable")),
+                        info(A, ConsentOutcome.granted(null)), info(A, told)),
+                port.sent.stream().filter(m -> m.to() == A).toList());
+        assertEquals(List.of(new StorageStatus(false, "bucket unreachable")), port.infos(B, StorageStatus.class));
+        assertEquals(List.of(), port.started);
+
+        // Consent required: the callee is asked as usual; its grant cannot start anything either.
+        port.takeSent();
+        control = new CallControl(ControlSettings.defaults(ConsentPolicy.REQUIRED), port, clock, scheduler, ALICE,
+                down);
+        control.onSetupRequest("peer");
+        control.onCallConfirmed(BOB, null);
+        ok(B, new ConsentResponse(lastConsentId(B), true));
+        assertEquals(List.of(told), port.infos(A, RecordingError.class));
+        assertEquals(List.of(), port.started);
+        assertFalse(control.awaitsConsentFrom(B));
+    }
+
     // ------------------------------------------------------------------ storage-status
 
     @Test

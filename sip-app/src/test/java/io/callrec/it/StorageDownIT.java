@@ -9,10 +9,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.callrec.it.support.CallrecProcess;
 import io.callrec.it.support.ItDirs;
 import io.callrec.it.support.Ports;
+import io.callrec.it.support.RecordedCalls;
 import io.callrec.it.support.Sipp;
+import io.callrec.it.support.SippTrace;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -21,18 +27,13 @@ import org.junit.jupiter.api.TestInfo;
  * storage-unavailable, calls go on.
  */
 class StorageDownIT {
+    private static final String DOWN = "\"type\":\"storage-status\",\"available\":false";
+    private static final String UNAVAILABLE = "\"type\":\"recording-error\",\"code\":\"storage-unavailable\"";
 
     @Test
     void phonesHearStorageIsDownAndAllocateGetsStorageUnavailable(TestInfo test) throws Exception {
         Path dir = ItDirs.logDir(test);
-        int dead;
-        try (ServerSocket s = new ServerSocket(0)) {
-            dead = s.getLocalPort(); // closed again: connections to it are refused
-        }
-        try (CallrecProcess callrec = CallrecProcess.builder(dir).withoutFileStorage()
-                .env("AWS_ACCESS_KEY_ID", "x").env("AWS_SECRET_ACCESS_KEY", "y")
-                .args("--storage", "s3://nowhere?endpoint=http://127.0.0.1:" + dead + "&region=us-east-1",
-                        "--consent", "one-party").start()) {
+        try (CallrecProcess callrec = withStorageDown(dir)) {
             assertFalse(callrec.healthJson().at("/storage/available").asBoolean(true), callrec.health());
             assertAllocateGetsStorageUnavailable(callrec, dir);
         }
@@ -76,6 +77,68 @@ class StorageDownIT {
                      .remote(callee.localPort()).run()) {
             assertEquals(0, caller.exitCode(), caller.report() + callrec.logTail());
             assertTrue(caller.logs().contains("RECORDING_ERROR"), caller.logs());
+            // Both phones knew before anyone asked: the callee (-aa answers its INFOs) as well as the caller.
+            SippTrace.Message allocate = only(SippTrace.parse(caller.messages()).select(m -> !m.received()
+                    && m.isRequest("INFO") && m.text().contains("\"type\":\"allocate\"")));
+            SippTrace.Message calleeTold = only(SippTrace.parse(callee.messages()).select(m -> m.received()
+                    && m.isRequest("INFO") && m.text().contains(DOWN)));
+            assertTrue(!calleeTold.time().isAfter(allocate.time()),
+                    "the callee got storage-status available=false at " + calleeTold.time()
+                            + ", before the allocate at " + allocate.time());
         }
+    }
+
+    /**
+     * Spec §2: a {@code Callrec-Request} while storage is down never refuses the call. It goes on unrecorded, and the
+     * caller, told first that storage is down, gets {@code recording-error storage-unavailable} with retryAfter.
+     */
+    @Test
+    void aCallrecRequestAtSetupWhileStorageIsDownLeavesTheCallUnrecordedAndTellsTheCaller(TestInfo test)
+            throws Exception {
+        Path dir = ItDirs.logDir(test);
+        try (CallrecProcess callrec = withStorageDown(dir)) {
+            // The call itself (INVITE, media, BYE after 1 s, 200) passing is the "call goes on".
+            RecordedCalls.Traces traces = RecordedCalls.requestAtSetup(callrec, dir, "uas_echo_callrec.xml", 1000);
+            callrec.awaitLog(".*ended: BYE from caller.*", Duration.ofSeconds(5));
+            SippTrace caller = SippTrace.parse(traces.caller());
+            List<SippTrace.Message> infos = caller.select(m -> m.received() && m.isRequest("INFO"));
+            int down = indexOf(infos, DOWN);
+            int told = indexOf(infos, UNAVAILABLE);
+            assertTrue(down >= 0 && told > down, "storage-status false, then the error: " + caller.summary());
+            assertTrue(infos.get(told).text().matches("(?s).*\"retryAfter\":[1-9][0-9]*.*"), infos.get(told).text());
+            assertTrue(traces.callee().contains(DOWN), "the callee is told as well: " + traces.callee());
+            assertFalse(callrec.logText().contains(" started (mode"), callrec.logTail());
+            try (Stream<Path> files = Files.walk(callrec.dataDir())) {
+                assertEquals(List.of(), files.filter(p -> p.toString().endsWith(".mkv")
+                        || p.getFileName().toString().equals("manifest.json")).toList(), "nothing recorded");
+            }
+            assertEquals(0, callrec.healthJson().at("/limits/recordings/active").asInt(-1), callrec.health());
+        }
+    }
+
+    /** callrec on S3 storage at a port nobody listens on (connections refused), consent policy one-party. */
+    private static CallrecProcess withStorageDown(Path dir) throws IOException {
+        int dead;
+        try (ServerSocket s = new ServerSocket(0)) {
+            dead = s.getLocalPort(); // closed again: connections to it are refused
+        }
+        return CallrecProcess.builder(dir).withoutFileStorage()
+                .env("AWS_ACCESS_KEY_ID", "x").env("AWS_SECRET_ACCESS_KEY", "y")
+                .args("--storage", "s3://nowhere?endpoint=http://127.0.0.1:" + dead + "&region=us-east-1",
+                        "--consent", "one-party").start();
+    }
+
+    private static SippTrace.Message only(List<SippTrace.Message> messages) {
+        assertEquals(1, messages.size(), messages.toString());
+        return messages.get(0);
+    }
+
+    private static int indexOf(List<SippTrace.Message> messages, String part) {
+        for (int i = 0; i < messages.size(); i++) {
+            if (messages.get(i).text().contains(part)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

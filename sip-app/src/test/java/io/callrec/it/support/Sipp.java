@@ -22,7 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One SIPp process running a scenario from {@code src/test/resources/sipp/} (or any file), on
+ * One SIPp process running a scenario from the test classpath's {@code sipp/} (the files of
+ * {@code src/test/resources/sipp/} and the shipped {@code docs/sipp/}) or any file, on
  * loopback, with its message trace, unexpected-message errors, {@code <log>} actions and final
  * screen written into the test's log directory.
  *
@@ -68,7 +69,7 @@ public final class Sipp implements AutoCloseable {
         this.deadlineNanos = System.nanoTime() + spec.timeout.plus(EXIT_GRACE).toNanos();
     }
 
-    /** A run of the scenario {@code resourceName} from {@code src/test/resources/sipp/}. */
+    /** A run of the scenario {@code resourceName} from the test classpath's {@code sipp/}. */
     public static Builder scenario(String resourceName) {
         return new Builder(resourceName, null);
     }
@@ -249,6 +250,7 @@ public final class Sipp implements AutoCloseable {
         private Duration timeout = Duration.ofSeconds(30);
         private final Map<String, String> keys = new LinkedHashMap<>();
         private final List<String> extraArgs = new ArrayList<>();
+        private String outOfCallScenario;
         private boolean launched;
         private boolean builtin;
 
@@ -377,6 +379,15 @@ public final class Sipp implements AutoCloseable {
             return this;
         }
 
+        /**
+         * {@code -oocsf}: the scenario (from the test classpath's {@code sipp/}) that answers requests outside any call
+         * of this run, e.g. the link MESSAGE callrec sends to a caller whose call is over.
+         */
+        public Builder outOfCallScenario(String resourceName) {
+            this.outOfCallScenario = resourceName;
+            return this;
+        }
+
         /** Further SIPp arguments, appended as given. */
         public Builder args(String... args) {
             extraArgs.addAll(List.of(args));
@@ -454,6 +465,9 @@ public final class Sipp implements AutoCloseable {
                 cmd.addAll(List.of("-rsa", outboundProxy));
             }
             keys.forEach((k, v) -> cmd.addAll(List.of("-key", k, v)));
+            if (outOfCallScenario != null) {
+                cmd.addAll(List.of("-oocsf", copyResource(outOfCallScenario).toString()));
+            }
             cmd.addAll(extraArgs);
             if (remote != null) {
                 cmd.add(remote);
@@ -466,20 +480,26 @@ public final class Sipp implements AutoCloseable {
             if (builtin) {
                 return null;
             }
+            if (scenarioFile == null) {
+                return copyResource(scenarioName);
+            }
             try {
-                Path dir = Files.createDirectories(logDir.resolve("scenarios"));
-                Path target = dir.resolve(scenarioName);
-                if (scenarioFile != null) {
-                    Files.copy(scenarioFile, target, StandardCopyOption.REPLACE_EXISTING);
-                    return target;
+                Path target = Files.createDirectories(logDir.resolve("scenarios")).resolve(scenarioName);
+                Files.copy(scenarioFile, target, StandardCopyOption.REPLACE_EXISTING);
+                return target;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private Path copyResource(String resourceName) {
+            try (InputStream in = Sipp.class.getResourceAsStream(SCENARIO_RESOURCE_DIR + resourceName)) {
+                if (in == null) {
+                    throw new IllegalArgumentException("no scenario " + SCENARIO_RESOURCE_DIR + resourceName
+                            + " on the test classpath");
                 }
-                try (InputStream in = Sipp.class.getResourceAsStream(SCENARIO_RESOURCE_DIR + scenarioName)) {
-                    if (in == null) {
-                        throw new IllegalArgumentException("no scenario " + SCENARIO_RESOURCE_DIR + scenarioName
-                                + " on the test classpath");
-                    }
-                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-                }
+                Path target = Files.createDirectories(logDir.resolve("scenarios")).resolve(resourceName);
+                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
                 return target;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

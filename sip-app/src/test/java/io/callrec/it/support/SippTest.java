@@ -94,6 +94,14 @@ class SippTest {
     }
 
     @Test
+    void anOutOfCallScenarioIsCopiedBesideTheLogsAndPassedWithOocsf() throws IOException {
+        List<String> cmd = Sipp.scenario("uac_record_request_av.xml").logDir(dir).outOfCallScenario("uas_message.xml")
+                .command(dir.resolve("uac_record_request_av.xml"));
+        assertPair(cmd, "-oocsf", dir.resolve("scenarios/uas_message.xml").toString());
+        assertTrue(Files.readString(dir.resolve("scenarios/uas_message.xml")).contains("RECORDING_URL"));
+    }
+
+    @Test
     void copiesAScenarioFile() throws IOException {
         Path own = Files.writeString(dir.resolve("own.xml"), "<scenario name=\"own\"/>");
         Path copy = Sipp.scenarioFile(own).logDir(dir.resolve("logs")).copyScenario();
