@@ -18,10 +18,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +32,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.logging.Level;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -62,6 +57,7 @@ class PlayerPageIT {
     private static FfmpegRenditions renditions;
     private static Server plainServer;
     private static int plainPort;
+    private static HeadlessPlayer player;
     private static ChromeDriver driver;
 
     @BeforeAll
@@ -84,24 +80,14 @@ class PlayerPageIT {
                 DownloadHandler.Options.defaults()));
         plainPort = ((ServerConnector) plainServer.getConnectors()[0]).getLocalPort();
 
-        // Debian's driver and browser, named explicitly so that Selenium Manager never tries to download one.
-        System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                "--autoplay-policy=no-user-gesture-required", "--window-size=1280,900");
-        // The console tells whether the page's Content-Security-Policy blocked anything the page needs.
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        driver = new ChromeDriver(options);
-        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(15));
+        player = HeadlessPlayer.start();
+        driver = player.driver();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (driver != null) {
-            driver.quit();
+        if (player != null) {
+            player.close();
         }
         if (server != null) {
             server.stop();
@@ -175,31 +161,9 @@ class PlayerPageIT {
 
     /** Plays, then checks for 5 s that the master advances and the two videos stay within 100 ms of each other. */
     private void playBothInSyncFor5Seconds(String what, String screenshot) throws Exception {
-        driver.findElement(By.id("play")).click();
-        waitFor("both videos playing", () -> state(),
-                s -> s.stream().allMatch(v -> num(v, "rs") >= 3 && num(v, "t") > 0.2 && !(Boolean) v.get("paused")));
-
-        double maxSkew = 0;
-        List<Double> masterTimes = new ArrayList<>();
-        long started = System.nanoTime();
-        while (System.nanoTime() - started < 5_000_000_000L) {
-            // Both times are read in one script run, so they describe one moment.
-            List<Map<String, Object>> s = state();
-            for (Map<String, Object> v : s) {
-                assertEquals(null, v.get("error"), "media error: " + s);
-                assertTrue(num(v, "rs") >= 2, "still has data: " + s);
-            }
-            maxSkew = Math.max(maxSkew, Math.abs(num(s.get(0), "t") - num(s.get(1), "t")));
-            masterTimes.add(num(s.get(0), "t"));
-            Thread.sleep(200);
-        }
-        double advanced = masterTimes.get(masterTimes.size() - 1) - masterTimes.get(0);
-        Files.write(dir.resolve(screenshot), driver.getScreenshotAs(OutputType.BYTES));
+        HeadlessPlayer.SyncFigures f = player.playInSyncFor5Seconds(dir.resolve(screenshot));
         System.out.printf("player: %s, master advanced %.2f s in 5 s, max |t1-t2| %.3f s, %s%n",
-                what, advanced, maxSkew, ((JavascriptExecutor) driver).executeScript(
-                        "return 'seeks ' + callrecPlayer.seeks + ', nudges ' + callrecPlayer.nudges"));
-        assertTrue(advanced > 4.0, "currentTime advanced " + advanced + " s in 5 s");
-        assertTrue(maxSkew < 0.100, "the two videos drifted apart by " + maxSkew + " s");
+                what, f.advancedSeconds(), f.maxSkewSeconds(), f.corrections());
         for (Map<String, Object> v : state()) {
             assertTrue(num(v, "w") > 0, "a picture, not audio only: " + v);
         }
@@ -207,7 +171,7 @@ class PlayerPageIT {
 
     /** The file each video plays. */
     private static List<String> playing() {
-        return strings("return callrecPlayer.videos.map(v => v.dataset.file)");
+        return player.playing();
     }
 
     @Test
@@ -252,13 +216,7 @@ class PlayerPageIT {
 
     /** No console message about the Content-Security-Policy: it allows all the player needs, and no more. */
     private static void assertNothingBlockedByThePolicy() {
-        List<String> blocked = new ArrayList<>();
-        for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
-            if (e.getMessage().contains("Content Security Policy") || e.getMessage().contains("Refused to")) {
-                blocked.add(e.getMessage());
-            }
-        }
-        assertEquals(List.of(), blocked);
+        assertEquals(List.of(), player.blockedByThePolicy());
     }
 
     // --- recordings ----------------------------------------------------------------------------------------------
@@ -362,13 +320,8 @@ class PlayerPageIT {
 
     // --- browser -------------------------------------------------------------------------------------------------
 
-    @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> state() {
-        Object result = ((JavascriptExecutor) driver).executeScript(
-                "return (window.callrecPlayer ? callrecPlayer.videos : []).map(v => ({rs: v.readyState,"
-                        + " t: v.currentTime, paused: v.paused, w: v.videoWidth,"
-                        + " error: v.error ? v.error.code + ' ' + v.error.message : null}))");
-        return (List<Map<String, Object>>) result;
+        return player.state();
     }
 
     @SuppressWarnings("unchecked")
@@ -397,23 +350,11 @@ class PlayerPageIT {
     }
 
     private static double num(Map<String, Object> v, String key) {
-        return ((Number) v.get(key)).doubleValue();
+        return HeadlessPlayer.num(v, key);
     }
 
     /** @return how long it took, in milliseconds */
-    private static <T> long waitFor(String what, Supplier<T> probe, Predicate<T> done)
-            throws InterruptedException {
-        long start = System.nanoTime();
-        long deadline = start + 15_000_000_000L;
-        T last = probe.get();
-        while (!done.test(last)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what + "; last state " + last
-                        + "; page status: " + driver.findElement(By.id("status")).getText());
-            }
-            Thread.sleep(50);
-            last = probe.get();
-        }
-        return (System.nanoTime() - start) / 1_000_000;
+    private static <T> long waitFor(String what, Supplier<T> probe, Predicate<T> done) throws InterruptedException {
+        return player.waitFor(what, probe, done);
     }
 }
