@@ -17,6 +17,7 @@ AUDIO_NS=${AUDIO_NS-200 500}
 AV_NS=${AV_NS-100}
 AUDIO_SYSTEMS=${AUDIO_SYSTEMS-callrec:norec callrec:rec peer:rec}
 AV_SYSTEMS=${AV_SYSTEMS-callrec:norec callrec:rec}
+WARMUP_REC_S=${WARMUP_REC_S:-20}     # seconds of media per recorded warm-up call (callrec recording runs; <= 30)
 CHECK_CALLS=${CHECK_CALLS:-3}        # recorded calls whose three files are checked with ffprobe/ffmpeg
 # relay-bench.sh's ports + 1000, relay and caller ranges moved clear of relay-bench.sh's capture filters
 CR_SIP=${CR_SIP:-16060} CR_HTTP=${CR_HTTP:-19088} CR_RTP=${CR_RTP:-56000-58999}
@@ -62,7 +63,7 @@ run_rec() {  # run_rec N MEDIA(audio|av) SYSTEM(callrec|peer) MODE(rec|norec)
   fi
   start_uas "$d" -rtp_echo || return 1
   WARMUP_MEDIA_SCEN=uac_warm_media.xml; WARMUP_MEDIA_ARGS=""
-  local answer_pid=""
+  local answer_pid="" warm_vs=""
   if [ "$sys" = callrec ] && [ "$mode" = rec ]; then
     # callrec records its media warm-up calls when it will record: its recorder is compiled before the window
     # too (the peer records every call, warm-up included, anyway). Their INFOs and link MESSAGEs go to
@@ -70,9 +71,19 @@ run_rec() {  # run_rec N MEDIA(audio|av) SYSTEM(callrec|peer) MODE(rec|norec)
     check_free answer "udp:$MSG_PORT" || return 1
     python3 "$HERE/tools/sip_answer.py" "$MSG_PORT" "$d/warmup_answered.json" 2> "$d/sip_answer.err" &
     answer_pid=$!; track $answer_pid
-    WARMUP_MEDIA_SCEN=uac_warm_rec.xml; WARMUP_MEDIA_ARGS="-aa -key msg_port $MSG_PORT"
+    WARMUP_MEDIA_SCEN=uac_warm_rec.xml
+    WARMUP_MEDIA_ARGS="-aa -key msg_port $MSG_PORT -key pcap_audio $AUDIO_PCAP -d $((WARMUP_REC_S * 1000))"
+    if [ "$media" = av ]; then
+      # the video path too: the warm-up calls get their H.264 stream from a sender of their own, stopped after
+      : > "$d/warmup_video_calls.txt"
+      python3 "$TOOLS/video_sender.py" send "$VIDEO_PCAP" "$d/warmup_video_calls.txt" "$VID_MP" \
+        "$d/warmup_video_sender.json" 2> "$d/warmup_video_sender.err" &
+      warm_vs=$!; track $warm_vs
+      WARMUP_MEDIA_SCEN=uac_warm_rec_av.xml; WARMUP_MEDIA_ARGS="$WARMUP_MEDIA_ARGS -key video_calls $d/warmup_video_calls.txt"
+    fi
   fi
   warmup "$d" "${target[@]}"
+  [ -n "$warm_vs" ] && stop $warm_vs 3
   if [ -n "$answer_pid" ]; then
     # the warm-up's recordings are finished, stored and their links delivered before the run starts, then set
     # aside: not part of it
