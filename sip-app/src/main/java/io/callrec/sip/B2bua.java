@@ -86,6 +86,12 @@ public final class B2bua implements SipListenerExt {
     private static final Duration ACK_OVERTAKE_WAIT = Duration.ofSeconds(2);
     /** No final answer from the callee within this time: the caller gets 408 (RFC 3261 Timer C is > 3 min). */
     private static final Duration SETUP_LIMIT = Duration.ofMinutes(3);
+    /**
+     * After a BYE or CANCEL the relay keeps a call's ports this much longer while packets are still arriving: the last
+     * packets a party sent, and the far end's echo of them, are in flight when the BYE is handled (a round trip), and a
+     * closed port drops them. Long enough for any round trip, short enough that ports come back at once for reuse.
+     */
+    static final Duration MEDIA_LINGER = Duration.ofMillis(500);
 
     private final SipContext sip;
     private final CallPolicy policy;
@@ -439,7 +445,7 @@ public final class B2bua implements SipListenerExt {
             call.cancelled = true;
             respondToInviteA(call, Response.REQUEST_TERMINATED, null);
             cancelLegB(call);
-            finish(call, "cancelled by caller");
+            finish(call, "cancelled by caller", true);
         }
     }
 
@@ -488,7 +494,7 @@ public final class B2bua implements SipListenerExt {
                 }
                 logEvent(call, "BYE from " + (leg.side == Side.A ? "caller" : "callee"));
                 hangUp(call, leg.other());
-                finish(call, "BYE from " + (leg.side == Side.A ? "caller" : "callee"));
+                finish(call, "BYE from " + (leg.side == Side.A ? "caller" : "callee"), true);
                 return;
             }
             if (Request.PRACK.equals(method)) {
@@ -1088,6 +1094,15 @@ public final class B2bua implements SipListenerExt {
 
     /** Releases everything the call holds; idempotent. */
     private void finish(Call call, String reason) {
+        finish(call, reason, false);
+    }
+
+    /**
+     * @param mediaInFlight the call ended by a party hanging up while media may still be on its way: the relay keeps
+     *                      the ports {@link #MEDIA_LINGER} longer if it was carrying packets (see
+     *                      {@link io.callrec.media.relay.RelaySession#closeAfterInFlight})
+     */
+    private void finish(Call call, String reason, boolean mediaInFlight) {
         if (call.ended()) {
             return;
         }
@@ -1104,7 +1119,11 @@ public final class B2bua implements SipListenerExt {
             callsByRecording.remove(r.recordingId(), call);
         }
         if (call.media != null) {
-            call.media.session().close();
+            if (mediaInFlight) {
+                call.media.session().closeAfterInFlight(MEDIA_LINGER);
+            } else {
+                call.media.session().close();
+            }
         }
         calls.remove(call.id);
         callsByCallIdA.remove(call.a.callId, call);

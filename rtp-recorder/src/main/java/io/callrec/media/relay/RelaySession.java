@@ -171,6 +171,37 @@ public final class RelaySession implements AutoCloseable {
         awaitClosed(toClose);
     }
 
+    /**
+     * Ends the session's media, keeping its ports open {@code linger} longer when a packet was relayed within that
+     * time: packets already on their way when the call ended (the far end's echo of the last words, the last packet
+     * sent before the BYE) still reach the other side instead of a closed port (rtpengine keeps a deleted call's
+     * ports for its {@code delete-delay} for the same reason). The tap and the inactivity check stop at once; a
+     * session that carried nothing lately closes at once. Idempotent with {@link #close()}.
+     */
+    public void closeAfterInFlight(Duration linger) {
+        tap = null;
+        timeoutNanos = 0;
+        long lingerNanos = linger.toNanos();
+        if (lingerNanos <= 0 || closed || !relayedWithin(lingerNanos)) {
+            close();
+            return;
+        }
+        relay.later(this::close, lingerNanos);
+    }
+
+    private boolean relayedWithin(long nanos) {
+        long since = time.nanoTime() - nanos;
+        for (RelayStream stream : streams()) {
+            for (Side side : Side.values()) {
+                long last = stream.counters(side).lastSeenNanos();
+                if (last != Long.MIN_VALUE && last - since > 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     @Override
     public String toString() {
         return "RelaySession[" + name + "]";

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -169,6 +170,15 @@ public final class RtpRelay implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** Runs {@code action} on the sweeper thread after {@code nanos}; at once (here) when the relay is closing. */
+    void later(Runnable action, long nanos) {
+        try {
+            sweeper.schedule(action, nanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            action.run();
+        }
     }
 
     /** Reports idle sessions; the sweeper calls it periodically, tests call it directly. */

@@ -169,6 +169,46 @@ class RelaySessionTest {
         assertEquals(1, tap.seen.size());
     }
 
+    // ---- the end of a call ---------------------------------------------------------------------------------------
+
+    @Test
+    void afterAHangUpPacketsStillOnTheirWayAreRelayedThenThePortsAreFreed() throws IOException {
+        RelayStream stream = connectedStream(0);
+        RecordingTaps.Collecting tap = new RecordingTaps.Collecting();
+        session.setTap(tap);
+        TestParty.send(a.rtp, RtpPackets.rtp(1, 1, 0xa, 20), stream.localRtp(Side.A));
+        TestParty.receive(b.rtp);
+        Await.until("tapped", 2000, () -> tap.seen.size() == 1);
+        session.closeAfterInFlight(Duration.ofSeconds(2));
+        // The far end's echo, on its way when the call ended, still reaches the other side; the tap is gone.
+        TestParty.send(b.rtp, RtpPackets.rtp(1, 1, 0xb, 20), stream.localRtp(Side.B));
+        assertEquals(1, ByteBuffer.wrap(TestParty.receive(a.rtp)).getShort(2));
+        assertEquals(1, tap.seen.size(), "nothing reaches the tap after the end");
+        assertFalse(session.isClosed());
+        Await.until("ports freed after the linger", 6000, () -> relay.portsInUse() == 0);
+        assertTrue(session.isClosed());
+        assertTrue(stream.isClosed());
+    }
+
+    @Test
+    void aSessionThatCarriedNothingLatelyClosesAtOnceAtTheEnd() throws IOException {
+        RelayStream stream = connectedStream(0);
+        session.closeAfterInFlight(Duration.ofSeconds(5));
+        assertTrue(session.isClosed(), "never carried a packet");
+
+        RelaySession other = relay.openSession("call-8", (s, idle) -> { });
+        RelayStream carried = other.stream(0, "audio");
+        carried.setRemote(Side.A, a.rtpAddress(), a.rtcpAddress(), false);
+        carried.setRemote(Side.B, b.rtpAddress(), b.rtcpAddress(), false);
+        TestParty.send(a.rtp, RtpPackets.rtp(1, 1, 0xa, 20), carried.localRtp(Side.A));
+        TestParty.receive(b.rtp);
+        time.advanceMillis(600);
+        other.closeAfterInFlight(Duration.ofMillis(500));
+        assertTrue(other.isClosed(), "its last packet is older than the linger");
+        Await.until("ports freed", 2000, () -> relay.portsInUse() == 0);
+        assertTrue(stream.isClosed());
+    }
+
     @Test
     void theTapMayCloseTheSessionFromTheRelayThread() throws IOException {
         RelayStream stream = connectedStream(0);
