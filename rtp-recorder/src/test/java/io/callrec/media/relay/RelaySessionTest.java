@@ -154,14 +154,20 @@ class RelaySessionTest {
         }
     }
 
-    @Test
-    void removingTheTapStopsIt() throws IOException {
-        RelayStream stream = connectedStream(0);
+    /** Stream 0 with a collecting tap that has seen one packet from A, relayed to B. */
+    private RecordingTaps.Collecting tapAfterOnePacket(RelayStream stream) throws IOException {
         RecordingTaps.Collecting tap = new RecordingTaps.Collecting();
         session.setTap(tap);
         TestParty.send(a.rtp, RtpPackets.rtp(1, 1, 0xa, 20), stream.localRtp(Side.A));
         TestParty.receive(b.rtp);
         Await.until("tapped", 2000, () -> tap.seen.size() == 1);
+        return tap;
+    }
+
+    @Test
+    void removingTheTapStopsIt() throws IOException {
+        RelayStream stream = connectedStream(0);
+        RecordingTaps.Collecting tap = tapAfterOnePacket(stream);
         session.setTap(null);
         TestParty.send(a.rtp, RtpPackets.rtp(2, 2, 0xa, 20), stream.localRtp(Side.A));
         TestParty.receive(b.rtp);
@@ -174,11 +180,7 @@ class RelaySessionTest {
     @Test
     void afterAHangUpPacketsStillOnTheirWayAreRelayedThenThePortsAreFreed() throws IOException {
         RelayStream stream = connectedStream(0);
-        RecordingTaps.Collecting tap = new RecordingTaps.Collecting();
-        session.setTap(tap);
-        TestParty.send(a.rtp, RtpPackets.rtp(1, 1, 0xa, 20), stream.localRtp(Side.A));
-        TestParty.receive(b.rtp);
-        Await.until("tapped", 2000, () -> tap.seen.size() == 1);
+        RecordingTaps.Collecting tap = tapAfterOnePacket(stream);
         session.closeAfterInFlight(Duration.ofSeconds(2));
         // The far end's echo, on its way when the call ended, still reaches the other side; the tap is gone.
         TestParty.send(b.rtp, RtpPackets.rtp(1, 1, 0xb, 20), stream.localRtp(Side.B));
