@@ -50,8 +50,6 @@ public final class SipServer implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
         p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", SanitizingParserFactory.class.getName());
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
-        // Every live transaction fires a task every 500 ms; this timer runs those due in the same 20 ms together.
-        p.setProperty("gov.nist.javax.sip.TIMER_CLASS_NAME", CoalescingSipTimer.class.getName());
         // Each leg answers OPTIONS/CANCEL itself; the stack must not swallow requests it cannot match.
         p.setProperty("gov.nist.javax.sip.PASS_INVITE_NON_2XX_ACK_TO_LISTENER", "false");
         // A slow-loris TCP peer must not hold a connection forever: once a message has begun, its headers and then
