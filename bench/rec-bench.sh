@@ -89,9 +89,12 @@ run_rec() {  # run_rec N MEDIA(audio|av) SYSTEM(callrec|peer) MODE(rec|norec)
     # aside: not part of it
     local wi h
     for ((wi = 0; wi < 600; wi++)); do
-      h=$(curl -sf "http://127.0.0.1:$CR_HTTP/health" 2>/dev/null)
-      echo "$h" | grep -q '"recordings":{"max":[0-9]*,"active":0}' && echo "$h" | grep -q '"pendingUploads":0' \
-        && echo "$h" | grep -q '"pendingLinks":0' && break
+      # by the parsed fields: /health's key order is not fixed (a grep for '"max":N,"active":0' waited out the
+      # whole minute in most runs)
+      curl -sf "http://127.0.0.1:$CR_HTTP/health" 2>/dev/null | python3 -c 'import json, sys
+h = json.load(sys.stdin); s = h["storage"]
+sys.exit(0 if h["limits"]["recordings"]["active"] == 0 and s["pendingUploads"] == 0 and s["pendingLinks"] == 0 else 1)' \
+        && break
       sleep 0.1
     done
     kill "$answer_pid" 2>/dev/null; wait "$answer_pid" 2>/dev/null; untrack "$answer_pid"
