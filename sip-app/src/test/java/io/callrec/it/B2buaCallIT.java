@@ -14,12 +14,16 @@ import io.callrec.it.support.PortRange;
 import io.callrec.it.support.Ports;
 import io.callrec.it.support.RtpStream;
 import io.callrec.it.support.Sipp;
+import io.callrec.it.support.SippTrace;
 import io.callrec.it.support.UdpFlow;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -216,6 +220,24 @@ class B2buaCallIT {
             assertTrue(relayPort(calleeSaw, "VIDEO_OFFER m=video (\\d+)"), calleeSaw);
             assertTrue(relayPort(uac.logs(), "VIDEO_ANSWER m=video (\\d+)"), uac.logs());
             assertTrue(relayPort(calleeSaw, "UPDATE_OFFER m=audio (\\d+)"), calleeSaw);
+            // RFC 6086: the server is the callrec package's endpoint on each leg and declares it in everything it
+            // sends that may carry Recv-Info: the re-INVITE and UPDATE to the callee, their 200s to the caller.
+            SippTrace callee = SippTrace.parse(uas.messages());
+            SippTrace caller = SippTrace.parse(uac.messages());
+            List<SippTrace.Message> toCallee = callee.select(m -> m.received()
+                    && (m.isRequest("INVITE") || m.isRequest("UPDATE")));
+            List<SippTrace.Message> toCaller = caller.select(m -> m.received() && m.isResponse(200)
+                    && m.header("CSeq").orElse("").matches("\\d+ (INVITE|UPDATE)"));
+            assertEquals(2, toCallee.stream().filter(m -> m.isRequest("INVITE")).map(m -> m.header("CSeq")).distinct()
+                    .count(), callee.summary());
+            assertEquals(1, toCallee.stream().filter(m -> m.isRequest("UPDATE")).map(m -> m.header("CSeq")).distinct()
+                    .count(), callee.summary());
+            assertEquals(Set.of("1 INVITE", "4 INVITE", "5 UPDATE"),
+                    toCaller.stream().map(m -> m.header("CSeq").orElse("")).collect(Collectors.toSet()), caller.summary());
+            for (SippTrace.Message m : concat(toCallee, toCaller)) {
+                assertTrue(String.join(",", m.headerValues("Recv-Info")).contains("callrec"),
+                        "Recv-Info: callrec in " + m.firstLine() + " / " + m.header("CSeq").orElse("") + "\n" + m.text());
+            }
         }
     }
 
@@ -262,6 +284,10 @@ class B2buaCallIT {
      * The health once a hung-up call's ports are back: after a BYE or CANCEL the relay keeps them while packets were
      * still arriving (B2bua.MEDIA_LINGER, 500 ms), so "freed" is checked within a few times that, not at once.
      */
+    private static List<SippTrace.Message> concat(List<SippTrace.Message> a, List<SippTrace.Message> b) {
+        return Stream.concat(a.stream(), b.stream()).toList();
+    }
+
     private JsonNode afterTheLinger() throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
         JsonNode h = health();
