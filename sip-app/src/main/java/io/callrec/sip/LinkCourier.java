@@ -260,17 +260,17 @@ public final class LinkCourier {
     /** @return false if no TCP connection to the target could be made: the caller sends over UDP after all */
     private boolean sendOverTcp(Request message, LinkDelivery d, long generation, int size)
             throws ParseException, InvalidArgumentException {
-        ViaHeader udpVia = (ViaHeader) message.getHeader(ViaHeader.NAME);
-        message.setHeader(sip.newVia("tcp"));
+        // A copy: the stack marks what it tried to send, and the UDP fallback needs the request as it was.
+        Request overTcp = (Request) message.clone();
+        overTcp.setHeader(sip.newVia("tcp"));
         try {
-            sendNew(message, d, generation);
+            sendNew(overTcp, d, generation);
             LOG.info("recording {}: the link MESSAGE ({} bytes) is too large for UDP; sent over TCP",
                     d.recordingId(), size);
             return true;
         } catch (SipException e) {
             LOG.info("recording {}: no TCP to {} ({}); the link MESSAGE goes over UDP", d.recordingId(),
                     message.getRequestURI(), e.getMessage());
-            message.setHeader(udpVia);
             return false;
         }
     }

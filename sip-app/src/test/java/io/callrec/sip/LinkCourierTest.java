@@ -11,8 +11,16 @@ import io.callrec.sip.registrar.ContactRequest;
 import io.callrec.sip.registrar.Registrar;
 import io.callrec.sip.registrar.RegistrationRequest;
 import io.callrec.testing.MutableClock;
+import io.callrec.it.support.Ports;
+import io.callrec.sip.limits.SipDatagramQueue;
+import io.callrec.sip.limits.StackLimits;
 import java.lang.reflect.Proxy;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +33,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import javax.sip.ClientTransaction;
+import javax.sip.SipListener;
 import javax.sip.SipProvider;
 import javax.sip.header.FromHeader;
 import javax.sip.header.ToHeader;
@@ -360,6 +369,49 @@ class LinkCourierTest {
             int size = m.toString().getBytes(StandardCharsets.UTF_8).length;
             assertTrue(size < DeliveryPolicy.MAX_UDP_MESSAGE, size + " bytes");
             assertEquals("UDP", viaTransport(m));
+        }
+    }
+
+    /**
+     * The same rule through the real SIP stack to a UA on 127.0.0.1 that listens on UDP and TCP at one port: the
+     * stack connects over TCP because the top Via says so. Then the UA stops listening on TCP: the stack's connect
+     * fails inside {@code sendRequest} and the MESSAGE comes over UDP.
+     */
+    @Test
+    void throughTheRealStackALargeMessageArrivesOverTcpOrElseOverUdp() throws Exception {
+        int uaPort = Ports.freeUdpTcpPort();
+        String url = "https://recordings.example.com/" + "c".repeat(1200) + "/recordings/r-x?exp=1&kid=k&sig=s";
+        try (SipServer server = SipServer.start("127.0.0.1", Ports.freeUdpTcpPort(), java.util.Optional.empty(), 1,
+                65_536, new StackLimits(new SipDatagramQueue(64, Duration.ofSeconds(4), (a, b, c, d) -> true), 8,
+                        Duration.ofSeconds(30)));
+             DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", uaPort))) {
+            server.listen((SipListener) Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {SipListener.class}, (proxy, method, args) -> null));
+            LinkCourier c = new LinkCourier(server.context(), registrar, store, timers, clock, "example.com");
+            c.useDialogRoute((id, type, body, onAnswer) -> false);
+            String target = "sip:alice@127.0.0.1:" + uaPort;
+            udp.setSoTimeout(3_000);
+
+            try (ServerSocket tcp = new ServerSocket(uaPort, 4, InetAddress.getByName("127.0.0.1"))) {
+                tcp.setSoTimeout(3_000);
+                linkWithLastTarget(c, "rec-wire-tcp", url, false, target);
+                timers.runDue();
+                try (Socket conn = tcp.accept()) {
+                    conn.setSoTimeout(3_000);
+                    String head = new String(conn.getInputStream().readNBytes(1000), StandardCharsets.UTF_8);
+                    assertTrue(head.startsWith("MESSAGE " + target + " SIP/2.0"), head);
+                    assertTrue(head.contains("SIP/2.0/TCP"), head);
+                }
+            }
+
+            linkWithLastTarget(c, "rec-wire-udp", url, false, target);
+            timers.runDue();
+            DatagramPacket packet = new DatagramPacket(new byte[4096], 4096);
+            udp.receive(packet);
+            String datagram = new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
+            assertTrue(datagram.startsWith("MESSAGE " + target + " SIP/2.0"), datagram);
+            assertTrue(datagram.contains("rec-wire-udp") || datagram.contains("r-x"), datagram);
+            assertTrue(packet.getLength() > DeliveryPolicy.MAX_UDP_MESSAGE, "the large one: " + packet.getLength());
         }
     }
 
