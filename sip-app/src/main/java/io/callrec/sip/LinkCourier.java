@@ -21,9 +21,11 @@ import java.util.concurrent.TimeUnit;
 import javax.sip.ClientTransaction;
 import javax.sip.InvalidArgumentException;
 import javax.sip.SipException;
+import javax.sip.address.SipURI;
 import javax.sip.address.URI;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.FromHeader;
+import javax.sip.header.RouteHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
@@ -234,19 +236,49 @@ public final class LinkCourier {
             if (binding != null) {
                 RegistrationFlow.route(sip, message, binding);
             }
-            if ("udp".equals(transport) && message.toString().getBytes(StandardCharsets.UTF_8).length
-                    > DeliveryPolicy.MAX_UDP_MESSAGE) {
-                LOG.warn("recording {}: the link MESSAGE exceeds {} bytes over UDP", d.recordingId(),
-                        DeliveryPolicy.MAX_UDP_MESSAGE);
+            int size = message.toString().getBytes(StandardCharsets.UTF_8).length;
+            if ("udp".equals(transport) && size > DeliveryPolicy.MAX_UDP_MESSAGE) {
+                // RFC 3261 §18.1.1: too large for UDP goes over TCP, which every UA supports, the top Via saying so
+                // (the stack takes the transport from it when the target names none). Not over a registration flow
+                // (a loose Route): a UA behind NAT is reachable only by its own flow; not to a ;transport=udp target.
+                boolean mayUseTcp = message.getHeader(RouteHeader.NAME) == null
+                        && ruri instanceof SipURI sipUri && sipUri.getTransportParam() == null;
+                if (mayUseTcp && sendOverTcp(message, d, generation, size)) {
+                    return true;
+                }
+                LOG.warn("recording {}: the link MESSAGE ({} bytes) exceeds {} bytes over UDP", d.recordingId(),
+                        size, DeliveryPolicy.MAX_UDP_MESSAGE);
             }
-            ClientTransaction ct = sip.provider().getNewClientTransaction(message);
-            ct.setApplicationData(new Attempt(this, d, generation));
-            ct.sendRequest();
+            sendNew(message, d, generation);
             return true;
         } catch (ParseException | SipException | InvalidArgumentException | RuntimeException e) {
             LOG.info("recording {}: MESSAGE to {} not sent: {}", d.recordingId(), target, e.toString());
             return false;
         }
+    }
+
+    /** @return false if no TCP connection to the target could be made: the caller sends over UDP after all */
+    private boolean sendOverTcp(Request message, LinkDelivery d, long generation, int size)
+            throws ParseException, InvalidArgumentException {
+        // A copy: the stack marks what it tried to send, and the UDP fallback needs the request as it was.
+        Request overTcp = (Request) message.clone();
+        overTcp.setHeader(sip.newVia("tcp"));
+        try {
+            sendNew(overTcp, d, generation);
+            LOG.info("recording {}: the link MESSAGE ({} bytes) is too large for UDP; sent over TCP",
+                    d.recordingId(), size);
+            return true;
+        } catch (SipException e) {
+            LOG.info("recording {}: no TCP to {} ({}); the link MESSAGE goes over UDP", d.recordingId(),
+                    message.getRequestURI(), e.getMessage());
+            return false;
+        }
+    }
+
+    private void sendNew(Request message, LinkDelivery d, long generation) throws SipException {
+        ClientTransaction ct = sip.provider().getNewClientTransaction(message);
+        ct.setApplicationData(new Attempt(this, d, generation));
+        ct.sendRequest();
     }
 
     /** A final answer (or 408 for a timeout) to an out-of-dialog attempt. */
