@@ -12,8 +12,6 @@ import java.util.regex.Pattern;
 public final class ByteSizes {
 
     private static final Pattern NUMBER_UNIT = Pattern.compile("(\\d{1,19})(b|kib|mib|gib|tib)?");
-    private static final String[] UNITS = {"TiB", "GiB", "MiB", "KiB"};
-    private static final int[] SHIFTS = {40, 30, 20, 10};
 
     private ByteSizes() {
     }
@@ -43,15 +41,5 @@ public final class ByteSizes {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + trimmed + "' is too large a size");
         }
-    }
-
-    /** The largest binary unit that divides the size exactly: {@code 256MiB}, {@code 1GiB}, {@code 1000B}. */
-    public static String format(long bytes) {
-        for (int i = 0; i < UNITS.length; i++) {
-            if (bytes != 0 && bytes % (1L << SHIFTS[i]) == 0) {
-                return (bytes >> SHIFTS[i]) + UNITS[i];
-            }
-        }
-        return bytes + "B";
     }
 }

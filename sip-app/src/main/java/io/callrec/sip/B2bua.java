@@ -492,9 +492,10 @@ public final class B2bua implements SipListenerExt {
                     // The caller's transport may already be gone (TCP closed): the call still ends on both legs.
                     log.info("{} 200 for BYE not sent: {}", call, e.getMessage());
                 }
-                logEvent(call, "BYE from " + (leg.side == Side.A ? "caller" : "callee"));
+                String reason = "BYE from " + (leg.side == Side.A ? "caller" : "callee");
+                logEvent(call, reason);
                 hangUp(call, leg.other());
-                finish(call, "BYE from " + (leg.side == Side.A ? "caller" : "callee"), true);
+                finish(call, reason, true);
                 return;
             }
             if (Request.PRACK.equals(method)) {

@@ -31,15 +31,4 @@ class ByteSizesTest {
         assertEquals("'9999999999999999999' is too large a size",
                 assertThrows(IllegalArgumentException.class, () -> ByteSizes.parse("9999999999999999999")).getMessage());
     }
-
-    @Test
-    void formatPicksTheLargestWholeUnit() {
-        assertEquals("0B", ByteSizes.format(0));
-        assertEquals("1000B", ByteSizes.format(1000));
-        assertEquals("512KiB", ByteSizes.format(512L << 10));
-        assertEquals("256MiB", ByteSizes.format(256L << 20));
-        assertEquals("1536MiB", ByteSizes.format(1536L << 20));
-        assertEquals("1GiB", ByteSizes.format(1L << 30));
-        assertEquals("4TiB", ByteSizes.format(4L << 40));
-    }
 }

@@ -189,12 +189,16 @@ public final class RelaySession implements AutoCloseable {
         relay.later(this::close, lingerNanos);
     }
 
+    /**
+     * By the streams' last accepted packets, not {@link #lastActivity()}: that also moves when the session is made
+     * and when a re-offer names a new address, so a call hung up right after setup would linger with nothing in flight.
+     */
     private boolean relayedWithin(long nanos) {
         long since = time.nanoTime() - nanos;
         for (RelayStream stream : streams()) {
             for (Side side : Side.values()) {
                 long last = stream.counters(side).lastSeenNanos();
-                if (last != Long.MIN_VALUE && last - since > 0) {
+                if (last != StreamCounters.NEVER && last - since > 0) {
                     return true;
                 }
             }

@@ -29,7 +29,8 @@ public final class StreamCounters {
     private static final int SSRC_CHANGES = 10;
     private static final int SLOTS = 11;
 
-    private static final long NEVER = Long.MIN_VALUE;
+    /** {@link #lastSeenNanos()} of a stream that has accepted no packet yet. */
+    static final long NEVER = Long.MIN_VALUE;
     private static final long NO_JITTER = Double.doubleToRawLongBits(Double.NaN);
 
     /** RFC 3550 A.1: a jump forward of fewer packets than this is loss, not a restart. */
