@@ -26,6 +26,8 @@ import org.junit.jupiter.api.TestInfo;
 class DtmfInfoIT {
     /** The caller's -d: it hangs up this long after the last text. */
     private static final long PAUSE_MILLIS = 2000;
+    /** The recording starts as the caller gets its texts, within a few packets of the pause's start. */
+    private static final double TOLERANCE_SECONDS = 0.5;
 
     @Test
     void featureCodeByDtmfRelayInfosRecordsTheCall(TestInfo test) throws Exception {
@@ -86,6 +88,9 @@ class DtmfInfoIT {
             assertEquals("both", manifest.get("mode").asText(), manifest.toString());
             assertEquals(List.of("message"), rec.consentChannels("granted"), manifest.get("consent").toString());
             assertTrue(rec.mkvFiles().contains("requester.mkv"), rec.mkvFiles().toString());
+            // the peer sends no media: the caller's audio alone, from the recording's start to the BYE
+            Path requester = rec.download("requester.mkv", Files.createDirectories(dir.resolve("downloaded")));
+            LinkedRecording.assertAudioOnly(requester, "pcm_alaw", PAUSE_MILLIS / 1000.0, TOLERANCE_SECONDS);
         }
     }
 }

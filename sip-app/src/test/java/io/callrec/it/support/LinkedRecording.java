@@ -146,6 +146,20 @@ public final class LinkedRecording {
         return spans;
     }
 
+    /**
+     * Asserts that {@code file} holds one audio stream and nothing else, of {@code codec}, with packets spanning
+     * {@code seconds} ± {@code tolerance}, and decodes without errors (a plain phone's call whose peer sends nothing).
+     */
+    public static StreamSpan assertAudioOnly(Path file, String codec, double seconds, double tolerance) {
+        Map<String, StreamSpan> spans = streamSpans(file);
+        assertEquals(Set.of("audio"), spans.keySet(), spans.toString());
+        StreamSpan audio = spans.get("audio");
+        assertEquals(codec, audio.codecName());
+        assertEquals(seconds, audio.seconds(), tolerance, spans.toString());
+        assertEquals("", Ffprobe.decodeErrors(file));
+        return audio;
+    }
+
     /** The mean volume of {@code file}'s audio in dB (ffmpeg {@code volumedetect}), to tell two parties apart. */
     public static double meanVolumeDb(Path file) {
         String out = ExternalCommand.run(Duration.ofSeconds(60), "ffmpeg", "-hide_banner", "-nostdin", "-i",
