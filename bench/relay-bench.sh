@@ -36,6 +36,17 @@ KEEP_PCAPS=${KEEP_PCAPS:-0}
 WARMUP_CALLS=${WARMUP_CALLS:-300}  # short calls through each freshly started system before measuring
 WARMUP_RATE=${WARMUP_RATE:-100}
 WARMUP_MEDIA_CALLS=${WARMUP_MEDIA_CALLS:-100}  # then calls with 7 s of media each, so the relay path is compiled too
+WARMUP_SETTLE_S=${WARMUP_SETTLE_S:-35}  # then this long idle before the measured calls (why: warmup())
+# The callers' media: pcap = SIPp replays g711a.pcap (30 ms) through raw sockets, as the peer's own kit does; stream =
+# SIPp's rtp_stream sends A-law (20 ms) from its ordinary media socket. With pcap every UDP packet on the machine is
+# also offered to each call's raw socket and each packet sent back to a caller draws an ICMP port unreachable, both in
+# the relay's send: the load generator's kernel work billed to the relay, the same µs for both systems (bench/README.md).
+LOAD=${LOAD:-pcap}
+case $LOAD in
+  pcap) LONG_SCEN=uac_pcap_long.xml ;;
+  stream) LONG_SCEN=uac_stream_long.xml; WARMUP_MEDIA_SCEN=${WARMUP_MEDIA_SCEN:-uac_warm_stream.xml} ;;
+  *) echo "LOAD must be pcap or stream"; exit 2 ;;
+esac
 TRACE_UAS=${TRACE_UAS:-1}         # strace the setup-rate callee for signals (diagnoses a callee that dies)
 
 # Ports: away from the defaults (5060/5070/5080/5090, 2223, 20000-39999) that other developers' servers
@@ -84,7 +95,7 @@ log() { echo "[$(date +%T)] $*" >&2; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 need() { command -v "$1" >/dev/null || { echo "missing $1: run 'bash bench/install-peer.sh' (or apt-get install $2)"; exit 1; }; }
-need sipp sip-tester; need tcpdump tcpdump; need python3 python3; need ss iproute2; need curl curl
+need sipp sip-tester; need tcpdump tcpdump; [ "$LOAD" = stream ] && need ffmpeg ffmpeg; need python3 python3; need ss iproute2; need curl curl
 if [[ " $SYSTEMS $SETUP_SYSTEMS " == *" peer "* ]]; then need kamailio kamailio; need rtpengine rtpengine-daemon; fi
 if [[ " $SYSTEMS $SETUP_SYSTEMS " == *" callrec "* ]]; then
   need java openjdk-17-jre-headless
@@ -221,6 +232,7 @@ warmup() {  # warmup DIR TARGET... : WARMUP_CALLS short calls at WARMUP_RATE/s; 
   local d=$1; shift
   [ "$WARMUP_CALLS" -gt 0 ] || return 0
   mkdir -p "$d/warmup"
+  [ "$LOAD" = stream ] && ln -sf "$OUT/pcma_stream.wav" "$d/warmup/pcma.wav"
   (cd "$d/warmup" && exec sipp "$@" -sf "$SCEN/uac_short.xml" -i 127.0.0.1 -p "$UAC_PORT" -mi 127.0.0.1 \
     -mp "$UAC_MP" -r "$WARMUP_RATE" -m "$WARMUP_CALLS" -l $((WARMUP_RATE * 5)) -timeout 30 -nostdin \
     -trace_err -trace_stat -fd 1 -stf uac_stat.csv > uac.out 2>&1) &
@@ -235,7 +247,10 @@ warmup() {  # warmup DIR TARGET... : WARMUP_CALLS short calls at WARMUP_RATE/s; 
     wait $w; WARMUP_MEDIA_RC=$?; untrack $w
     [ "$WARMUP_MEDIA_RC" = 0 ] || WARMUP_RC="${WARMUP_RC}+media:$WARMUP_MEDIA_RC"
   fi
-  sleep 1
+  # The warm-up's ended calls keep SIP transactions for up to 32 s (RFC 3261 timers J and K); callrec's SIP timer
+  # thread then polls ~400 calls' worth of them through the window (0.5 % of a core at any N), more than a steady
+  # state at N = 100 holds. Both systems wait them out, so the window carries only the measured calls.
+  sleep "$WARMUP_SETTLE_S"
 }
 
 # --- one long-call run ------------------------------------------------------------------------------
@@ -275,8 +290,9 @@ run_relay() {  # run_relay N SYSTEM VARIANT
       && sip_pid=$TD_PID
   fi
   local rate=$(( (n + RAMP_S - 1) / RAMP_S )) t0 t1 uac_rc
+  [ "$LOAD" = stream ] && ln -sf "$OUT/pcma_stream.wav" "$d/pcma.wav"
   t0=$(date +%s.%N)
-  (cd "$d" && exec sipp "${target[@]}" -sf "$SCEN/uac_pcap_long.xml" -i 127.0.0.1 -p "$UAC_PORT" \
+  (cd "$d" && exec sipp "${target[@]}" -sf "$SCEN/$LONG_SCEN" -i 127.0.0.1 -p "$UAC_PORT" \
     -mi 127.0.0.1 -mp "$UAC_MP" -m "$n" -l "$n" -r "$rate" -timeout $UAC_TIMEOUT -nostdin -trace_err \
     -trace_stat -fd 2 -stf uac_stat.csv > uac.out 2>&1) &
   local uac=$!; track $uac
@@ -332,7 +348,7 @@ run_relay() {  # run_relay N SYSTEM VARIANT
   [ "$sys" = callrec ] && errs=$(grep -cE ' (ERROR|WARN) ' "$d/callrec.log")
   [ "$sys" = peer ] && errs=$(grep -cE 'ERR|CRIT|WARNING' "$d/rtpengine.log")
   python3 "$TOOLS/collect.py" relay "$d" N="$n" system="$sys" variant="${variant:-norec}" \
-    jvm_opts="${opts:-none}" uac_rc="$uac_rc" run_s="$(python3 -c "print(round($t1-$t0,1))")" \
+    jvm_opts="${opts:-none}" load="$LOAD" uac_rc="$uac_rc" run_s="$(python3 -c "print(round($t1-$t0,1))")" \
     load_before="$load0" load_after="$(loadavg)" log_warn_err="$errs" warmup_rc="${WARMUP_RC:-none}" \
     uas_alive=$uas_alive sut_alive=$sut_alive >> "$RESULTS"
   python3 "$TOOLS/report.py" --row "$(tail -1 "$RESULTS")" >&2
@@ -391,6 +407,9 @@ run_setup() {  # run_setup SYSTEM: every rate in SETUP_RATES against one instanc
 [ "${BENCH_LIB:-0}" = 1 ] && return 0
 
 # --- main ---------------------------------------------------------------------------------------------
+if [ "$LOAD" = stream ]; then  # 7 s of a 440 Hz tone in A-law; rtp_stream loops it
+  ffmpeg -v error -y -f lavfi -i "sine=frequency=440:duration=7" -ar 8000 -ac 1 -c:a pcm_alaw "$OUT/pcma_stream.wav" || exit 1
+fi
 if command -v java >/dev/null; then java -version 2>&1 | head -1 > "$OUT/java-version.txt"; fi
 for pass in $(seq 1 "$PASSES"); do
 : > "$RESULTS"

@@ -14,7 +14,8 @@ import os
 import re
 import sys
 
-PKTS_PER_CALL_ONE_WAY = 944   # g711a.pcap has 236 RTP packets, played 4 times per call
+PKTS_PER_CALL_ONE_WAY = {'pcap': 944,    # g711a.pcap has 236 RTP packets, played 4 times per call
+                         'stream': 1412}  # rtp_stream: 28.24 s of 20 ms packets (SIPp's clock decides the last one or two)
 
 
 def load_json(path):
@@ -147,7 +148,7 @@ def relay(d, m):
     r['threads'] = (s.get('threads') or {}).get('cpu_pct')
     r['uas_echoed'] = uas_echo_count(os.path.join(d, 'uas.out'))
     r['uas_calls_ok'], r['uas_calls_failed'], r['uas_unexpected_bye'], r['uas_ack_unknown_call'] = uas_calls(d)
-    expected = r['calls_ok'] * PKTS_PER_CALL_ONE_WAY
+    expected = r['calls_ok'] * PKTS_PER_CALL_ONE_WAY.get(m.get('load', 'pcap'), 944)
     r['expected_one_way'] = expected
     try:
         r['uas_socket_drops'] = int(open(os.path.join(d, 'uas_socket_drops.txt')).read().strip())

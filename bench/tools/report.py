@@ -101,7 +101,7 @@ def report(rows):
           f"{str(r.get('load_after', '')).split()[0] if r.get('load_after') else '–'} |")
     p('')
     p('Packet counts behind the loss figures (capture; "callee echoed" is the SIPp UAS\'s own count, "callee socket drops" '
-      'the kernel\'s drop counter of its socket; "expected" = calls ok × 944):\n')
+      'the kernel\'s drop counter of its socket; "expected" = calls ok × 944 with the pcap load, × 1412 with the stream load):\n')
     p('| N | system | caller → relay | relay → callee | callee echoed | callee socket drops | callee → relay | relay → caller | lost in relay | expected | capture dropped | relay\'s own counters at end |')
     p('|---|---|---|---|---|---|---|---|---|---|---|---|')
     for r in relay:
