@@ -39,7 +39,10 @@ run_rec() {  # run_rec N MEDIA(audio|av) SYSTEM(callrec|peer) MODE(rec|norec)
   log "run $label (load $load0)"
   uac_media_free "$n" || return 1
   check_free uac "udp:$UAC_PORT" || return 1
-  scen=$SCEN/uac_rec_long.xml; UAS_SCEN=$SCEN/uas_pcma.xml
+  # the callee answers the recording notice callrec sends it by MESSAGE, as a phone does (uas_pcma_msg.xml)
+  scen=$SCEN/uac_rec_long.xml; UAS_SCEN=$SCEN/uas_pcma_msg.xml
+  # LOAD=stream (relay-bench.sh): the audio runs' callers send through rtp_stream; the A+V runs keep the pcap
+  [ "$LOAD" = stream ] && [ "$media" = audio ] && { scen=$SCEN/uac_rec_stream.xml; ln -sf "$OUT/pcma_stream.wav" "$d/pcma.wav"; }
   [ "$media" = av ] && { scen=$SCEN/uac_rec_av.xml; UAS_SCEN=$SCEN/uas_av.xml; }
   hdr="X-Bench: norec"; [ "$sys" = callrec ] && [ "$mode" = rec ] && hdr="Callrec-Request: both"
   # the callee answers callrec's INFOs/MESSAGEs if any reach it; the same for every system
@@ -177,7 +180,7 @@ print(json.dumps({"wchar": int(b[0]) - int(a[0]), "write_bytes": int(b[1]) - int
   local errs=0
   [ "$sys" = callrec ] && errs=$(grep -cE ' (ERROR|WARN) ' "$d/callrec.log")
   [ "$sys" = peer ] && errs=$(grep -cE 'ERR|CRIT|WARNING' "$d/rtpengine.log")
-  python3 "$TOOLS/rec_report.py" row "$d" N="$n" media="$media" system="$sys" mode="$mode" variant="$mode" \
+  python3 "$TOOLS/rec_report.py" row "$d" N="$n" media="$media" system="$sys" mode="$mode" variant="$mode" load="$LOAD" \
     uac_rc="$uac_rc" run_s="$(python3 -c "print(round($t1-$t0,1))")" load_before="$load0" \
     load_after="$(loadavg)" log_warn_err="$errs" uas_alive=$uas_alive sut_alive=$sut_alive >> "$RESULTS"
   python3 - "$(tail -1 "$RESULTS")" <<'PY' >&2
@@ -195,6 +198,9 @@ mkdir -p "$OUT/bin"
 VIDEO_PCAP=$OUT/bin/h264_320x240_15fps.pcap
 AUDIO_PCAP=$OUT/bin/g711a_28s.pcap
 python3 "$TOOLS/long_pcap.py" /usr/share/sip-tester/g711a.pcap "$AUDIO_PCAP" 4 7.06 || { echo "could not make $AUDIO_PCAP"; exit 1; }
+if [ "$LOAD" = stream ]; then  # the audio runs' tone for rtp_stream (relay-bench.sh makes the same)
+  ffmpeg -v error -y -f lavfi -i "sine=frequency=440:duration=7" -ar 8000 -ac 1 -c:a pcm_alaw "$OUT/pcma_stream.wav" || exit 1
+fi
 if [ -n "$AV_NS" ] && [ ! -s "$VIDEO_PCAP" ]; then
   python3 "$TOOLS/video_sender.py" make "$VIDEO_PCAP" 28 > "$OUT/bin/video_pcap.json" || { echo "could not make $VIDEO_PCAP"; exit 1; }
 fi
