@@ -42,7 +42,7 @@ run_rec() {  # run_rec N MEDIA(audio|av) SYSTEM(callrec|peer) MODE(rec|norec)
   # the callee answers the recording notice callrec sends it by MESSAGE, as a phone does (uas_pcma_msg.xml)
   scen=$SCEN/uac_rec_long.xml; UAS_SCEN=$SCEN/uas_pcma_msg.xml
   # LOAD=stream (relay-bench.sh): the audio runs' callers send through rtp_stream; the A+V runs keep the pcap
-  [ "$LOAD" = stream ] && [ "$media" = audio ] && { scen=$SCEN/uac_rec_stream.xml; ln -sf "$OUT/pcma_stream.wav" "$d/pcma.wav"; }
+  [ "$LOAD" = stream ] && [ "$media" = audio ] && { scen=$SCEN/uac_rec_stream.xml; ln -sf "$STREAM_WAV" "$d/pcma.wav"; }
   [ "$media" = av ] && { scen=$SCEN/uac_rec_av.xml; UAS_SCEN=$SCEN/uas_av.xml; }
   hdr="X-Bench: norec"; [ "$sys" = callrec ] && [ "$mode" = rec ] && hdr="Callrec-Request: both"
   # the callee answers callrec's INFOs/MESSAGEs if any reach it; the same for every system
@@ -198,9 +198,7 @@ mkdir -p "$OUT/bin"
 VIDEO_PCAP=$OUT/bin/h264_320x240_15fps.pcap
 AUDIO_PCAP=$OUT/bin/g711a_28s.pcap
 python3 "$TOOLS/long_pcap.py" /usr/share/sip-tester/g711a.pcap "$AUDIO_PCAP" 4 7.06 || { echo "could not make $AUDIO_PCAP"; exit 1; }
-if [ "$LOAD" = stream ]; then  # the audio runs' tone for rtp_stream (relay-bench.sh makes the same)
-  ffmpeg -v error -y -f lavfi -i "sine=frequency=440:duration=7" -ar 8000 -ac 1 -c:a pcm_alaw "$OUT/pcma_stream.wav" || exit 1
-fi
+make_stream_tone || exit 1
 if [ -n "$AV_NS" ] && [ ! -s "$VIDEO_PCAP" ]; then
   python3 "$TOOLS/video_sender.py" make "$VIDEO_PCAP" 28 > "$OUT/bin/video_pcap.json" || { echo "could not make $VIDEO_PCAP"; exit 1; }
 fi

@@ -226,6 +226,12 @@ start_tcpdump() {  # start_tcpdump ERRFILE tcpdump-args... -> TD_PID, waits unti
 }
 stop_tcpdump() { kill -INT "$1" 2>/dev/null; local i; for ((i = 0; i < 50; i++)); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done; stop "$1" 1; }
 
+STREAM_WAV=$OUT/pcma_stream.wav  # LOAD=stream: what rtp_stream sends, as pcma.wav in each caller's directory
+make_stream_tone() {  # 7 s of a 440 Hz tone in A-law; rtp_stream loops it (relay-bench's and rec-bench's main)
+  [ "$LOAD" = stream ] || return 0
+  ffmpeg -v error -y -f lavfi -i "sine=frequency=440:duration=7" -ar 8000 -ac 1 -c:a pcm_alaw "$STREAM_WAV"
+}
+
 warmup_counter_read() {  # what sample.py's --counter reads (run_relay and rec-bench set $counter)
   case "${counter:-}" in
     --counter=callrec:*) curl -s "${counter#--counter=callrec:}" ;;
@@ -239,7 +245,7 @@ warmup() {  # warmup DIR TARGET... : WARMUP_CALLS short calls at WARMUP_RATE/s; 
   local d=$1; shift
   [ "$WARMUP_CALLS" -gt 0 ] || return 0
   mkdir -p "$d/warmup"
-  [ "$LOAD" = stream ] && ln -sf "$OUT/pcma_stream.wav" "$d/warmup/pcma.wav"
+  [ "$LOAD" = stream ] && ln -sf "$STREAM_WAV" "$d/warmup/pcma.wav"
   (cd "$d/warmup" && exec sipp "$@" -sf "$SCEN/uac_short.xml" -i 127.0.0.1 -p "$UAC_PORT" -mi 127.0.0.1 \
     -mp "$UAC_MP" -r "$WARMUP_RATE" -m "$WARMUP_CALLS" -l $((WARMUP_RATE * 5)) -timeout 30 -nostdin \
     -trace_err -trace_stat -fd 1 -stf uac_stat.csv > uac.out 2>&1) &
@@ -301,7 +307,7 @@ run_relay() {  # run_relay N SYSTEM VARIANT
       && sip_pid=$TD_PID
   fi
   local rate=$(( (n + RAMP_S - 1) / RAMP_S )) t0 t1 uac_rc
-  [ "$LOAD" = stream ] && ln -sf "$OUT/pcma_stream.wav" "$d/pcma.wav"
+  [ "$LOAD" = stream ] && ln -sf "$STREAM_WAV" "$d/pcma.wav"
   t0=$(date +%s.%N)
   (cd "$d" && exec sipp "${target[@]}" -sf "$SCEN/$LONG_SCEN" -i 127.0.0.1 -p "$UAC_PORT" \
     -mi 127.0.0.1 -mp "$UAC_MP" -m "$n" -l "$n" -r "$rate" -timeout $UAC_TIMEOUT -nostdin -trace_err \
@@ -418,9 +424,7 @@ run_setup() {  # run_setup SYSTEM: every rate in SETUP_RATES against one instanc
 [ "${BENCH_LIB:-0}" = 1 ] && return 0
 
 # --- main ---------------------------------------------------------------------------------------------
-if [ "$LOAD" = stream ]; then  # 7 s of a 440 Hz tone in A-law; rtp_stream loops it
-  ffmpeg -v error -y -f lavfi -i "sine=frequency=440:duration=7" -ar 8000 -ac 1 -c:a pcm_alaw "$OUT/pcma_stream.wav" || exit 1
-fi
+make_stream_tone || exit 1
 if command -v java >/dev/null; then java -version 2>&1 | head -1 > "$OUT/java-version.txt"; fi
 for pass in $(seq 1 "$PASSES"); do
 : > "$RESULTS"

@@ -148,7 +148,7 @@ def relay(d, m):
     r['threads'] = (s.get('threads') or {}).get('cpu_pct')
     r['uas_echoed'] = uas_echo_count(os.path.join(d, 'uas.out'))
     r['uas_calls_ok'], r['uas_calls_failed'], r['uas_unexpected_bye'], r['uas_ack_unknown_call'] = uas_calls(d)
-    expected = r['calls_ok'] * PKTS_PER_CALL_ONE_WAY.get(m.get('load', 'pcap'), 944)
+    expected = r['calls_ok'] * PKTS_PER_CALL_ONE_WAY[m.get('load', 'pcap')]
     r['expected_one_way'] = expected
     try:
         r['uas_socket_drops'] = int(open(os.path.join(d, 'uas_socket_drops.txt')).read().strip())
