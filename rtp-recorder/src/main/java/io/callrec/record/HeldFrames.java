@@ -1,12 +1,15 @@
 package io.callrec.record;
 
+import io.callrec.media.buffer.ByteArrayPool;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
  * Frames kept in arrival order until their source's clock is placed on the timeline, then read back once, in order.
  * Bytes are appended to one array and the rest kept in primitive arrays, so holding a frame allocates only when the
- * store grows (a copy, a box and an array per frame before); the owner drops the whole store once it is read.
+ * store grows (a copy, a box and an array per frame before); the owner {@link #release releases} the whole store once
+ * it is read. The bytes come from {@link ByteArrayPool#RECORDINGS}: recordings starting together each hold seconds of
+ * frames (the first Sender Reports come late), long enough for the collector to promote them.
  *
  * @param <T> what each frame belongs to (its track)
  */
@@ -15,10 +18,21 @@ final class HeldFrames<T> {
     private long[] timestamps = new long[64];
     private boolean[] keyframes = new boolean[64];
     private int[] ends = new int[64];
-    private byte[] data = new byte[16 * 1024];
+    private final ByteArrayPool pool;
+    private byte[] data;
     private int count;
     private int bytes;
-    private ByteBuffer view = ByteBuffer.wrap(data);
+    private ByteBuffer view;
+
+    HeldFrames() {
+        this(ByteArrayPool.RECORDINGS);
+    }
+
+    HeldFrames(ByteArrayPool pool) {
+        this.pool = pool;
+        this.data = pool.take(16 * 1024);
+        this.view = ByteBuffer.wrap(data);
+    }
 
     /** Copies {@code frame.position()..limit()}; {@code frame} is neither kept nor moved. */
     void add(T owner, long timestamp, boolean keyframe, ByteBuffer frame) {
@@ -29,7 +43,10 @@ final class HeldFrames<T> {
                 throw new IllegalStateException("held frames would exceed 1 GiB: " + bytes + " + " + length
                         + " bytes");
             }
-            data = Arrays.copyOf(data, (int) Math.max(needed, 2L * data.length));
+            byte[] bigger = pool.take((int) Math.max(needed, 2L * data.length));
+            System.arraycopy(data, 0, bigger, 0, bytes);
+            pool.give(data);
+            data = bigger;
             view = ByteBuffer.wrap(data);
         }
         if (count == owners.length) {
@@ -78,6 +95,15 @@ final class HeldFrames<T> {
         check(i);
         int start = i == 0 ? 0 : ends[i - 1];
         return view.limit(ends[i]).position(start);
+    }
+
+    /** Gives the bytes back to the pool; the store is empty and unusable afterwards. */
+    void release() {
+        pool.give(data);
+        data = null;
+        view = null;
+        count = 0;
+        bytes = 0;
     }
 
     private void check(int i) {

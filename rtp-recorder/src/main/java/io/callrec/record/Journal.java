@@ -47,6 +47,38 @@ final class Journal {
      */
     static final int BUFFER_BYTES = 64 * 1024;
 
+    /**
+     * Buffers of finished journals, for the next ones: a direct buffer is freed only when the collector finds its
+     * owner, which for a call-long journal is a concurrent mark away. At most {@value #POOLED_BUFFERS} are kept.
+     */
+    private static final java.util.concurrent.ConcurrentLinkedQueue<ByteBuffer> FREE_BUFFERS =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static final int POOLED_BUFFERS = 256;
+    private static final java.util.concurrent.atomic.AtomicInteger FREE_COUNT =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    private static ByteBuffer takeBuffer() {
+        ByteBuffer b = FREE_BUFFERS.poll();
+        if (b == null) {
+            return ByteBuffer.allocateDirect(BUFFER_BYTES);
+        }
+        FREE_COUNT.decrementAndGet();
+        return b.clear();
+    }
+
+    private static void giveBuffer(ByteBuffer b) {
+        if (FREE_COUNT.incrementAndGet() > POOLED_BUFFERS) {
+            FREE_COUNT.decrementAndGet();
+            return;
+        }
+        // Zeroed, so that one recording's packets are never in another's memory, even unread.
+        b.clear();
+        while (b.remaining() >= 8) {
+            b.putLong(0);
+        }
+        FREE_BUFFERS.add(b.clear());
+    }
+
     /** Appends records into a buffer and writes it to the file in large writes; the worker owns it. */
     static final class Writer implements Closeable {
         private final Path file;
@@ -57,6 +89,7 @@ final class Journal {
         private final ByteBuffer crcView;
         private long bytes;
         private boolean closed;
+        private boolean bufferReturned;
 
         Writer(Path file) throws IOException {
             this(file, AtRestKeys.none());
@@ -66,7 +99,7 @@ final class Journal {
         Writer(Path file, AtRestKeys keys) throws IOException {
             this.file = file;
             this.channel = AtRestFiles.create(file, keys, SEALED_CHUNK);
-            this.buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
+            this.buffer = takeBuffer();
             this.crcView = buffer.duplicate();
             buffer.put(MAGIC);
         }
@@ -136,7 +169,11 @@ final class Journal {
             try {
                 sync();
             } finally {
-                channel.close();
+                try {
+                    channel.close();
+                } finally {
+                    returnBuffer();
+                }
             }
         }
 
@@ -155,6 +192,15 @@ final class Journal {
                 channel.close(); // an encrypted journal seals its last chunk into the deleted file: no harm
             } catch (IOException e) {
                 // the disk is full: nothing more to do
+            }
+            returnBuffer();
+        }
+
+        /** Once only: a buffer given back twice would be handed to two journals. */
+        private void returnBuffer() {
+            if (!bufferReturned) {
+                bufferReturned = true;
+                giveBuffer(buffer);
             }
         }
 

@@ -1,5 +1,6 @@
 package io.callrec.record;
 
+import io.callrec.media.buffer.ByteArrayPool;
 import java.nio.ByteBuffer;
 
 /**
@@ -8,7 +9,8 @@ import java.nio.ByteBuffer;
  * small and double when a burst needs it, up to half the configured capacity each, so an audio recording holds a few
  * KiB rather than the room a video burst needs (hundreds of recordings share one heap). Nothing is allocated per
  * packet in steady state; when the front buffer is full at its largest the packet is dropped and counted (the relay
- * never waits).
+ * never waits). The buffers come from {@link ByteArrayPool#RECORDINGS} and go back there when the recording ends
+ * ({@link #release}).
  *
  * <p>Entry layout: {@code int length, long arrivalMicros, byte flags, short stream, byte[length] packet}.
  */
@@ -18,17 +20,30 @@ final class PacketRing {
     static final int FLAG_RTCP = 2;
 
     static final int INITIAL_BYTES = 8 * 1024;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     private final int maxHalf;
+    private final ByteArrayPool pool;
     private ByteBuffer front;
     private ByteBuffer back;
+    private boolean released; // guarded by this
     private long overflowPackets; // guarded by this
     private long overflowBytes;   // guarded by this
 
     PacketRing(int capacityBytes) {
+        this(capacityBytes, ByteArrayPool.RECORDINGS);
+    }
+
+    PacketRing(int capacityBytes, ByteArrayPool pool) {
         this.maxHalf = Math.max(ENTRY_HEADER + 2048, capacityBytes / 2);
+        this.pool = pool;
         int initial = Math.min(INITIAL_BYTES, maxHalf);
-        this.front = ByteBuffer.allocate(initial);
-        this.back = ByteBuffer.allocate(initial);
+        this.front = buffer(initial);
+        this.back = buffer(initial);
+    }
+
+    /** A buffer of exactly {@code size} bytes over a pooled array (which may be longer). */
+    private ByteBuffer buffer(int size) {
+        return ByteBuffer.wrap(pool.take(size), 0, size).slice();
     }
 
     /**
@@ -39,6 +54,9 @@ final class PacketRing {
     boolean offer(ByteBuffer packet, long arrivalMicros, int flags, int stream) {
         int length = packet.remaining();
         synchronized (this) {
+            if (released) {
+                return false; // a relay thread that saw the recording just before it was detached
+            }
             if (front.remaining() < ENTRY_HEADER + length && !grow(ENTRY_HEADER + length)) {
                 overflowPackets++;
                 overflowBytes += length;
@@ -61,11 +79,31 @@ final class PacketRing {
         if (size - front.position() < needed) {
             return false;
         }
-        ByteBuffer bigger = ByteBuffer.allocate(size);
+        ByteBuffer bigger = buffer(size);
         front.flip();
         bigger.put(front);
+        pool.give(front.array());
         front = bigger;
         return true;
+    }
+
+    /**
+     * Gives both buffers back to the pool once the recording has ended (its worker has taken everything); later
+     * offers are refused without counting as overflow. Idempotent.
+     */
+    void release() {
+        ByteBuffer a;
+        ByteBuffer b;
+        synchronized (this) {
+            if (released) {
+                return;
+            }
+            released = true;
+            a = front;
+            b = back;
+        }
+        pool.give(a.array());
+        pool.give(b.array());
     }
 
     /** Bytes held by the two buffers now (for memory accounting). */
@@ -80,6 +118,9 @@ final class PacketRing {
     ByteBuffer take() {
         ByteBuffer taken;
         synchronized (this) {
+            if (released) {
+                return EMPTY; // a control step queued behind the stop: nothing is left to take
+            }
             taken = front;
             front = back;
             front.clear();

@@ -305,6 +305,7 @@ public final class Recorder implements AutoCloseable {
                         "finishing failed: " + e.getMessage());
             }
         } finally {
+            r.ring.release(); // the worker has taken its last packets before handing the recording over
             if (active.remove(id) != null) {
                 slots.decrementAndGet();
             }

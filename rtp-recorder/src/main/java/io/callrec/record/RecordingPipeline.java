@@ -472,11 +472,15 @@ final class RecordingPipeline {
                 return;
             }
             HeldFrames<Track> frames = pending;
-            pending = null; // its memory goes back: a source is held once, at its start
-            for (int i = 0; i < frames.size(); i++) {
-                Track track = frames.owner(i);
-                track.pendingBytes = 0;
-                track.write(frames.timestamp(i), frames.keyframe(i), frames.frame(i));
+            pending = null; // a source is held once, at its start
+            try {
+                for (int i = 0; i < frames.size(); i++) {
+                    Track track = frames.owner(i);
+                    track.pendingBytes = 0;
+                    track.write(frames.timestamp(i), frames.keyframe(i), frames.frame(i));
+                }
+            } finally {
+                frames.release();
             }
         }
 

@@ -60,4 +60,16 @@ class HeldFramesTest {
         }
         assertEquals(total, held.bytes());
     }
+
+    @Test
+    void releaseGivesItsBytesBackToThePool() {
+        io.callrec.media.buffer.ByteArrayPool pool = new io.callrec.media.buffer.ByteArrayPool(1 << 20);
+        HeldFrames<String> held = new HeldFrames<>(pool);
+        byte[] frame = new byte[10_000];
+        held.add("video", 1, true, java.nio.ByteBuffer.wrap(frame));
+        held.add("video", 2, false, java.nio.ByteBuffer.wrap(frame)); // grows out of its first 16 KiB
+        assertEquals(16 * 1024, pool.pooledBytes());
+        held.release();
+        assertEquals(16 * 1024 + 32 * 1024, pool.pooledBytes());
+    }
 }

@@ -112,4 +112,22 @@ class PacketRingTest {
         assertFalse(taken.hasRemaining());
         assertEquals(0, ring.overflowPackets());
     }
+
+    @Test
+    void releasedBuffersGoBackToThePoolAndLateOffersAreRefusedWithoutCountingOverflow() {
+        io.callrec.media.buffer.ByteArrayPool pool = new io.callrec.media.buffer.ByteArrayPool(1 << 20);
+        PacketRing ring = new PacketRing(64 * 1024, pool);
+        ByteBuffer p = ByteBuffer.wrap(new byte[200]);
+        for (int i = 0; i < 60; i++) { // 12.9 KB, past the first 8 KiB: the front buffer grows once, to 16 KiB
+            assertTrue(ring.offer(p, i, 0, 0));
+        }
+        assertEquals(8192, pool.pooledBytes(), "the buffer it grew out of went back");
+        ring.release();
+        assertEquals(8192 + 16384 + 8192, pool.pooledBytes());
+        assertFalse(ring.offer(p, 1, 0, 0), "a relay thread late by one packet finds the ring closed");
+        assertEquals(0, ring.overflowPackets());
+        assertFalse(ring.take().hasRemaining());
+        ring.release();
+        assertEquals(8192 + 16384 + 8192, pool.pooledBytes(), "released once only");
+    }
 }

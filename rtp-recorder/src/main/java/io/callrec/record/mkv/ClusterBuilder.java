@@ -146,4 +146,9 @@ final class ClusterBuilder {
         blocks = 0;
         timestampMs = 0;
     }
+
+    /** Gives the buffer back to the pool once the file is closed. */
+    void release() {
+        buffer.release();
+    }
 }

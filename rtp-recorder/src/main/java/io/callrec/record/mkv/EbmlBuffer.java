@@ -1,5 +1,6 @@
 package io.callrec.record.mkv;
 
+import io.callrec.media.buffer.ByteArrayPool;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -10,6 +11,9 @@ import java.util.Arrays;
  * A growable byte array that EBML elements are encoded into (RFC 8794). Element ids are given with their length
  * marker bits, as the Matroska specification lists them ({@code 0x1A45DFA3}), and written in as many bytes as they
  * have. Reused across clusters: {@link #clear()} keeps the array, so encoding allocates only while the array grows.
+ *
+ * <p>The array comes from {@link ByteArrayPool#RECORDINGS} and goes back with {@link #release()}: a cluster buffer
+ * lives as long as its file, so it would otherwise end as garbage in the old generation.
  *
  * <p>Master elements opened with {@link #startMaster} get an 8-byte size that {@link #endMaster} fills in, so their
  * length never depends on their content.
@@ -27,8 +31,17 @@ final class EbmlBuffer {
     private int length;
 
     EbmlBuffer(int initialCapacity) {
-        bytes = new byte[Math.max(16, initialCapacity)];
+        bytes = ByteArrayPool.RECORDINGS.take(Math.max(16, initialCapacity));
     }
+
+    /** Gives the array back to the pool; the buffer must not be used afterwards. Idempotent. */
+    void release() {
+        ByteArrayPool.RECORDINGS.give(bytes);
+        bytes = EMPTY;
+        length = 0;
+    }
+
+    private static final byte[] EMPTY = new byte[0];
 
     int length() {
         return length;
@@ -57,7 +70,10 @@ final class EbmlBuffer {
             // Past a few KiB grow by a bounded step, not by doubling: a cluster buffer lives as long as its file,
             // and doubling would keep up to twice its largest cluster.
             long grown = Math.max(needed, Math.min(2L * bytes.length, (long) needed + GROWTH_SLACK));
-            bytes = Arrays.copyOf(bytes, (int) Math.min(Integer.MAX_VALUE - 8, grown));
+            byte[] bigger = ByteArrayPool.RECORDINGS.take((int) Math.min(Integer.MAX_VALUE - 8, grown));
+            System.arraycopy(bytes, 0, bigger, 0, length);
+            ByteArrayPool.RECORDINGS.give(bytes);
+            bytes = bigger;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.callrec.record.mkv;
 
+import io.callrec.media.buffer.ByteArrayPool;
 import java.nio.ByteBuffer;
 
 /**
@@ -8,7 +9,8 @@ import java.nio.ByteBuffer;
  * bookkeeping kept in primitive ring arrays, so a steady stream allocates nothing and moves no bytes. The data array
  * grows only when the live frames and the new one do not fit, by half, so it settles at about the largest window of
  * frames plus a frame: compacting into the front half instead, as before, kept it at two to four times its live
- * bytes (eight queues per A+V recording).
+ * bytes (eight queues per A+V recording). The data array comes from {@link ByteArrayPool#RECORDINGS} and goes back
+ * with {@link #release()}.
  */
 final class FrameQueue {
     private long[] times = new long[64];
@@ -25,7 +27,17 @@ final class FrameQueue {
     private int live;
 
     FrameQueue(int initialDataCapacity) {
-        data = new byte[Math.max(256, initialDataCapacity)];
+        data = ByteArrayPool.RECORDINGS.take(Math.max(256, initialDataCapacity));
+    }
+
+    /** Drops the queued frames and gives the data array back to the pool; the queue must not be used afterwards. */
+    void release() {
+        ByteArrayPool.RECORDINGS.give(data);
+        data = new byte[0];
+        head = 0;
+        count = 0;
+        tail = 0;
+        live = 0;
     }
 
     boolean isEmpty() {
@@ -130,7 +142,8 @@ final class FrameQueue {
         if (needed > Integer.MAX_VALUE / 2) {
             throw new IllegalStateException("frame queue would exceed 1 GiB: " + live + " + " + length + " bytes");
         }
-        byte[] target = new byte[(int) Math.max(needed + needed / 2, data.length + data.length / 2)];
+        byte[] target = ByteArrayPool.RECORDINGS.take(
+                (int) Math.max(needed + needed / 2, data.length + data.length / 2));
         int to = 0;
         for (int i = 0; i < count; i++) {
             int slot = (head + i) & (times.length - 1);
@@ -138,6 +151,7 @@ final class FrameQueue {
             offsets[slot] = to;
             to += lengths[slot];
         }
+        ByteArrayPool.RECORDINGS.give(data);
         data = target;
         tail = to;
     }

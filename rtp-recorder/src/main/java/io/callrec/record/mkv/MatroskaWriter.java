@@ -192,6 +192,7 @@ public final class MatroskaWriter implements Closeable {
         writeTracks(header);
         appendPosition = start + header.length();
         writeAt(start, header);
+        header.release();
     }
 
     /**
@@ -215,6 +216,7 @@ public final class MatroskaWriter implements Closeable {
             throw e;
         }
         writeAt(tracksOffset, header);
+        header.release();
         if (track.video && !anyVideo) {
             // From now on the file is indexed by video keyframes: cluster starts would only cost memory.
             anyVideo = true;
@@ -289,6 +291,7 @@ public final class MatroskaWriter implements Closeable {
             writeInfo(header, true);
             writeTracks(header);
             writeAt(segmentSizeOffset, header);
+            header.release();
         } catch (IOException | RuntimeException e) {
             try {
                 channel.truncate(appendPosition);
@@ -297,7 +300,14 @@ public final class MatroskaWriter implements Closeable {
             }
             throw e;
         } finally {
-            channel.close();
+            try {
+                channel.close();
+            } finally {
+                cluster.release();
+                for (Track t : tracks) {
+                    t.pending.release();
+                }
+            }
         }
     }
 
@@ -397,6 +407,7 @@ public final class MatroskaWriter implements Closeable {
         long position = appendPosition;
         writeAt(position, header);
         appendPosition = position + header.length();
+        header.release();
         return position - segmentDataStart;
     }
 
@@ -440,7 +451,9 @@ public final class MatroskaWriter implements Closeable {
     private int infoLength() {
         EbmlBuffer scratch = new EbmlBuffer(256);
         writeInfoElement(scratch, true, 0);
-        return scratch.length();
+        int length = scratch.length();
+        scratch.release();
+        return length;
     }
 
     /** Info without Duration while writing (a live file has none), with it at close. */

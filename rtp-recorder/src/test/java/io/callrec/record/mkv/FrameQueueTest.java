@@ -74,16 +74,17 @@ class FrameQueueTest {
 
     @Test
     void growsWhenTheLiveFramesAndTheNewOneDoNotFit() {
-        FrameQueue q = new FrameQueue(256);
+        FrameQueue q = new FrameQueue(4096);
         for (int i = 0; i < 10; i++) {
-            byte[] frame = new byte[100];
+            byte[] frame = new byte[1000];
             Arrays.fill(frame, (byte) i);
             q.add(i, false, ByteBuffer.wrap(frame));
         }
-        assertEquals(1000, q.bytes());
-        assertTrue(q.dataCapacity() >= 1000 && q.dataCapacity() <= 2000, "capacity " + q.dataCapacity());
+        assertEquals(10_000, q.bytes());
+        // grown by half each time, rounded up to the pool's next size class (at most a third more)
+        assertTrue(q.dataCapacity() >= 10_000 && q.dataCapacity() <= 20_000, "capacity " + q.dataCapacity());
         for (int i = 0; i < 10; i++) {
-            byte[] expected = new byte[100];
+            byte[] expected = new byte[1000];
             Arrays.fill(expected, (byte) i);
             assertArrayEquals(expected, head(q));
             q.removeHead();
