@@ -25,6 +25,8 @@ final class ActiveRecording {
     /** Consent decisions made after the start, for the manifest (worker thread). */
     final List<Map<String, Object>> consent = new ArrayList<>();
     private volatile boolean paused;
+    private final boolean recordsA;
+    private final boolean recordsB;
     /** Reused views over the ring's two buffers: no ByteBuffer per packet. */
     private ByteBuffer viewOne;
     private ByteBuffer viewTwo;
@@ -44,6 +46,8 @@ final class ActiveRecording {
         this.startMicros = startMicros;
         this.fork = fork;
         this.ring = new PacketRing(queueBytes);
+        this.recordsA = spec.records(Side.A);
+        this.recordsB = spec.records(Side.B);
         this.journal = journal;
         this.pipeline = pipeline;
         this.lastJournalSyncMicros = startMicros;
@@ -52,7 +56,8 @@ final class ActiveRecording {
 
     /** Relay thread: is what {@code from} sends wanted now? */
     boolean accepts(Side from) {
-        return !paused && spec.records(from);
+        // from fields of this object: the spec is one more cache line to miss per packet
+        return !paused && (from == Side.A ? recordsA : recordsB);
     }
 
     /** Relay thread. */

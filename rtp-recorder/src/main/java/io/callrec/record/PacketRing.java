@@ -1,7 +1,10 @@
 package io.callrec.record;
 
 import io.callrec.media.buffer.ByteArrayPool;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * The hand-over from relay threads (many producers) to one recorder worker: two buffers, producers append to the
@@ -21,10 +24,20 @@ final class PacketRing {
 
     static final int INITIAL_BYTES = 8 * 1024;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+
     private final int maxHalf;
     private final ByteArrayPool pool;
-    private ByteBuffer front;
-    private ByteBuffer back;
+    /*
+     * Plain arrays and a fill index rather than ByteBuffers: at hundreds of recordings each offer lands on memory
+     * that is cold in the cache, and every object it touches is one more miss (the relay thread paid ~600 ns an
+     * offer with a ByteBuffer per half, ~300 ns without, 400 recordings' rings fed in 20 ms bursts).
+     */
+    private byte[] front; // guarded by this
+    private int frontFill; // guarded by this
+    private byte[] back;
     private boolean released; // guarded by this
     private long overflowPackets; // guarded by this
     private long overflowBytes;   // guarded by this
@@ -37,13 +50,13 @@ final class PacketRing {
         this.maxHalf = Math.max(ENTRY_HEADER + 2048, capacityBytes / 2);
         this.pool = pool;
         int initial = Math.min(INITIAL_BYTES, maxHalf);
-        this.front = buffer(initial);
-        this.back = buffer(initial);
+        this.front = pool.take(initial);
+        this.back = pool.take(initial);
     }
 
-    /** A buffer of exactly {@code size} bytes over a pooled array (which may be longer). */
-    private ByteBuffer buffer(int size) {
-        return ByteBuffer.wrap(pool.take(size), 0, size).slice();
+    /** What a half may hold: its array, or less when the pool's size class is larger than the bound. */
+    private int room(byte[] half) {
+        return Math.min(half.length, maxHalf);
     }
 
     /**
@@ -57,43 +70,46 @@ final class PacketRing {
             if (released) {
                 return false; // a relay thread that saw the recording just before it was detached
             }
-            if (front.remaining() < ENTRY_HEADER + length && !grow(ENTRY_HEADER + length)) {
+            int at = frontFill;
+            if (room(front) - at < ENTRY_HEADER + length && !grow(ENTRY_HEADER + length)) {
                 overflowPackets++;
                 overflowBytes += length;
                 return false;
             }
-            front.putInt(length).putLong(arrivalMicros).put((byte) flags).putShort((short) stream);
-            int p = packet.position();
-            front.put(packet);
-            packet.position(p);
+            byte[] f = front;
+            INT.set(f, at, length);
+            LONG.set(f, at + 4, arrivalMicros);
+            f[at + 12] = (byte) flags;
+            SHORT.set(f, at + 13, (short) stream);
+            packet.get(packet.position(), f, at + ENTRY_HEADER, length);
+            frontFill = at + ENTRY_HEADER + length;
         }
         return true;
     }
 
-    /** Doubles the front buffer (rare: a burst bigger than anything before); false if it is at its largest. */
+    /** Doubles the front half (rare: a burst bigger than anything before); false if it is at its largest. */
     private boolean grow(int needed) {
-        int size = front.capacity();
-        while (size - front.position() < needed && size < maxHalf) {
+        int size = room(front);
+        while (size - frontFill < needed && size < maxHalf) {
             size = Math.min(maxHalf, size * 2);
         }
-        if (size - front.position() < needed) {
+        if (size - frontFill < needed) {
             return false;
         }
-        ByteBuffer bigger = buffer(size);
-        front.flip();
-        bigger.put(front);
-        pool.give(front.array());
+        byte[] bigger = pool.take(size);
+        System.arraycopy(front, 0, bigger, 0, frontFill);
+        pool.give(front);
         front = bigger;
         return true;
     }
 
     /**
-     * Gives both buffers back to the pool once the recording has ended (its worker has taken everything); later
+     * Gives both halves back to the pool once the recording has ended (its worker has taken everything); later
      * offers are refused without counting as overflow. Idempotent.
      */
     void release() {
-        ByteBuffer a;
-        ByteBuffer b;
+        byte[] a;
+        byte[] b;
         synchronized (this) {
             if (released) {
                 return;
@@ -102,32 +118,33 @@ final class PacketRing {
             a = front;
             b = back;
         }
-        pool.give(a.array());
-        pool.give(b.array());
+        pool.give(a);
+        pool.give(b);
     }
 
-    /** Bytes held by the two buffers now (for memory accounting). */
+    /** Bytes held by the two halves now (for memory accounting). */
     synchronized int allocatedBytes() {
-        return front.capacity() + back.capacity();
+        return front.length + back.length;
     }
 
     /**
-     * Worker thread: takes everything offered so far. The returned buffer (flipped: position 0, limit = end of the
-     * last entry) is the worker's until its next call.
+     * Worker thread: takes everything offered so far. The returned buffer (position 0, limit = end of the last entry)
+     * is the worker's until its next call; its backing array stays the same while the half does not grow.
      */
     ByteBuffer take() {
-        ByteBuffer taken;
+        byte[] taken;
+        int fill;
         synchronized (this) {
             if (released) {
                 return EMPTY; // a control step queued behind the stop: nothing is left to take
             }
             taken = front;
+            fill = frontFill;
             front = back;
-            front.clear();
+            frontFill = 0;
         }
         back = taken;
-        taken.flip();
-        return taken;
+        return ByteBuffer.wrap(taken, 0, fill);
     }
 
     synchronized long overflowPackets() {
