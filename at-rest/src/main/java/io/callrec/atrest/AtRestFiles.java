@@ -23,6 +23,11 @@ public final class AtRestFiles {
     public static final String FORMAT = "callrec-aes-256-gcm-v1";
     /** Plaintext bytes per chunk of recordings and their manifests: a Range request decrypts at most 64 KiB more. */
     public static final int DEFAULT_CHUNK = 64 * 1024;
+    /**
+     * For {@link #store} and {@link #digest}: finished files go through them one after another on a few long-lived
+     * threads, and a buffer per file was most of what they allocated. Neither calls the other while it holds one.
+     */
+    private static final ThreadLocal<byte[]> READ_BUFFERS = ThreadLocal.withInitial(() -> new byte[DEFAULT_CHUNK]);
 
     private AtRestFiles() {
     }
@@ -100,7 +105,7 @@ public final class AtRestFiles {
      */
     public static FileDigest store(Path plain, Path stored, AtRestKeys keys) throws IOException {
         try (InputStream in = Files.newInputStream(plain); WritableFile out = create(stored, keys, DEFAULT_CHUNK)) {
-            byte[] buf = new byte[DEFAULT_CHUNK];
+            byte[] buf = READ_BUFFERS.get();
             for (int n; (n = in.read(buf)) >= 0; ) {
                 ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
                 while (b.hasRemaining()) {
@@ -140,7 +145,7 @@ public final class AtRestFiles {
                 keyId = s.header().keyId();
                 plain = s;
             }
-            byte[] buf = new byte[DEFAULT_CHUNK];
+            byte[] buf = READ_BUFFERS.get();
             for (int n; (n = plain.read(buf)) >= 0; ) {
                 plainDigest.update(buf, 0, n);
                 plainBytes += n;

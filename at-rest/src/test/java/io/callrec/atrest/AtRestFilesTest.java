@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +52,26 @@ class AtRestFilesTest {
         assertEquals(text.length, d.bytes());
         assertEquals(sha256(text), d.sha256());
         assertEquals(new FileDigest.Stored(SealedWriterTest.KEY.id(), stored.length, sha256(stored)), d.stored());
+    }
+
+    /** Finished files are stored and hashed one after another on a few threads: no read buffer per file. */
+    @Test
+    void storingAndHashingAFileAllocateNoBufferPerFile() throws Exception {
+        byte[] text = SealedWriterTest.randomBytes(new Random(3), 200_000);
+        Path plain = dir.resolve("peer.mkv");
+        Files.write(plain, text);
+        Path stored = dir.resolve("stored.mkv");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        // The thread's first file makes the buffer it keeps.
+        AtRestFiles.store(plain, stored, AtRestKeys.none());
+        int files = 20;
+        long before = threads.getThreadAllocatedBytes(thread);
+        for (int i = 0; i < files; i++) {
+            assertEquals(sha256(text), AtRestFiles.store(plain, stored, AtRestKeys.none()).sha256());
+        }
+        long perFile = (threads.getThreadAllocatedBytes(thread) - before) / files;
+        assertTrue(perFile < 16 * 1024, "storing and hashing a file allocated " + perFile + " bytes");
     }
 
     private static String sha256(byte[] b) throws Exception {

@@ -20,6 +20,11 @@ public final class Sha256 {
      * buffers, each allocated straight into the old generation, grew the heap by ~1.6 MiB per recording.
      */
     private static final int BUFFER = 64 * 1024;
+    /**
+     * Files are hashed one after another on a few long-lived threads (uploader workers, renditions), and a buffer per
+     * file was most of what hashing allocated. Nothing called while one is in use hashes on the same thread.
+     */
+    private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[BUFFER]);
 
     private Sha256() {
     }
@@ -48,7 +53,7 @@ public final class Sha256 {
     public static String of(Path file) throws IOException {
         MessageDigest d = newDigest();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buf = ByteBuffer.allocate(BUFFER);
+            ByteBuffer buf = ByteBuffer.wrap(BUFFERS.get());
             while (ch.read(buf) >= 0) {
                 buf.flip();
                 d.update(buf);
@@ -61,7 +66,7 @@ public final class Sha256 {
     /** Reads the stream to its end; the caller closes it. */
     public static String of(InputStream in) throws IOException {
         MessageDigest d = newDigest();
-        byte[] buf = new byte[BUFFER];
+        byte[] buf = BUFFERS.get();
         for (int n; (n = in.read(buf)) >= 0; ) {
             d.update(buf, 0, n);
         }

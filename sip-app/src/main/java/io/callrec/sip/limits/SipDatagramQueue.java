@@ -17,13 +17,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The queue between JAIN-SIP's UDP reader thread and its listener threads, in place of the stack's own unbounded
- * one (see {@link BoundedUdpProcessorFactory}). The stack reads every datagram into a fresh 64 KiB array and, under
- * a flood it cannot parse fast enough, would queue those without limit (only dropping them after 8 s): 5000 a
- * second is 2.6 GB. Here:
+ * one (see {@link BoundedUdpProcessorFactory}). The stack's reader would read every datagram into a fresh 64 KiB
+ * array and, under a flood it cannot parse fast enough, queue those without limit (only dropping them after 8 s):
+ * 5000 a second is 2.6 GB. Here:
  * <ul>
  *   <li>a datagram the {@link Filter} refuses (a request from a source far over its rate limit) is dropped before
  *       it is queued or parsed;</li>
- *   <li>a queued datagram keeps only its own bytes, not the 64 KiB array;</li>
+ *   <li>a queued datagram keeps only its own bytes, not the reader's array, which {@link BoundedUdpProcessor}
+ *       receives every datagram into;</li>
  *   <li>at most {@code capacity} wait; beyond, new ones are dropped (UDP senders retransmit);</li>
  *   <li>one that waited longer than {@code maxAge} is dropped when taken: its sender has retransmitted it by then.</li>
  * </ul>
@@ -55,7 +56,10 @@ public final class SipDatagramQueue extends LinkedBlockingQueue<DatagramQueuedMe
         this.filter = Objects.requireNonNull(filter, "filter");
     }
 
-    /** Takes ownership of {@code d}: its packet's buffer is replaced by a copy of just the datagram. */
+    /**
+     * Takes ownership of {@code d}: its packet's buffer is replaced by a copy of just the datagram. Once this returns,
+     * nothing here refers to the packet's former array, so the reader receives the next datagram into it.
+     */
     @Override
     public boolean offer(DatagramQueuedMessageDispatch d) {
         DatagramPacket p = d.packet;

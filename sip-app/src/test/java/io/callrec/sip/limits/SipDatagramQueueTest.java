@@ -11,6 +11,7 @@ import gov.nist.javax.sip.stack.DatagramQueuedMessageDispatch;
 import java.net.DatagramPacket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -20,13 +21,25 @@ class SipDatagramQueueTest {
     void aQueuedDatagramKeepsOnlyItsOwnBytes() throws Exception {
         SipDatagramQueue q = new SipDatagramQueue(10, Duration.ofSeconds(4), (s, d, o, l) -> true);
         DatagramQueuedMessageDispatch d = received("OPTIONS sip:x SIP/2.0\r\n\r\n", System.currentTimeMillis());
-        assertEquals(65_536, d.packet.getData().length, "the stack reads into a 64 KiB array");
+        assertEquals(65_536, d.packet.getData().length, "the reader's 64 KiB array");
         assertTrue(q.offer(d));
         DatagramQueuedMessageDispatch taken = q.take();
         assertSame(d, taken);
         assertEquals(25, taken.packet.getData().length);
         assertEquals(25, taken.packet.getLength());
         assertEquals("OPTIONS sip:x SIP/2.0\r\n\r\n", new String(taken.packet.getData(), StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void theReaderMayReceiveIntoItsArrayAgainOnceOfferReturns() throws Exception {
+        SipDatagramQueue q = new SipDatagramQueue(10, Duration.ofSeconds(4), (s, d, o, l) -> true);
+        DatagramQueuedMessageDispatch d = received("OPTIONS sip:x SIP/2.0\r\n\r\n", System.currentTimeMillis());
+        byte[] readerArray = d.packet.getData();
+        assertTrue(q.offer(d));
+        Arrays.fill(readerArray, (byte) 'X');
+        DatagramPacket taken = q.take().packet;
+        assertEquals("OPTIONS sip:x SIP/2.0\r\n\r\n",
+                new String(taken.getData(), taken.getOffset(), taken.getLength(), StandardCharsets.US_ASCII));
     }
 
     @Test
@@ -70,7 +83,7 @@ class SipDatagramQueueTest {
         assertEquals(2L, q.stats().get("droppedFiltered"));
     }
 
-    /** As the stack's UDP reader makes them: a 64 KiB array, the datagram at its start. */
+    /** As the UDP reader hands them over: in its 64 KiB array, the datagram at its start. */
     private static DatagramQueuedMessageDispatch received(String text, long receivedAt) {
         byte[] buffer = new byte[65_536];
         byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
