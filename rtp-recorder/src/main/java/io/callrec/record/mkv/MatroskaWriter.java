@@ -230,7 +230,8 @@ public final class MatroskaWriter implements Closeable {
      *
      * @param track      a number returned by {@link #addTrack}
      * @param timeMicros position on the file's timeline; per track non-decreasing (an earlier time is clamped up to
-     *                   the track's previous one and counted in {@link #clampedFrames()}, a negative one to 0);
+     *                   the track's previous one and counted in {@link #clampedFrames()}, a negative one to 0; a
+     *                   block that would share its millisecond with the track's previous one goes 1 ms later);
      *                   across tracks any order within the interleave window. A frame later than that is still
      *                   written, in the cluster being built (possibly with a negative relative timecode).
      * @param keyframe   whether a decoder can start here (audio frames are always written as keyframes)
@@ -361,6 +362,13 @@ public final class MatroskaWriter implements Closeable {
     private void writeBlock(Track track, long timeMicros, boolean keyframe, byte[] frame, int offset, int length)
             throws IOException {
         long timeMs = (timeMicros + 500) / 1000;
+        boolean bumped = track.lastWrittenMs >= 0 && timeMs <= track.lastWrittenMs;
+        if (bumped) {
+            // Two blocks of one track at the same millisecond (a time clamped up, or two sources meeting on one
+            // track after an SSRC change) read as a decoding error to players ("non monotonically increasing dts"):
+            // the later one goes a millisecond after the earlier.
+            timeMs = track.lastWrittenMs + 1;
+        }
         ClusterBuilder.Split split = cluster.splitBefore(timeMs, track.video && keyframe);
         if (split != ClusterBuilder.Split.NONE) {
             writeCluster();
@@ -377,7 +385,7 @@ public final class MatroskaWriter implements Closeable {
             cues.note(CueIndex.KEYFRAME, number, timeMs, position);
         }
         long step = timeMs - track.lastWrittenMs;
-        if (track.lastWrittenMs >= 0 && step > 0 && (track.frameStepMs == 0 || step < track.frameStepMs)) {
+        if (!bumped && track.lastWrittenMs >= 0 && step > 0 && (track.frameStepMs == 0 || step < track.frameStepMs)) {
             track.frameStepMs = step;
         }
         track.lastWrittenMs = timeMs;

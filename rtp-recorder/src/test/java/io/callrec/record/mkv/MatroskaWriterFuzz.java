@@ -37,6 +37,7 @@ class MatroskaWriterFuzz {
         final boolean video;
         final List<Expected> frames = new ArrayList<>();
         long lastMicros;
+        long lastMs;
 
         TrackLog(boolean video) {
             this.video = video;
@@ -68,7 +69,12 @@ class MatroskaWriterFuzz {
                     writer.write(number, time, keyframe, ByteBuffer.wrap(frame));
                     TrackLog t = tracks.get(number - 1);
                     t.lastMicros = Math.max(t.lastMicros, time); // earlier times are clamped up, negative to 0
-                    t.frames.add(new Expected((t.lastMicros + 500) / 1000, keyframe || !t.video, frame));
+                    long ms = (t.lastMicros + 500) / 1000;
+                    if (!t.frames.isEmpty() && ms <= t.lastMs) {
+                        ms = t.lastMs + 1; // never two blocks of a track at one millisecond
+                    }
+                    t.lastMs = ms;
+                    t.frames.add(new Expected(ms, keyframe || !t.video, frame));
                 }
             }
         }
