@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Checks that a local storage directory can take a recording: it exists (or can be created), a file can be
@@ -14,10 +15,10 @@ public final class LocalStorageProbe {
     private final Path root;
     private final long minFreeBytes;
     private final Clock clock;
+    private static final AtomicInteger NEXT_ID = new AtomicInteger();
     /** Unique per probe in this process and across processes sharing the directory. */
     private final String markerName = ".probe-" + ProcessHandle.current().pid() + "-" + NEXT_ID.incrementAndGet()
             + ".tmp";
-    private static final java.util.concurrent.atomic.AtomicInteger NEXT_ID = new java.util.concurrent.atomic.AtomicInteger();
 
     public LocalStorageProbe(Path root, long minFreeBytes, Clock clock) {
         this.root = Objects.requireNonNull(root, "root");

@@ -91,10 +91,10 @@ final class ActiveRecording {
 
     /** A reusable view over the ring buffer {@code entries}; the ring grows its buffers, so views follow. */
     private ByteBuffer viewOf(ByteBuffer entries) {
-        if (viewOne != null && viewOne.array() == entries.array() && viewOne.capacity() == entries.capacity()) {
+        if (viewOne != null && viewOne.array() == entries.array()) {
             return viewOne.clear();
         }
-        if (viewTwo != null && viewTwo.array() == entries.array() && viewTwo.capacity() == entries.capacity()) {
+        if (viewTwo != null && viewTwo.array() == entries.array()) {
             return viewTwo.clear();
         }
         // A new buffer (first use or grown): it replaces the older of the two views.

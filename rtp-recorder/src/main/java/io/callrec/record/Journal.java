@@ -12,6 +12,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 
 /**
@@ -51,11 +53,9 @@ final class Journal {
      * Buffers of finished journals, for the next ones: a direct buffer is freed only when the collector finds its
      * owner, which for a call-long journal is a concurrent mark away. At most {@value #POOLED_BUFFERS} are kept.
      */
-    private static final java.util.concurrent.ConcurrentLinkedQueue<ByteBuffer> FREE_BUFFERS =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static final ConcurrentLinkedQueue<ByteBuffer> FREE_BUFFERS = new ConcurrentLinkedQueue<>();
     private static final int POOLED_BUFFERS = 256;
-    private static final java.util.concurrent.atomic.AtomicInteger FREE_COUNT =
-            new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger FREE_COUNT = new AtomicInteger();
 
     private static ByteBuffer takeBuffer() {
         ByteBuffer b = FREE_BUFFERS.poll();

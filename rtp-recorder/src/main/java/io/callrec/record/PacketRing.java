@@ -32,7 +32,7 @@ final class PacketRing {
     private final ByteArrayPool pool;
     /*
      * Plain arrays and a fill index rather than ByteBuffers: at hundreds of recordings each offer lands on memory
-     * that is cold in the cache, and every object it touches is one more miss (the relay thread paid ~600 ns an
+     * that is cold in the cache, and every object it touches is one more miss (the relay thread paid ~430 ns an
      * offer with a ByteBuffer per half, ~300 ns without, 400 recordings' rings fed in 20 ms bursts).
      */
     private byte[] front; // guarded by this

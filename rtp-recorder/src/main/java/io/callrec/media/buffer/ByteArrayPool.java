@@ -36,7 +36,6 @@ public final class ByteArrayPool {
     private final ArrayDeque<byte[]>[] free;
     private long pooledBytes; // guarded by this
     private long reused;      // guarded by this
-    private long allocated;   // guarded by this
 
     @SuppressWarnings("unchecked")
     public ByteArrayPool(long maxPooledBytes) {
@@ -89,7 +88,6 @@ public final class ByteArrayPool {
                 reused++;
                 return a;
             }
-            allocated++;
         }
         return new byte[CLASSES[c]];
     }
@@ -128,10 +126,5 @@ public final class ByteArrayPool {
     /** Arrays served from the pool so far. */
     public synchronized long reused() {
         return reused;
-    }
-
-    /** Arrays of a class size allocated because the pool had none. */
-    public synchronized long allocated() {
-        return allocated;
     }
 }
