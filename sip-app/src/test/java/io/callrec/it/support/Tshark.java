@@ -26,7 +26,9 @@ public final class Tshark {
 
     /**
      * RTP streams, found by tshark's RTP heuristic (so RTP is recognised without the SDP that set
-     * it up) and from SIP/SDP when the capture holds it.
+     * it up) and from SIP/SDP when the capture holds it. The heuristics go before tshark's port
+     * table: the tests' media ports are random, and a port that table gives to another protocol
+     * (27960 is Quake 3's) would otherwise hide a stream that is on the wire.
      */
     public static List<RtpStream> rtpStreams(Path pcap) {
         return RtpStream.parse(rtpStreamsReport(pcap));
@@ -35,7 +37,7 @@ public final class Tshark {
     /** The raw {@code -z rtp,streams} report, for logs. */
     public static String rtpStreamsReport(Path pcap) {
         return ExternalCommand.run(TIMEOUT, "tshark", "-n", "-r", pcap.toString(),
-                "-o", "rtp.heuristic_rtp:TRUE", "-q", "-z", "rtp,streams").requireSuccess().stdout();
+                "-o", "rtp.heuristic_rtp:TRUE", "-o", "udp.try_heuristic_first:TRUE", "-q", "-z", "rtp,streams").requireSuccess().stdout();
     }
 
     /** Number of packets in the file matching a display filter (all packets if it is empty). */
