@@ -87,8 +87,10 @@ class B2buaCallIT {
         assertEquals(0, UdpFlow.packetsBetween(flows, uacMedia, uasMedia) + UdpFlow.packetsBetween(flows, uasMedia, uacMedia),
                 "no media may bypass the relay: " + all);
         // Forwarded unchanged: the callee receives the caller's SSRC and payload type.
-        RtpStream fromCaller = streams.stream().filter(s -> s.between(uacMedia, relay)).findFirst().orElseThrow();
-        RtpStream toCallee = streams.stream().filter(s -> s.between(relay, uasMedia)).findFirst().orElseThrow();
+        RtpStream fromCaller = streams.stream().filter(s -> s.between(uacMedia, relay)).findFirst()
+                .orElseThrow(() -> new AssertionError("no RTP stream caller -> callrec among " + streams));
+        RtpStream toCallee = streams.stream().filter(s -> s.between(relay, uasMedia)).findFirst()
+                .orElseThrow(() -> new AssertionError("no RTP stream callrec -> callee among " + streams));
         assertEquals(fromCaller.ssrc(), toCallee.ssrc(), streams.toString());
         assertEquals(fromCaller.payload(), toCallee.payload());
         assertEquals(0, toCallee.lost());
