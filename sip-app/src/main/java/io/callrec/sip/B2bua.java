@@ -558,7 +558,14 @@ public final class B2bua implements SipListenerExt {
                         return;
                     }
                 } else {
-                    out.setContent(req.getRawContent(), (ContentTypeHeader) req.getHeader(ContentTypeHeader.NAME));
+                    ContentTypeHeader type = (ContentTypeHeader) req.getHeader(ContentTypeHeader.NAME);
+                    if (!BodyCharset.relayable(type)) {
+                        log.info("{} {} refused: its body's charset {} cannot be relayed", call, method,
+                                SanitizingParserFactory.printable(BodyCharset.of(type)));
+                        respond(st, Response.UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type (charset)");
+                        return;
+                    }
+                    out.setContent(req.getRawContent(), type);
                 }
             }
             if (invite || Request.UPDATE.equals(method)) {
@@ -795,7 +802,13 @@ public final class B2bua implements SipListenerExt {
                     log.info("{} unusable SDP in {} answer: {}", call, pending.method(), e.getMessage());
                 }
             } else {
-                out.setContent(resp.getRawContent(), (ContentTypeHeader) resp.getHeader(ContentTypeHeader.NAME));
+                ContentTypeHeader type = (ContentTypeHeader) resp.getHeader(ContentTypeHeader.NAME);
+                if (BodyCharset.relayable(type)) {
+                    out.setContent(resp.getRawContent(), type);
+                } else {
+                    log.info("{} body of {} {} left out: its charset {} cannot be relayed", call, code,
+                            pending.method(), SanitizingParserFactory.printable(BodyCharset.of(type)));
+                }
             }
         }
         if (code / 100 == 2 && (invite || Request.UPDATE.equals(pending.method()))) {

@@ -20,7 +20,8 @@ import java.util.Set;
  * headers, which a request's URI may not carry and which would otherwise reach the callee's Request-URI), Require
  * (420) for the requests callrec answers itself, then what an INVITE's offer and its answer may be: callrec relays
  * and rewrites SDP only, so another body type gets 415 and an Accept without SDP gets 406 (RFC 4475 3.3.6 and
- * 3.3.15). An INVITE's Require is not checked here: it travels to the callee, who answers for it.
+ * 3.3.15). Another request's body in a charset the stack cannot send headers in gets 415 ({@link BodyCharset}). An
+ * INVITE's Require is not checked here: it travels to the callee, who answers for it.
  *
  * <p>Also the 400 for a request the stack refuses a transaction to ({@link #withoutTransaction}).
  */
@@ -65,6 +66,18 @@ final class RequestAdmission {
         }
         if (Request.INVITE.equals(method)) {
             return inviteBodies(request);
+        }
+        ContentTypeHeader type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
+        if (request.getRawContent() != null && request.getRawContent().length > 0 && !BodyCharset.relayable(type)) {
+            Response r = SipFactories.withReason(SipFactories.response(Response.UNSUPPORTED_MEDIA_TYPE, request),
+                    "Unsupported Media Type (charset)");
+            r.addHeader(header(() -> {
+                AcceptHeader accept = SipFactories.headers().createAcceptHeader(type.getContentType(),
+                        type.getContentSubType());
+                accept.setParameter("charset", "UTF-8");
+                return accept;
+            }));
+            return Optional.of(r);
         }
         return Optional.empty();
     }

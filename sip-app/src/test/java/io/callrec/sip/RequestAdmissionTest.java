@@ -35,6 +35,22 @@ class RequestAdmissionTest {
     }
 
     @Test
+    void aBodyInACharsetTheStackCannotSendHeadersInGets415AskingForUtf8() throws Exception {
+        Response r = RequestAdmission.refusal(request("MESSAGE", "sip:bob@127.0.0.1",
+                "Content-Type: text/plain;charset=UTF-16", "hello\r\n")).orElseThrow();
+        assertEquals(415, r.getStatusCode());
+        assertEquals("Unsupported Media Type (charset)", r.getReasonPhrase());
+        AcceptHeader accept = (AcceptHeader) r.getHeader(AcceptHeader.NAME);
+        assertEquals("text/plain;charset=UTF-8", accept.getContentType() + "/" + accept.getContentSubType() + ";charset="
+                + accept.getParameter("charset"));
+        assertEquals(415, status(request("MESSAGE", "sip:bob@127.0.0.1", "Content-Type: text/plain;charset=UTF-4", "x\r\n")));
+        assertEquals(Optional.empty(), RequestAdmission.refusal(request("MESSAGE", "sip:bob@127.0.0.1",
+                "Content-Type: text/plain;charset=ISO-8859-1", "hello\r\n")));
+        assertEquals(Optional.empty(), RequestAdmission.refusal(request("MESSAGE", "sip:bob@127.0.0.1",
+                "Content-Type: text/plain", "hello\r\n")));
+    }
+
+    @Test
     void aSchemeThatIsNotRoutedGets416() throws Exception {
         assertEquals(416, status(request("OPTIONS", "nobodyKnowsThisScheme:totallyopaquecontent")));
         assertEquals(416, status(request("OPTIONS", "soap.beep://192.0.2.103:3002")));

@@ -121,6 +121,16 @@ class SipMessageFuzz {
         Request out = SipFactories.messages().createRequest(BLANK);
         List<String> before = headers(out);
         HeaderRelay.copy(m, out, true);
+        ContentTypeHeader type = (ContentTypeHeader) m.getHeader(ContentTypeHeader.NAME);
+        if (m.getRawContent() != null && type != null && BodyCharset.relayable(type)) {
+            // A body goes on as it came, under its Content-Type, as the B2BUA relays it when BodyCharset lets it: the
+            // stack encodes the whole header section in that charset, so it must send and stay ASCII.
+            Request withBody = (Request) out.clone();
+            withBody.setContent(m.getRawContent(), type);
+            byte[] wire = ((SIPMessage) withBody).encodeAsBytes("UDP");
+            assertTrue(new String(wire, StandardCharsets.ISO_8859_1).contains("\r\nCall-ID: "),
+                    "headers readable as ASCII under charset " + BodyCharset.of(type));
+        }
         List<String> relayed = headers(out);
         relayed.removeAll(before);
         List<String> arrived = headers(reparse(out));
@@ -137,6 +147,9 @@ class SipMessageFuzz {
         try {
             return headers(m).equals(headers(reparse(m)));
         } catch (ParseException e) {
+            return false;
+        } catch (RuntimeException e) {
+            // toString decodes the body in the charset its Content-Type names: the stack cannot print the message
             return false;
         }
     }
