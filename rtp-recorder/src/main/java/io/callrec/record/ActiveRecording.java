@@ -1,7 +1,6 @@
 package io.callrec.record;
 
 import io.callrec.media.relay.Side;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,7 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A running recording as its worker sees it: the ring the relay threads fill, the journal and the pipeline. Only
+ * A running recording as its worker sees it: the ring the relay threads fill, its place in the worker's journal and
+ * the pipeline. Only
  * {@link #accepts} and {@link #offer} run on relay threads; everything else runs on the recording's worker.
  */
 final class ActiveRecording {
@@ -19,7 +19,9 @@ final class ActiveRecording {
     final long startMicros;
     final MediaFork fork;
     final PacketRing ring;
-    final Journal.Writer journal;
+    /** The worker's journal and this recording's place in it; set on the worker's thread when it takes it on. */
+    WorkerJournal journal;
+    WorkerJournal.Entry journalEntry;
     final RecordingPipeline pipeline;
     final List<Map<String, Object>> pauses = new ArrayList<>();
     /** Consent decisions made after the start, for the manifest (worker thread). */
@@ -30,17 +32,16 @@ final class ActiveRecording {
     /** Reused views over the ring's two buffers: no ByteBuffer per packet. */
     private ByteBuffer viewOne;
     private ByteBuffer viewTwo;
-    long lastJournalSyncMicros;
     long lastTickMicros;
     long reportedOverflow;
     long lastOverflowReportMicros;
     /** Why the worker gave up on the recording ("disk-full: No space left on device"), or null; worker thread. */
     String failure;
-    /** The failure was the disk filling up: the journal is dropped to make room for closing the files. */
+    /** The failure was the disk filling up: its journal records are dropped to make room for closing the files. */
     boolean diskFull;
 
     ActiveRecording(RecordingSpec spec, Path directory, long startMicros, MediaFork fork, int queueBytes,
-                    Journal.Writer journal, RecordingPipeline pipeline) {
+                    RecordingPipeline pipeline) {
         this.spec = spec;
         this.directory = directory;
         this.startMicros = startMicros;
@@ -48,9 +49,7 @@ final class ActiveRecording {
         this.ring = new PacketRing(queueBytes);
         this.recordsA = spec.records(Side.A);
         this.recordsB = spec.records(Side.B);
-        this.journal = journal;
         this.pipeline = pipeline;
-        this.lastJournalSyncMicros = startMicros;
         this.lastTickMicros = startMicros;
     }
 
@@ -74,7 +73,7 @@ final class ActiveRecording {
     }
 
     /** Worker: moves what the relay handed over into the journal and the pipeline. */
-    void drain() throws IOException {
+    void drain() {
         ByteBuffer entries = ring.take();
         while (entries.remaining() >= PacketRing.ENTRY_HEADER) {
             int length = entries.getInt();
@@ -83,7 +82,7 @@ final class ActiveRecording {
             int stream = entries.getShort() & 0xffff;
             ByteBuffer packet = viewOf(entries);
             packet.limit(entries.position() + length).position(entries.position());
-            journal.packet(arrival, flags, stream, packet);
+            journal.packet(journalEntry, arrival, flags, stream, packet);
             pipeline.onPacket(arrival, flags, stream, packet);
             entries.position(entries.position() + length);
         }

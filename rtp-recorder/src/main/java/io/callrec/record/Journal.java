@@ -4,6 +4,7 @@ import io.callrec.atrest.AtRestFiles;
 import io.callrec.atrest.AtRestKeys;
 import io.callrec.atrest.SealedInputStream;
 import io.callrec.atrest.WritableFile;
+import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
@@ -79,15 +81,10 @@ final class Journal {
         FREE_BUFFERS.add(b.clear());
     }
 
-    /** Appends records into a buffer and writes it to the file in large writes; the worker owns it. */
+    /** Appends records into a buffer and writes it to the file in large writes; one thread uses it. */
     static final class Writer implements Closeable {
-        private final Path file;
         private final WritableFile channel;
-        private final ByteBuffer buffer;
-        private final CRC32C crc = new CRC32C();
-        /** The same memory as {@link #buffer}, positioned over each record's body for the checksum. */
-        private final ByteBuffer crcView;
-        private long bytes;
+        private final RecordBuffer records;
         private boolean closed;
         private boolean bufferReturned;
 
@@ -97,55 +94,47 @@ final class Journal {
 
         /** Encrypted under {@code keys}' current key, if it has one. */
         Writer(Path file, AtRestKeys keys) throws IOException {
-            this.file = file;
             this.channel = AtRestFiles.create(file, keys, SEALED_CHUNK);
-            this.buffer = takeBuffer();
-            this.crcView = buffer.duplicate();
-            buffer.put(MAGIC);
+            this.records = new RecordBuffer(takeBuffer());
+            records.buffer().put(MAGIC);
         }
 
         /** A packet: {@code entry} is one {@link PacketRing} entry's fields. */
         void packet(long arrivalMicros, int flags, int stream, ByteBuffer packet) throws IOException {
-            int length = packet.remaining();
-            int body = 1 + 8 + 1 + 2 + length;
-            ensure(4 + body + 4);
-            buffer.putInt(body);
-            int start = buffer.position();
-            buffer.put(PACKET).putLong(arrivalMicros).put((byte) flags).putShort((short) stream);
+            records.begin(1 + 8 + 1 + 2 + packet.remaining(), channel);
             int p = packet.position();
-            buffer.put(packet);
+            records.buffer().put(PACKET).putLong(arrivalMicros).put((byte) flags).putShort((short) stream).put(packet);
             packet.position(p);
-            putCrc(start);
+            records.end();
         }
 
         void json(byte type, String json) throws IOException {
             byte[] text = json.getBytes(StandardCharsets.UTF_8);
-            int body = 1 + text.length;
-            if (body > MAX_BODY) {
-                throw new IOException("journal record of " + body + " bytes exceeds " + MAX_BODY);
+            if (1 + text.length > MAX_BODY) {
+                throw new IOException("journal record of " + (1 + text.length) + " bytes exceeds " + MAX_BODY);
             }
-            if (4 + body + 4 > buffer.capacity()) {
-                drain();
-                ByteBuffer big = ByteBuffer.allocate(4 + body + 4);
-                big.putInt(body).put(type).put(text);
-                crc.reset();
-                crc.update(big.array(), 4, body);
-                big.putInt((int) crc.getValue()).flip();
-                writeFully(big);
+            record(type, ByteBuffer.wrap(text));
+        }
+
+        /** A record of {@code type} whose body after the type byte is {@code rest} (copied from a segment). */
+        void record(byte type, ByteBuffer rest) throws IOException {
+            int body = 1 + rest.remaining();
+            if (!records.fits(body)) {
+                records.writeTo(channel);
+                ByteBuffer single = RecordBuffer.single(type, rest);
+                while (single.hasRemaining()) {
+                    channel.write(single);
+                }
                 return;
             }
-            ensure(4 + body + 4);
-            buffer.putInt(body);
-            int start = buffer.position();
-            buffer.put(type).put(text);
-            putCrc(start);
+            records.begin(body, channel);
+            records.buffer().put(type).put(rest.duplicate());
+            records.end();
         }
 
         /** Hands what is buffered to the operating system (survives a process crash, not a power loss). */
         void flush() throws IOException {
-            buffer.flip();
-            writeFully(buffer);
-            buffer.clear();
+            records.writeTo(channel);
             channel.flush();
         }
 
@@ -155,11 +144,7 @@ final class Journal {
             channel.force();
         }
 
-        long bytes() {
-            return bytes + buffer.position();
-        }
-
-        /** Syncs and closes; idempotent, and a no-op after {@link #discard}. */
+        /** Syncs and closes; idempotent. */
         @Override
         public void close() throws IOException {
             if (closed) {
@@ -177,56 +162,11 @@ final class Journal {
             }
         }
 
-        /**
-         * Closes without writing what is buffered and deletes the file, for a recording whose files are all that is
-         * kept (the disk is full). Never throws: a journal that cannot be deleted is left for recovery to find.
-         */
-        void discard() {
-            closed = true;
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                // recovery at the next start rebuilds from it, or moves it aside
-            }
-            try {
-                channel.close(); // an encrypted journal seals its last chunk into the deleted file: no harm
-            } catch (IOException e) {
-                // the disk is full: nothing more to do
-            }
-            returnBuffer();
-        }
-
         /** Once only: a buffer given back twice would be handed to two journals. */
         private void returnBuffer() {
             if (!bufferReturned) {
                 bufferReturned = true;
-                giveBuffer(buffer);
-            }
-        }
-
-        private void putCrc(int start) {
-            crcView.limit(buffer.position()).position(start);
-            crc.reset();
-            crc.update(crcView);
-            buffer.putInt((int) crc.getValue());
-        }
-
-        private void ensure(int needed) throws IOException {
-            if (buffer.remaining() < needed) {
-                drain();
-            }
-        }
-
-        /** Moves what is buffered into the file channel, without a flush of an encrypted file's chunk. */
-        private void drain() throws IOException {
-            buffer.flip();
-            writeFully(buffer);
-            buffer.clear();
-        }
-
-        private void writeFully(ByteBuffer b) throws IOException {
-            while (b.hasRemaining()) {
-                bytes += channel.write(b);
+                giveBuffer(records.buffer());
             }
         }
     }
@@ -259,6 +199,34 @@ final class Journal {
      * among {@code keys}, or one whose header is damaged.
      */
     static ReadResult read(Path file, AtRestKeys keys, Visitor visitor) throws IOException {
+        return readBodies(file, keys, MAGIC, "callrec journal", body -> {
+            byte type = body.get();
+            if (type == PACKET) {
+                if (body.remaining() < 11) {
+                    return "short packet record";
+                }
+                long arrival = body.getLong();
+                int flags = body.get() & 0xff;
+                int stream = body.getShort() & 0xffff;
+                visitor.packet(arrival, flags, stream, body.slice());
+            } else {
+                visitor.json(type, StandardCharsets.UTF_8.decode(body).toString());
+            }
+            return null;
+        });
+    }
+
+    /** Receives each record's body (its type byte first); returns null, or why the record is unusable. */
+    interface BodySink {
+        String body(ByteBuffer body) throws IOException;
+    }
+
+    /**
+     * Reads the records of a file in this framing that starts with {@code magic}, plain or encrypted, and hands each
+     * body to {@code sink}; damaged content ends reading there (reported in {@link ReadResult#tail()}).
+     */
+    static ReadResult readBodies(Path file, AtRestKeys keys, byte[] magic, String what, BodySink sink)
+            throws IOException {
         long size = Files.size(file);
         PushbackInputStream raw = new PushbackInputStream(Files.newInputStream(file), 8);
         SealedInputStream sealed = null;
@@ -270,11 +238,11 @@ final class Journal {
             }
         } catch (IOException | RuntimeException e) {
             raw.close();
-            throw new IOException("journal.crj: " + e.getMessage(), e);
+            throw new IOException(file.getFileName() + ": " + e.getMessage(), e);
         }
         ReadResult result;
-        try (InputStream in = new java.io.BufferedInputStream(source, 256 * 1024)) {
-            result = read(in, visitor);
+        try (InputStream in = new BufferedInputStream(source, 256 * 1024)) {
+            result = readBodies(in, magic, what, sink);
         }
         if (sealed != null && sealed.damage() != null) {
             String damage = "encrypted journal: " + sealed.damage();
@@ -290,12 +258,13 @@ final class Journal {
         return start;
     }
 
-    private static ReadResult read(InputStream in, Visitor visitor) throws IOException {
-        byte[] magic = in.readNBytes(4);
-        if (magic.length < 4 || magic[0] != 'C' || magic[1] != 'R' || magic[2] != 'J' || magic[3] != '1') {
-            return new ReadResult(0, 0, "not a callrec journal (bad magic)");
+    private static ReadResult readBodies(InputStream in, byte[] magic, String what, BodySink sink)
+            throws IOException {
+        byte[] start = in.readNBytes(magic.length);
+        if (!Arrays.equals(start, magic)) {
+            return new ReadResult(0, 0, "not a " + what + " (bad magic)");
         }
-        long offset = 4;
+        long offset = magic.length;
         long records = 0;
         byte[] body = new byte[2048];
         byte[] word = new byte[4];
@@ -323,18 +292,9 @@ final class Journal {
             if ((int) crc.getValue() != ByteBuffer.wrap(word).getInt()) {
                 return new ReadResult(records, offset, "checksum mismatch at byte " + offset);
             }
-            ByteBuffer b = ByteBuffer.wrap(body, 0, length);
-            byte type = b.get();
-            if (type == PACKET) {
-                if (length < 12) {
-                    return new ReadResult(records, offset, "short packet record at byte " + offset);
-                }
-                long arrival = b.getLong();
-                int flags = b.get() & 0xff;
-                int stream = b.getShort() & 0xffff;
-                visitor.packet(arrival, flags, stream, b.slice());
-            } else {
-                visitor.json(type, new String(body, 1, length - 1, StandardCharsets.UTF_8));
+            String unusable = sink.body(ByteBuffer.wrap(body, 0, length));
+            if (unusable != null) {
+                return new ReadResult(records, offset, unusable + " at byte " + offset);
             }
             records++;
             offset += 4 + length + 4;

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -25,6 +26,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * recordings to the spool. One instance per server.
  *
  * <p>Threads: relay threads only copy packets into per-recording rings ({@link MediaFork}); each recording belongs to
- * one worker thread that journals, depacketizes and writes its files every {@value #TICK_MILLIS} ms; finishing
+ * one worker thread that journals, depacketizes and writes its files every {@value #TICK_MILLIS} ms (the worker's
+ * recordings share one journal, {@link WorkerJournal}: one write a tick and one forced write a second); finishing
  * (closing files, hashing, moving) runs on a separate finisher thread so other recordings keep flowing. A worker has
  * one periodic task that serves all its recordings in turn: a task per recording woke the thread hundreds of times
  * per tick (10 000 wake-ups a second at 200 recordings), which cost more CPU than the media work itself.
@@ -68,6 +71,9 @@ public final class Recorder implements AutoCloseable {
     private final AtomicInteger nextWorker = new AtomicInteger();
     /** Recordings running or being started: taken before the check, so that starts at once cannot pass the cap. */
     private final AtomicInteger slots = new AtomicInteger();
+    /** This run's start, the first part of its journal segments' names: later than any earlier run's. */
+    private final long run;
+    private static final AtomicLong LAST_RUN = new AtomicLong();
     private volatile boolean closed;
 
     public Recorder(RecorderConfig config, RecordingListener listener) throws IOException {
@@ -81,8 +87,10 @@ public final class Recorder implements AutoCloseable {
         this.pipelineConfig = pipelineConfig.withAtRest(config.atRest());
         Files.createDirectories(config.workDirectory());
         Files.createDirectories(config.spoolDirectory());
+        long now = System.currentTimeMillis();
+        this.run = LAST_RUN.updateAndGet(last -> Math.max(last + 1, now));
         for (int i = 0; i < config.workers(); i++) {
-            workers.add(new Worker("recorder-" + i));
+            workers.add(new Worker(i));
         }
         finisher = Executors.newSingleThreadExecutor(r -> daemon(r, "recorder-finisher"));
     }
@@ -182,17 +190,14 @@ public final class Recorder implements AutoCloseable {
         Path dir = config.workDirectory().resolve(spec.recordingId());
         long start = fork.nowMicros();
         ActiveRecording recording;
+        String meta;
         try {
             Files.createDirectories(dir);
             Files.write(dir.resolve(RESERVE_FILE), new byte[RESERVE_BYTES]);
-            Journal.Writer journal = new Journal.Writer(dir.resolve("journal.crj"), config.atRest());
-            journal.json(Journal.META, Manifest.JSON.writeValueAsString(new JournalMeta(spec, formats, start)));
-            // To the OS now, to the disk with the first periodic sync: an fsync here would hold up the call's
-            // signalling thread (and lose the media of that moment) for as long as the disk takes.
-            journal.flush();
+            meta = Manifest.JSON.writeValueAsString(new JournalMeta(spec, formats, start));
             RecordingPipeline pipeline = new RecordingPipeline(spec, formats, start, dir, pipelineConfig,
                     keyframeRequester(fork.session()));
-            recording = new ActiveRecording(spec, dir, start, fork, config.queueBytes(), journal, pipeline);
+            recording = new ActiveRecording(spec, dir, start, fork, config.queueBytes(), pipeline);
         } catch (IOException e) {
             throw new RecorderException(isDiskFull(e) ? "disk-full" : "internal",
                     "cannot create recording " + spec.recordingId() + ": " + e.getMessage(), e);
@@ -202,7 +207,9 @@ public final class Recorder implements AutoCloseable {
         Worker worker = workers.get(Math.floorMod(nextWorker.getAndIncrement(), workers.size()));
         workerOf.put(recording, worker.executor);
         fork.attach(recording);
-        worker.executor.execute(() -> worker.serve(session));
+        // The worker writes the journal's first record for it, to the OS at its next tick and to the disk within a
+        // second: an fsync here would hold up the call's signalling thread for as long as the disk takes.
+        worker.executor.execute(() -> worker.serve(session, meta));
         LOG.info("recording {} started: mode {}, requester {} (Call-ID {}), peer {} (Call-ID {})",
                 spec.recordingId(), spec.mode().wireName(), spec.requester(), spec.requesterCallId(), spec.peer(),
                 spec.peerCallId());
@@ -219,7 +226,7 @@ public final class Recorder implements AutoCloseable {
         onWorker(r, () -> {
             r.drain();
             long now = r.fork.nowMicros();
-            r.journal.json(Journal.CONTROL, "{\"control\":\"pause\",\"at\":" + now + "}");
+            r.journal.json(r.journalEntry, Journal.CONTROL, "{\"control\":\"pause\",\"at\":" + now + "}");
             r.pipeline.onPause();
             r.pauseEntry(now);
         });
@@ -229,7 +236,7 @@ public final class Recorder implements AutoCloseable {
     void resume(ActiveRecording r) {
         onWorker(r, () -> {
             long now = r.fork.nowMicros();
-            r.journal.json(Journal.CONTROL, "{\"control\":\"resume\",\"at\":" + now + "}");
+            r.journal.json(r.journalEntry, Journal.CONTROL, "{\"control\":\"resume\",\"at\":" + now + "}");
             r.endPause(now);
             r.setPaused(false);
         });
@@ -239,7 +246,7 @@ public final class Recorder implements AutoCloseable {
     void updateFormats(ActiveRecording r, MediaFormats formats) {
         onWorker(r, () -> {
             r.drain();
-            r.journal.json(Journal.FORMATS, Manifest.JSON.writeValueAsString(formats));
+            r.journal.json(r.journalEntry, Journal.FORMATS, Manifest.JSON.writeValueAsString(formats));
             r.pipeline.onFormats(formats);
         });
     }
@@ -247,7 +254,7 @@ public final class Recorder implements AutoCloseable {
     void addConsent(ActiveRecording r, Map<String, Object> entry) {
         Map<String, Object> copy = new java.util.LinkedHashMap<>(entry);
         onWorker(r, () -> {
-            r.journal.json(Journal.CONTROL, Manifest.JSON.writeValueAsString(Map.of("control", "consent", "at",
+            r.journal.json(r.journalEntry, Journal.CONTROL, Manifest.JSON.writeValueAsString(Map.of("control", "consent", "at",
                     r.fork.nowMicros(), "entry", copy)));
             r.consent.add(copy);
         });
@@ -262,17 +269,17 @@ public final class Recorder implements AutoCloseable {
         worker.execute(() -> {
             String interruption = r.failure;
             if (r.diskFull) {
-                // The files hold what the journal holds up to the failure; without it they have room to be closed
-                // (last clusters, Cues, Duration) and the manifest to be written, so the recording is delivered.
-                r.journal.discard();
+                // The files hold what the journal holds up to the failure; without its records they have room to be
+                // closed (last clusters, Cues, Duration) and the manifest to be written, so the recording is
+                // delivered: the segments only failed recordings held are deleted now.
+                r.journal.release(r.journalEntry);
             } else {
-                try {
-                    r.drain();
-                    r.journal.json(Journal.CONTROL, "{\"control\":\"stop\",\"at\":" + r.fork.nowMicros() + "}");
-                    r.journal.sync();
-                } catch (IOException e) {
-                    interruption = (interruption == null ? "" : interruption + "; ") + "journal: " + e.getMessage();
-                }
+                r.drain();
+                r.journal.json(r.journalEntry, Journal.CONTROL, "{\"control\":\"stop\",\"at\":" + r.fork.nowMicros()
+                        + "}");
+                // To the OS now, to the disk with the worker's next forced write; the files come from what the
+                // worker has taken, so a crash before they are finished rebuilds them from the journal.
+                r.journal.flush();
             }
             long end = r.fork.nowMicros();
             String reason = interruption;
@@ -289,7 +296,6 @@ public final class Recorder implements AutoCloseable {
             } catch (IOException e) {
                 reason = (reason == null ? "" : reason + "; ") + "files: " + e.getMessage();
             }
-            r.journal.close();
             FinishedRecording finished = complete(r.spec, r.directory, r.startMicros, endMicros, r.pipeline,
                     r.pauses, r.consent, r.ring.overflowPackets(), reason == null ? "complete" : "interrupted",
                     reason);
@@ -309,7 +315,16 @@ public final class Recorder implements AutoCloseable {
             if (active.remove(id) != null) {
                 slots.decrementAndGet();
             }
-            workerOf.remove(r);
+            ScheduledExecutorService worker = workerOf.remove(r);
+            if (worker != null && !r.diskFull && Files.notExists(r.directory)) {
+                // In the spool: its journal records are no longer needed. (Not finished, the directory stays
+                // and so do its records, copied into it when their segment gets old, for the next start.)
+                try {
+                    worker.execute(() -> r.journal.release(r.journalEntry));
+                } catch (RejectedExecutionException e) {
+                    // shutting down: the next start finds the segments and drops what no directory claims
+                }
+            }
         }
     }
 
@@ -322,7 +337,9 @@ public final class Recorder implements AutoCloseable {
                 Files.deleteIfExists(f); // a party that sent nothing recordable: no empty file
             }
         }
-        Files.deleteIfExists(dir.resolve("journal.crj"));
+        for (Path journal : journalFiles(dir)) {
+            Files.deleteIfExists(journal);
+        }
         Files.deleteIfExists(dir.resolve(RESERVE_FILE));
         Map<String, Object> manifest = Manifest.build(spec, state, start, end, pipeline, pauses, laterConsent,
                 overflow, interruption, config.atRest());
@@ -345,14 +362,21 @@ public final class Recorder implements AutoCloseable {
         private final List<RecordingSession> sessions = new ArrayList<>();
         /** Written on the worker's thread only; volatile so that {@link #tickingWorkers()} can read it. */
         private volatile ScheduledFuture<?> tick;
+        /** Only touched on the worker's thread. */
+        final WorkerJournal journal;
+        private long lastSyncNanos = System.nanoTime();
 
-        Worker(String name) {
-            executor = new ScheduledThreadPoolExecutor(1, r -> daemon(r, name));
+        Worker(int index) {
+            executor = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "recorder-" + index));
             executor.setRemoveOnCancelPolicy(true);
+            journal = new WorkerJournal(config.journalDirectory(), run, index, config.atRest());
         }
 
         /** On the worker's thread. */
-        void serve(RecordingSession session) {
+        void serve(RecordingSession session, String meta) {
+            ActiveRecording r = session.active();
+            r.journal = journal;
+            r.journalEntry = journal.open(r.spec.recordingId(), r.directory, meta);
             sessions.add(session);
             if (tick == null) {
                 tick = executor.scheduleWithFixedDelay(this::serviceAll, TICK_MILLIS, TICK_MILLIS,
@@ -378,6 +402,22 @@ public final class Recorder implements AutoCloseable {
                 }
                 i++;
             }
+            journal.flush(); // every tick: what was taken from the rings survives a kill -9 from here on
+            long now = System.nanoTime();
+            if (now - lastSyncNanos >= config.journalSync().toNanos()) {
+                journal.sync();
+                journal.maintain();
+                lastSyncNanos = now;
+            }
+            IOException failure = journal.failure();
+            if (failure != null) {
+                // The records of every recording here since the last flush may be lost: all of them fail, as each
+                // would have with a journal of its own on the same disk.
+                for (RecordingSession session : sessions) {
+                    fail(session, failure);
+                }
+                journal.clearFailure();
+            }
             if (sessions.isEmpty()) {
                 tick.cancel(false);
                 tick = null;
@@ -393,11 +433,6 @@ public final class Recorder implements AutoCloseable {
         try {
             r.drain();
             long now = r.fork.nowMicros();
-            r.journal.flush(); // every tick: what was taken from the ring survives a kill -9 from here on
-            if (now - r.lastJournalSyncMicros >= config.journalSync().toNanos() / 1000) {
-                r.journal.sync();
-                r.lastJournalSyncMicros = now;
-            }
             if (now - r.lastTickMicros >= WRITER_TICK_MICROS) {
                 r.pipeline.tick(now);
                 r.lastTickMicros = now;
@@ -412,15 +447,24 @@ public final class Recorder implements AutoCloseable {
                 r.lastOverflowReportMicros = now;
             }
         } catch (IOException | RuntimeException e) {
-            r.diskFull = e instanceof IOException io && isDiskFull(io);
-            String code = r.diskFull ? "disk-full" : "internal";
-            r.failure = code + ": " + e.getMessage();
-            LOG.error("recording {} failed ({}); relaying goes on, what was written is kept", r.spec.recordingId(),
-                    code, e);
-            r.fork.detach(r);
-            listener.onError(r.spec.recordingId(), code, e.getMessage());
-            session.stop();
+            fail(session, e);
         }
+    }
+
+    /** Worker thread: the recording stops with an error; relaying goes on. */
+    private void fail(RecordingSession session, Exception e) {
+        ActiveRecording r = session.active();
+        if (r.failure != null) {
+            return;
+        }
+        r.diskFull = e instanceof IOException io && isDiskFull(io);
+        String code = r.diskFull ? "disk-full" : "internal";
+        r.failure = code + ": " + e.getMessage();
+        LOG.error("recording {} failed ({}); relaying goes on, what was written is kept", r.spec.recordingId(),
+                code, e);
+        r.fork.detach(r);
+        listener.onError(r.spec.recordingId(), code, e.getMessage());
+        session.stop();
     }
 
     private interface WorkerTask {
@@ -466,6 +510,8 @@ public final class Recorder implements AutoCloseable {
      * to {@code failed/} next to the work directory; it never stops the others or the start-up.
      */
     public List<FinishedRecording> recover() {
+        WorkerJournal.migrateAll(config.journalDirectory(), config.workDirectory(),
+                config.workDirectory().resolveSibling("failed"), config.atRest(), run);
         List<FinishedRecording> out = new ArrayList<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(config.workDirectory())) {
             for (Path dir : dirs) {
@@ -517,17 +563,19 @@ public final class Recorder implements AutoCloseable {
     }
 
     private FinishedRecording rebuild(Path dir) throws IOException {
-        Path journalFile = dir.resolve("journal.crj");
-        if (Files.notExists(journalFile, LinkOption.NOFOLLOW_LINKS)) {
+        List<Path> journals = journalFiles(dir);
+        if (journals.isEmpty()) {
             throw new IOException("no journal");
         }
-        if (!Files.isRegularFile(journalFile)) {
-            // Never open it: reading a named pipe would block the start-up for good.
-            throw new IOException("journal.crj is " + kind(journalFile) + ", not a journal");
+        for (Path journal : journals) {
+            if (!Files.isRegularFile(journal)) {
+                // Never open it: reading a named pipe would block the start-up for good.
+                throw new IOException(journal.getFileName() + " is " + kind(journal) + ", not a journal");
+            }
         }
         RecordingPipeline[] pipeline = new RecordingPipeline[1];
         try {
-            return rebuild(dir, journalFile, pipeline);
+            return rebuild(dir, journals, pipeline);
         } catch (IOException | RuntimeException e) {
             if (pipeline[0] != null) {
                 try {
@@ -540,13 +588,34 @@ public final class Recorder implements AutoCloseable {
         }
     }
 
-    private FinishedRecording rebuild(Path dir, Path journalFile, RecordingPipeline[] pipeline) throws IOException {
+    /**
+     * A recording directory's journal files in the order they were written: {@code journal.crj} (one journal per
+     * recording, as earlier versions wrote) and then its records copied out of worker journal segments, by segment.
+     */
+    static List<Path> journalFiles(Path dir) throws IOException {
+        List<Path> out = new ArrayList<>();
+        Path single = dir.resolve("journal.crj");
+        if (Files.exists(single, LinkOption.NOFOLLOW_LINKS)) {
+            out.add(single);
+        }
+        List<Path> segments = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir,
+                WorkerJournal.RECORDING_FILE_PREFIX + "*" + WorkerJournal.SUFFIX)) {
+            files.forEach(segments::add);
+        }
+        segments.sort(null);
+        out.addAll(segments);
+        return out;
+    }
+
+    private FinishedRecording rebuild(Path dir, List<Path> journals, RecordingPipeline[] pipeline)
+            throws IOException {
         JournalMeta[] meta = new JournalMeta[1];
         long[] last = new long[1];
         List<Map<String, Object>> pauses = new ArrayList<>();
         List<Map<String, Object>> laterConsent = new ArrayList<>();
         IOException[] failure = new IOException[1];
-        Journal.ReadResult result = Journal.read(journalFile, config.atRest(), new Journal.Visitor() {
+        Journal.Visitor visitor = new Journal.Visitor() {
             @Override
             public void packet(long arrivalMicros, int flags, int stream, ByteBuffer packet) {
                 if (pipeline[0] != null) {
@@ -589,17 +658,26 @@ public final class Recorder implements AutoCloseable {
                     failure[0] = e;
                 }
             }
-        });
-        if (failure[0] != null) {
-            throw failure[0];
+        };
+        long records = 0;
+        List<String> tails = new ArrayList<>();
+        for (Path journal : journals) {
+            Journal.ReadResult result = Journal.read(journal, config.atRest(), visitor);
+            if (failure[0] != null) {
+                throw failure[0];
+            }
+            records += result.records();
+            if (result.tail() != null) {
+                tails.add(journals.size() == 1 ? result.tail() : journal.getFileName() + ": " + result.tail());
+            }
         }
+        String tail = tails.isEmpty() ? null : String.join("; ", tails);
         if (meta[0] == null) {
-            throw new IOException("journal has no readable metadata" + (result.tail() == null ? "" : ": "
-                    + result.tail()));
+            throw new IOException("journal has no readable metadata" + (tail == null ? "" : ": " + tail));
         }
         pipeline[0].finish();
-        String why = "the server stopped while recording; rebuilt from the journal (" + result.records()
-                + " records" + (result.tail() == null ? "" : ", " + result.tail()) + ")";
+        String why = "the server stopped while recording; rebuilt from the journal (" + records
+                + " records" + (tail == null ? "" : ", " + tail) + ")";
         FinishedRecording f = complete(meta[0].spec(), dir, meta[0].startMicros(), last[0], pipeline[0], pauses,
                 laterConsent, 0, "interrupted", why);
         LOG.warn("recording {} was interrupted; {}", f.recordingId(), why);
@@ -635,12 +713,17 @@ public final class Recorder implements AutoCloseable {
                 LOG.warn("a recording did not finish at shutdown: {}", e.toString());
             }
         }
-        for (Worker w : workers) {
-            w.executor.shutdown();
-        }
         finisher.shutdown();
         try {
             finisher.awaitTermination(10, TimeUnit.SECONDS);
+            for (Worker w : workers) {
+                // After the finisher: the finished recordings' releases are queued before the journal closes.
+                w.executor.execute(w.journal::close);
+                w.executor.shutdown();
+            }
+            for (Worker w : workers) {
+                w.executor.awaitTermination(10, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

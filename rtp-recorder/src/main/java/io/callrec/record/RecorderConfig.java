@@ -46,6 +46,11 @@ public record RecorderConfig(Path workDirectory, Path spoolDirectory, int worker
                 Duration.ofSeconds(1));
     }
 
+    /** The recorder workers' journal segments: {@code journal/} next to the work directory. */
+    public Path journalDirectory() {
+        return workDirectory.resolveSibling("journal");
+    }
+
     public RecorderConfig withAtRest(AtRestKeys keys) {
         return new RecorderConfig(workDirectory, spoolDirectory, workers, queueBytes, maxRecordings, journalSync,
                 keys);

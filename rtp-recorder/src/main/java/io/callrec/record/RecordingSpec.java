@@ -26,7 +26,7 @@ public record RecordingSpec(String recordingId, RecordingMode mode, Side request
 
     public RecordingSpec {
         Objects.requireNonNull(recordingId, "recordingId");
-        if (!ID.matcher(recordingId).matches()) {
+        if (!isValidId(recordingId)) {
             throw new IllegalArgumentException("recording id '" + recordingId + "' is not [A-Za-z0-9_-]{1,128}");
         }
         Objects.requireNonNull(mode, "mode");
@@ -51,5 +51,10 @@ public record RecordingSpec(String recordingId, RecordingMode mode, Side request
     /** True if what the party on {@code side} sends is recorded in this mode. */
     public boolean records(Side side) {
         return mode == RecordingMode.BOTH || partyOn(side) == Party.PEER;
+    }
+
+    /** Whether {@code id} can be a recording id: also a safe single path element. */
+    public static boolean isValidId(String id) {
+        return ID.matcher(id).matches();
     }
 }

@@ -1,5 +1,6 @@
 package io.callrec.record;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -195,8 +196,27 @@ class JournalTest {
         Path file = writeSample(10, KEYS);
         AtRestKeys other = AtRestKeys.of(AtRestKey.random());
         IOException e = assertThrows(IOException.class, () -> readAll(file, other, new Journal.ReadResult[1]));
-        assertTrue(e.getMessage().startsWith("journal.crj: encrypted with at-rest key "
+        assertTrue(e.getMessage().startsWith("j.crj: encrypted with at-rest key "
                 + KEYS.current().orElseThrow().id() + ", which is not configured"), e.getMessage());
+    }
+
+    @Test
+    void aCopiedRecordReadsAsTheOriginal() throws IOException {
+        Path file = dir.resolve("copy.crj");
+        try (Journal.Writer w = new Journal.Writer(file)) {
+            w.record(Journal.CONTROL, ByteBuffer.wrap("{\"control\":\"pause\"}".getBytes()));
+            ByteBuffer packet = ByteBuffer.allocate(11 + 3).putLong(77).put((byte) 2).putShort((short) 5)
+                    .put(new byte[] {9, 8, 7}).flip();
+            w.record(Journal.PACKET, packet);
+            w.record(Journal.PACKET, ByteBuffer.allocate(11 + 100_000).putLong(78).flip().limit(11 + 100_000));
+        }
+        Journal.ReadResult[] r = new Journal.ReadResult[1];
+        List<Rec> recs = readAll(file, r);
+        assertNull(r[0].tail());
+        assertEquals("json4:{\"control\":\"pause\"}", recs.get(0).what());
+        assertEquals(List.of(77L, 2, 5), List.of(recs.get(1).arrival(), recs.get(1).flags(), recs.get(1).stream()));
+        assertArrayEquals(new byte[] {9, 8, 7}, recs.get(1).bytes());
+        assertEquals(100_000, recs.get(2).bytes().length, "a record bigger than the buffer is written whole");
     }
 
     /** Where {@code needle} first occurs in {@code haystack}, or -1 (ISO-8859-1 maps bytes to chars one to one). */

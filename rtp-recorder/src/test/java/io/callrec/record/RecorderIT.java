@@ -61,7 +61,10 @@ class RecorderIT {
             for (JsonNode source : manifest.get("sources")) {
                 assertEquals("rtcp-sr", source.get("sync").asText(), "synced by Sender Reports: " + source);
             }
-            assertTrue(Files.notExists(dir.resolve("journal.crj")), "the journal is gone once the files are done");
+            assertEquals(List.of(), Recorder.journalFiles(dir), "no journal once the files are done");
+        }
+        try (java.util.stream.Stream<Path> segments = Files.list(data.resolve("journal"))) {
+            assertEquals(List.of(), segments.toList(), "the worker's journal segments are gone once nothing needs them");
         }
     }
 

@@ -115,9 +115,15 @@ class AtRestIT {
             server.destroyForcibly(); // SIGKILL: no shutdown hook, nothing finished
             server.onExit().get(10, TimeUnit.SECONDS);
             Path work = first.dataDir().resolve("recording").resolve(id);
-            byte[] journal = Files.readAllBytes(work.resolve("journal.crj"));
+            List<Path> segments;
+            try (java.util.stream.Stream<Path> s = Files.list(first.dataDir().resolve("journal"))) {
+                segments = s.toList();
+            }
+            assertEquals(1, segments.size(), "one recorder worker's journal: " + segments);
+            byte[] journal = Files.readAllBytes(segments.get(0));
             assertTrue(startsWith(journal, new byte[] {(byte) 0x89, 'c', 'r'}), "the journal is encrypted");
-            assertEquals(-1, indexOf(journal, "CRJ1".getBytes(StandardCharsets.US_ASCII)));
+            assertEquals(-1, indexOf(journal, "CRS1".getBytes(StandardCharsets.US_ASCII)));
+            assertEquals(-1, indexOf(journal, id.getBytes(StandardCharsets.US_ASCII)), "nor names the recording");
             assertNoneHolds(work, List.of(EBML));
         }
         try (CallrecProcess second = CallrecProcess.builder(dir).logName("callrec-2.log").args(flags(keyFile))
