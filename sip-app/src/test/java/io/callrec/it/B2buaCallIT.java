@@ -218,6 +218,8 @@ class B2buaCallIT {
             String calleeSaw = uas.logs();
             assertTrue(calleeSaw.contains("INFO_BODY Signal=5"), calleeSaw);
             assertTrue(calleeSaw.contains("MESSAGE_BODY hello through the B2BUA"), calleeSaw);
+            assertFalse(calleeSaw.contains("not really UTF-16"), "a body in UTF-16 is refused, not relayed");
+            callrec.awaitLog(".*MESSAGE refused: its body's charset UTF-16 cannot be relayed.*", Duration.ofSeconds(5));
             // The added video stream is anchored too: each side is offered one of our ports, not the other's.
             assertTrue(relayPort(calleeSaw, "VIDEO_OFFER m=video (\\d+)"), calleeSaw);
             assertTrue(relayPort(uac.logs(), "VIDEO_ANSWER m=video (\\d+)"), uac.logs());
@@ -234,7 +236,7 @@ class B2buaCallIT {
                     .count(), callee.summary());
             assertEquals(1, toCallee.stream().filter(m -> m.isRequest("UPDATE")).map(m -> m.header("CSeq")).distinct()
                     .count(), callee.summary());
-            assertEquals(Set.of("1 INVITE", "4 INVITE", "5 UPDATE"),
+            assertEquals(Set.of("1 INVITE", "5 INVITE", "6 UPDATE"),
                     toCaller.stream().map(m -> m.header("CSeq").orElse("")).collect(Collectors.toSet()), caller.summary());
             for (SippTrace.Message m : concat(toCallee, toCaller)) {
                 assertTrue(String.join(",", m.headerValues("Recv-Info")).contains("callrec"),
