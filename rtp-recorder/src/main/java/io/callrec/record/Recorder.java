@@ -419,6 +419,9 @@ public final class Recorder implements AutoCloseable {
                 journal.clearFailure();
             }
             if (sessions.isEmpty()) {
+                // Idle from here: what is buffered or unforced goes to the disk now, not at a tick that never comes.
+                journal.sync();
+                journal.maintain();
                 tick.cancel(false);
                 tick = null;
             }
