@@ -7,11 +7,13 @@ import io.callrec.media.rtp.RtcpPackets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -328,7 +330,11 @@ public final class Recorder implements AutoCloseable {
         }
     }
 
-    /** Writes the manifest last, then moves the directory into the spool in one rename. */
+    /**
+     * Writes the manifest last, then moves the directory into the spool in one rename. Everything is forced to the
+     * disk before the journal goes: after a power loss a spooled recording has all its files, or it is still in the
+     * work directory with the journal to rebuild it from.
+     */
     private FinishedRecording complete(RecordingSpec spec, Path dir, long start, long end, RecordingPipeline pipeline,
                                        List<Map<String, Object>> pauses, List<Map<String, Object>> laterConsent,
                                        long overflow, String state, String interruption) throws IOException {
@@ -337,18 +343,38 @@ public final class Recorder implements AutoCloseable {
                 Files.deleteIfExists(f); // a party that sent nothing recordable: no empty file
             }
         }
-        for (Path journal : journalFiles(dir)) {
-            Files.deleteIfExists(journal);
+        List<Path> journals = journalFiles(dir);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                if (!journals.contains(f) && !f.getFileName().toString().equals(RESERVE_FILE)
+                        && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    force(f);
+                }
+            }
         }
-        Files.deleteIfExists(dir.resolve(RESERVE_FILE));
         Map<String, Object> manifest = Manifest.build(spec, state, start, end, pipeline, pauses, laterConsent,
                 overflow, interruption, config.atRest());
         Path tmp = dir.resolve("manifest.json.part");
         AtRestFiles.write(tmp, Manifest.JSON.writeValueAsBytes(manifest), config.atRest());
+        force(tmp);
         Files.move(tmp, dir.resolve("manifest.json"), StandardCopyOption.ATOMIC_MOVE);
+        for (Path journal : journals) {
+            Files.deleteIfExists(journal);
+        }
+        Files.deleteIfExists(dir.resolve(RESERVE_FILE));
+        force(dir);
         Path target = config.spoolDirectory().resolve(spec.recordingId());
         Files.move(dir, target, StandardCopyOption.ATOMIC_MOVE);
+        force(config.spoolDirectory());
+        force(config.workDirectory());
         return new FinishedRecording(spec.recordingId(), target, state, spec);
+    }
+
+    /** fsync of a file or, on Linux, of a directory (its entries: a rename, a deletion). */
+    static void force(Path path) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
     }
 
     /**
