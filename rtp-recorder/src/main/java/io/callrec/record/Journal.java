@@ -14,8 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 
 /**
@@ -45,48 +43,16 @@ final class Journal {
     }
 
     /**
-     * Bytes buffered before a write: half a second of an A+V call (G.711 and 320x240 H.264 both ways, ~37 KB) fits,
-     * so such a journal is written once per flush; more goes out in extra writes of this size. Direct, so the
-     * channel writes it without a copy; outside the heap, but in the process's memory, once per recording.
+     * Bytes buffered before a write. A writer lives only while a worker copies records out of a journal segment (or
+     * a test builds a journal): a heap buffer, collected young, is enough.
      */
     static final int BUFFER_BYTES = 64 * 1024;
-
-    /**
-     * Buffers of finished journals, for the next ones: a direct buffer is freed only when the collector finds its
-     * owner, which for a call-long journal is a concurrent mark away. At most {@value #POOLED_BUFFERS} are kept.
-     */
-    private static final ConcurrentLinkedQueue<ByteBuffer> FREE_BUFFERS = new ConcurrentLinkedQueue<>();
-    private static final int POOLED_BUFFERS = 256;
-    private static final AtomicInteger FREE_COUNT = new AtomicInteger();
-
-    private static ByteBuffer takeBuffer() {
-        ByteBuffer b = FREE_BUFFERS.poll();
-        if (b == null) {
-            return ByteBuffer.allocateDirect(BUFFER_BYTES);
-        }
-        FREE_COUNT.decrementAndGet();
-        return b.clear();
-    }
-
-    private static void giveBuffer(ByteBuffer b) {
-        if (FREE_COUNT.incrementAndGet() > POOLED_BUFFERS) {
-            FREE_COUNT.decrementAndGet();
-            return;
-        }
-        // Zeroed, so that one recording's packets are never in another's memory, even unread.
-        b.clear();
-        while (b.remaining() >= 8) {
-            b.putLong(0);
-        }
-        FREE_BUFFERS.add(b.clear());
-    }
 
     /** Appends records into a buffer and writes it to the file in large writes; one thread uses it. */
     static final class Writer implements Closeable {
         private final WritableFile channel;
         private final RecordBuffer records;
         private boolean closed;
-        private boolean bufferReturned;
 
         Writer(Path file) throws IOException {
             this(file, AtRestKeys.none());
@@ -95,7 +61,7 @@ final class Journal {
         /** Encrypted under {@code keys}' current key, if it has one. */
         Writer(Path file, AtRestKeys keys) throws IOException {
             this.channel = AtRestFiles.create(file, keys, SEALED_CHUNK);
-            this.records = new RecordBuffer(takeBuffer());
+            this.records = new RecordBuffer(ByteBuffer.allocate(BUFFER_BYTES));
             records.buffer().put(MAGIC);
         }
 
@@ -154,19 +120,7 @@ final class Journal {
             try {
                 sync();
             } finally {
-                try {
-                    channel.close();
-                } finally {
-                    returnBuffer();
-                }
-            }
-        }
-
-        /** Once only: a buffer given back twice would be handed to two journals. */
-        private void returnBuffer() {
-            if (!bufferReturned) {
-                bufferReturned = true;
-                giveBuffer(records.buffer());
+                channel.close();
             }
         }
     }

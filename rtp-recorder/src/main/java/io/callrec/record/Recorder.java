@@ -284,8 +284,7 @@ public final class Recorder implements AutoCloseable {
                 r.journal.flush();
             }
             long end = r.fork.nowMicros();
-            String reason = interruption;
-            finisher.execute(() -> finish(r, end, reason, done));
+            finisher.execute(() -> finish(r, end, interruption, done));
         });
     }
 
