@@ -559,10 +559,11 @@ public final class B2bua implements SipListenerExt {
                     }
                 } else {
                     ContentTypeHeader type = (ContentTypeHeader) req.getHeader(ContentTypeHeader.NAME);
-                    if (!BodyCharset.relayable(type)) {
+                    Optional<Response> refusal = RequestAdmission.charsetRefusal(req);
+                    if (refusal.isPresent()) {
                         log.info("{} {} refused: its body's charset {} cannot be relayed", call, method,
                                 SanitizingParserFactory.printable(BodyCharset.of(type)));
-                        respond(st, Response.UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type (charset)");
+                        st.sendResponse(refusal.get());
                         return;
                     }
                     out.setContent(req.getRawContent(), type);

@@ -67,19 +67,28 @@ final class RequestAdmission {
         if (Request.INVITE.equals(method)) {
             return inviteBodies(request);
         }
+        return charsetRefusal(request);
+    }
+
+    /**
+     * The 415 for a request whose body is in a charset the stack cannot send headers in ({@link BodyCharset}), with
+     * an Accept for the same type in UTF-8; empty when its body can be relayed. The B2BUA asks it of in-dialog
+     * requests too.
+     */
+    static Optional<Response> charsetRefusal(Request request) {
         ContentTypeHeader type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
-        if (request.getRawContent() != null && request.getRawContent().length > 0 && !BodyCharset.relayable(type)) {
-            Response r = SipFactories.withReason(SipFactories.response(Response.UNSUPPORTED_MEDIA_TYPE, request),
-                    "Unsupported Media Type (charset)");
-            r.addHeader(header(() -> {
-                AcceptHeader accept = SipFactories.headers().createAcceptHeader(type.getContentType(),
-                        type.getContentSubType());
-                accept.setParameter("charset", "UTF-8");
-                return accept;
-            }));
-            return Optional.of(r);
+        if (request.getRawContent() == null || request.getRawContent().length == 0 || BodyCharset.relayable(type)) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        Response r = SipFactories.withReason(SipFactories.response(Response.UNSUPPORTED_MEDIA_TYPE, request),
+                "Unsupported Media Type (charset)");
+        r.addHeader(header(() -> {
+            AcceptHeader accept = SipFactories.headers().createAcceptHeader(type.getContentType(),
+                    type.getContentSubType());
+            accept.setParameter("charset", "UTF-8");
+            return accept;
+        }));
+        return Optional.of(r);
     }
 
     /**
