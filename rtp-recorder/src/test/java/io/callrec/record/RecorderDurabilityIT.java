@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callrec.testing.CommandResult;
 import io.callrec.testing.ExternalCommand;
+import io.callrec.testing.media.Ffprobe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +42,11 @@ class RecorderDurabilityIT {
             names = files.map(f -> f.getFileName().toString()).sorted().toList();
         }
         assertEquals(List.of("combined.mkv", "manifest.json", "peer.mkv", "requester.mkv"), names);
+        for (String name : List.of("combined.mkv", "peer.mkv", "requester.mkv")) {
+            Path file = spooled.resolve(name);
+            assertEquals("", Ffprobe.decodeErrors(file), name + " decodes cleanly");
+            assertEquals(name.equals("combined.mkv") ? 4 : 2, Ffprobe.probe(file).streamCount(), name);
+        }
 
         // In order: "sync <path>" and "unlink <path>" for what the recorder process did.
         List<String> events = Files.readAllLines(trace).stream().map(RecorderDurabilityIT::event)
