@@ -117,14 +117,8 @@ class PlayerPageIT {
         // Push the follower off by hand: a small drift is nudged away, a large one is sought away. The skew is read
         // in the same script as the push: on a loaded machine the player may already have corrected it by the next
         // round trip. Each correction must be a new one (its counter above what it was before the push).
-        double nudgesBefore = correction().get("nudges");
-        assertTrue(pushFollower(0.15) > 0.1, "pushed off");
-        long nudged = waitFor("a 150 ms drift corrected by rate", () -> correction(),
-                c -> c.get("nudges") > nudgesBefore && !c.get("followerSeeking").equals(1.0) && c.get("skew") < 0.040);
-        double seeksBefore = correction().get("seeks");
-        assertTrue(pushFollower(-1.0) > 0.5, "pushed off");
-        long sought = waitFor("a 1 s drift corrected by a seek", () -> correction(),
-                c -> c.get("seeks") > seeksBefore && !c.get("followerSeeking").equals(1.0) && c.get("skew") < 0.040);
+        long nudged = pushedOffAndCorrectedBy("nudges", 0.15, "a 150 ms drift corrected by rate");
+        long sought = pushedOffAndCorrectedBy("seeks", -1.0, "a 1 s drift corrected by a seek");
         System.out.printf("player: +150 ms drift corrected in %d ms, -1 s drift in %d ms%n", nudged, sought);
         assertNothingBlockedByThePolicy();
     }
@@ -331,10 +325,36 @@ class PlayerPageIT {
                 + " return Math.abs(m.currentTime - f.currentTime)")).doubleValue();
     }
 
+    /**
+     * Pushes the follower off by {@code seconds} until the player takes it back with the correction {@code counter}
+     * counts. The skew can also go away by itself: right after the push the follower seeks and may stall, or the
+     * master buffers and the follower is held and realigned (counted in {@code holds}); on a loaded machine that
+     * happens now and then. Such a round proves nothing about the counted correction, so the push is repeated; a
+     * player whose counted correction is broken fails every round.
+     *
+     * @return how long the counted correction took, in milliseconds
+     */
+    private static long pushedOffAndCorrectedBy(String counter, double seconds, String what) throws InterruptedException {
+        List<Map<String, Double>> otherwise = new ArrayList<>();
+        for (int round = 0; round < 4; round++) {
+            double before = correction().get(counter);
+            assertTrue(pushFollower(seconds) > Math.abs(seconds) / 2, "pushed off");
+            long took = waitFor(what, () -> correction(),
+                    c -> !c.get("followerSeeking").equals(1.0) && c.get("skew") < 0.040);
+            Map<String, Double> after = correction();
+            if (after.get(counter) > before) {
+                return took;
+            }
+            otherwise.add(after);
+            Thread.sleep(500);
+        }
+        throw new AssertionError(what + ": in every round the skew went away without " + counter + ": " + otherwise);
+    }
+
     private static Map<String, Double> correction() {
         Map<String, Object> raw = (Map<String, Object>) script("const [m, f] = callrecPlayer.videos;"
                 + " return {skew: Math.abs(m.currentTime - f.currentTime), nudges: callrecPlayer.nudges,"
-                + " seeks: callrecPlayer.seeks, followerSeeking: f.seeking ? 1 : 0}");
+                + " seeks: callrecPlayer.seeks, holds: callrecPlayer.holds, followerSeeking: f.seeking ? 1 : 0}");
         Map<String, Double> out = new HashMap<>();
         raw.forEach((k, v) -> out.put(k, ((Number) v).doubleValue()));
         return out;
