@@ -52,6 +52,16 @@ public final class AtRestFiles {
         }
     }
 
+    /**
+     * Forces {@code path} to the disk: a file's content, or on Linux a directory's entries (a rename into it or out
+     * of it, a deletion), which is what makes a rename survive a power loss.
+     */
+    public static void force(Path path) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
     /** Writes {@code content} as the whole of {@code file}, encrypted or not as {@link #create} decides. */
     public static void write(Path file, byte[] content, AtRestKeys keys) throws IOException {
         try (WritableFile out = create(file, keys, DEFAULT_CHUNK)) {

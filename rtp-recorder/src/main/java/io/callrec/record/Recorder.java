@@ -7,13 +7,11 @@ import io.callrec.media.rtp.RtcpPackets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -347,7 +345,7 @@ public final class Recorder implements AutoCloseable {
             for (Path f : files) {
                 if (!journals.contains(f) && !f.getFileName().toString().equals(RESERVE_FILE)
                         && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
-                    force(f);
+                    AtRestFiles.force(f);
                 }
             }
         }
@@ -355,25 +353,18 @@ public final class Recorder implements AutoCloseable {
                 overflow, interruption, config.atRest());
         Path tmp = dir.resolve("manifest.json.part");
         AtRestFiles.write(tmp, Manifest.JSON.writeValueAsBytes(manifest), config.atRest());
-        force(tmp);
+        AtRestFiles.force(tmp);
         Files.move(tmp, dir.resolve("manifest.json"), StandardCopyOption.ATOMIC_MOVE);
         for (Path journal : journals) {
             Files.deleteIfExists(journal);
         }
         Files.deleteIfExists(dir.resolve(RESERVE_FILE));
-        force(dir);
+        AtRestFiles.force(dir);
         Path target = config.spoolDirectory().resolve(spec.recordingId());
         Files.move(dir, target, StandardCopyOption.ATOMIC_MOVE);
-        force(config.spoolDirectory());
-        force(config.workDirectory());
+        AtRestFiles.force(config.spoolDirectory());
+        AtRestFiles.force(config.workDirectory());
         return new FinishedRecording(spec.recordingId(), target, state, spec);
-    }
-
-    /** fsync of a file or, on Linux, of a directory (its entries: a rename, a deletion). */
-    static void force(Path path) throws IOException {
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.callrec.storage.local;
 
+import io.callrec.atrest.AtRestFiles;
 import io.callrec.storage.ContentMismatchException;
 import io.callrec.storage.LocalStorageProbe;
 import io.callrec.storage.ObjectNames;
@@ -170,8 +171,8 @@ public final class LocalStorageBackend implements StorageBackend {
 
     /** Makes the rename itself durable, so a power cut cannot take back a file that the spool already let go of. */
     private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
+        try {
+            AtRestFiles.force(dir);
         } catch (IOException e) {
             // Some platforms cannot open a directory for syncing; the rename stands, only its durability is weaker.
         }

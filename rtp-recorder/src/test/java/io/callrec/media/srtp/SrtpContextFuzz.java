@@ -108,8 +108,9 @@ class SrtpContextFuzz {
         if (opened.length < 12 || ByteBuffer.wrap(opened, 8, 4).getInt() != SSRC) {
             return -1;
         }
+        SessionKeys keys = SrtpKeyDerivation.srtp(key);
         for (long roc = 0; roc < 10; roc++) {
-            SrtpContext sender = new SrtpContext(key.profile(), SrtpKeyDerivation.srtp(key), SSRC, true, roc);
+            SrtpContext sender = new SrtpContext(key.profile(), keys, SSRC, true, roc);
             ByteBuffer b = ByteBuffer.allocate(opened.length + sender.overhead());
             b.put(opened).flip();
             if (sender.protect(b) == SrtpVerdict.OK && Arrays.equals(attempt, Arrays.copyOfRange(b.array(), 0, b.limit()))) {
