@@ -9,6 +9,7 @@ import io.callrec.storage.ObjectNotFoundException;
 import io.callrec.storage.Sha256;
 import io.callrec.storage.StorageBackend;
 import io.callrec.storage.StorageException;
+import org.apache.commons.io.FileUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +35,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * {@link Renditions} made by ffmpeg, one recording at a time on its own thread ({@code renditions}), never on a
@@ -113,7 +112,7 @@ public final class FfmpegRenditions implements Renditions, AutoCloseable {
         this.workDir = Objects.requireNonNull(workDir, "workDir");
         this.options = Objects.requireNonNull(options, "options");
         this.clock = Objects.requireNonNull(clock, "clock");
-        deleteTree(workDir);
+        FileUtils.deleteDirectory(workDir.toFile());
         Files.createDirectories(workDir);
         if (Files.getFileStore(workDir).supportsFileAttributeView("posix")) {
             // sources and renditions sit here in plain while ffmpeg runs (also those of recordings encrypted at rest)
@@ -189,7 +188,7 @@ public final class FfmpegRenditions implements Renditions, AutoCloseable {
             refuseForAWhile(recordingId, e.toString());
         } finally {
             try {
-                deleteTree(dir);
+                FileUtils.deleteDirectory(dir.toFile());
             } catch (IOException e) {
                 log.warn("cannot clean {}: {}", dir, e.toString());
             }
@@ -221,7 +220,7 @@ public final class FfmpegRenditions implements Renditions, AutoCloseable {
                 sealed.add(f.path("name").asText());
             }
         });
-        deleteTree(dir);
+        FileUtils.deleteDirectory(dir.toFile());
         Files.createDirectories(dir);
         checkRoom(recordingId, played, dir);
         long started = System.nanoTime();
@@ -343,17 +342,6 @@ public final class FfmpegRenditions implements Renditions, AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

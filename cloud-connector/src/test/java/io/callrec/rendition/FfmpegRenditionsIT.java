@@ -37,6 +37,7 @@ import java.util.function.BooleanSupplier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.commons.io.FileUtils;
 
 /** The service with the real ffmpeg and the real local backend, on two-second recordings made by ffmpeg. */
 class FfmpegRenditionsIT {
@@ -73,7 +74,7 @@ class FfmpegRenditionsIT {
     @BeforeEach
     void service() throws Exception {
         root = Files.createDirectories(Path.of("target", "renditions-test")).toAbsolutePath();
-        TestFiles.deleteTree(root);
+        FileUtils.deleteDirectory(root.toFile());
         clock = new ManualScheduler(Instant.parse("2026-11-25T18:20:00Z"));
         storage = new HookedBackend(new LocalStorageBackend(root.resolve("data"), 0, clock), stores);
         renditions = start(FfmpegRenditions.Options.DEFAULTS);

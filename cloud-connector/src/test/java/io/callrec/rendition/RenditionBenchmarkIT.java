@@ -19,6 +19,7 @@ import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.commons.io.FileUtils;
 
 /**
  * What the renditions of a 10-minute audio+video call cost: requester H.264 640x480 25 fps ~0.5 Mbit/s + PCM 8 kHz
@@ -48,7 +49,7 @@ class RenditionBenchmarkIT {
         List<String> runs = new ArrayList<>();
         double bestWall = Double.MAX_VALUE;
         for (int run = 1; run <= 2; run++) {
-            TestFiles.deleteTree(data);
+            FileUtils.deleteDirectory(data.toFile());
             String id = "r-bench-" + run;
             store(data, id, requester, peer);
             try (StorageBackend storage = new LocalStorageBackend(data, 0, Clock.systemUTC());

@@ -3,9 +3,7 @@ package io.callrec.storage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Random;
-import java.util.stream.Stream;
 
 /** Files for tests under {@code target/}. */
 public final class TestFiles {
@@ -20,17 +18,5 @@ public final class TestFiles {
         Path f = dir.resolve(name);
         Files.write(f, data);
         return f;
-    }
-
-    /** Removes what an earlier run left, so that each run starts empty. */
-    public static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

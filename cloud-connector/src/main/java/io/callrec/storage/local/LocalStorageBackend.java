@@ -25,6 +25,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
+import org.apache.commons.io.input.BoundedInputStream;
 
 /**
  * Recordings in a local directory ({@code file:PATH}): each object at {@code PATH/recordings/{id}/{name}}, served by
@@ -215,8 +216,12 @@ public final class LocalStorageBackend implements StorageBackend {
             }
             ch.position(offset);
             long available = size - offset;
-            return new BoundedInputStream(Channels.newInputStream(ch), length < 0 ? available
-                    : Math.min(length, available));
+            // Ends after the range; closing it closes the file.
+            return BoundedInputStream.builder()
+                    .setInputStream(Channels.newInputStream(ch))
+                    .setMaxCount(length < 0 ? available : Math.min(length, available))
+                    .setPropagateClose(true)
+                    .get();
         } catch (IOException e) {
             try {
                 ch.close();
@@ -224,51 +229,6 @@ public final class LocalStorageBackend implements StorageBackend {
                 e.addSuppressed(suppressed);
             }
             throw new StorageException("cannot read " + p + ": " + e, true, e);
-        }
-    }
-
-    /** Ends after {@code remaining} bytes; closing it closes the file. */
-    private static final class BoundedInputStream extends InputStream {
-        private final InputStream in;
-        private long remaining;
-
-        BoundedInputStream(InputStream in, long remaining) {
-            this.in = in;
-            this.remaining = remaining;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int b = in.read();
-            if (b >= 0) {
-                remaining--;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (remaining <= 0) {
-                return len == 0 ? 0 : -1;
-            }
-            int n = in.read(b, off, (int) Math.min(len, remaining));
-            if (n > 0) {
-                remaining -= n;
-            }
-            return n;
-        }
-
-        @Override
-        public int available() throws IOException {
-            return (int) Math.min(in.available(), remaining);
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
         }
     }
 }

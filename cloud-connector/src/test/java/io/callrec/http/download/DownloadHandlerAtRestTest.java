@@ -31,6 +31,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.apache.commons.io.FileUtils;
 
 /**
  * The download service with recordings encrypted at rest: the manifest and files are decrypted for a valid link,
@@ -53,7 +54,7 @@ class DownloadHandlerAtRestTest {
     @BeforeAll
     static void start() throws Exception {
         root = Files.createDirectories(Path.of("target", "download-at-rest-test")).toAbsolutePath();
-        DownloadHandlerTest.deleteTree(root);
+        FileUtils.cleanDirectory(root.toFile());
         storage = new DirectoryStorage(root.resolve("storage"));
         storage.presigns = true; // plain files would be redirected: encrypted ones must not be
         links = new SignedLink(LinkKeys.open(root.resolve("keys")), URI.create("http://127.0.0.1"), Clock.systemUTC());

@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 
 import static io.callrec.http.SecurityAssertions.assertSecurityHeaders;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.apache.commons.io.FileUtils;
 
 /**
  * The {@link DownloadAttacks} catalog against the handler in Jetty, configured as HttpService configures it, plus
@@ -46,7 +47,7 @@ class DownloadHandlerAttackTest {
     @BeforeAll
     static void start() throws Exception {
         root = Files.createDirectories(Path.of("target", "download-attack-test")).toAbsolutePath();
-        DownloadHandlerTest.deleteTree(root);
+        FileUtils.cleanDirectory(root.toFile());
         storage = new DirectoryStorage(root);
         clock = new ManualScheduler(NOW);
         attacks = DownloadAttacks.prepare(root, Clock.systemUTC());

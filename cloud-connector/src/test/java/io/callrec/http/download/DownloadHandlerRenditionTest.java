@@ -31,6 +31,7 @@ import static io.callrec.http.download.DownloadHandlerTest.sha256;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import org.apache.commons.io.FileUtils;
 
 /**
  * {@code renditions.json} and the renditions it lists, over real HTTP, with a stand-in {@link Renditions} that
@@ -51,7 +52,7 @@ class DownloadHandlerRenditionTest {
     @BeforeEach
     void recording() throws Exception {
         root = Files.createDirectories(Path.of("target", "download-rendition-test")).toAbsolutePath();
-        DownloadHandlerTest.deleteTree(root);
+        FileUtils.cleanDirectory(root.toFile());
         storage = new DirectoryStorage(root.resolve("storage"));
         links = new SignedLink(LinkKeys.open(root.resolve("keys")), URI.create("http://127.0.0.1"), Clock.systemUTC());
         Map<String, byte[]> files = new LinkedHashMap<>();

@@ -45,6 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.commons.io.FileUtils;
 
 /**
  * The download service over real HTTP: Jetty on 127.0.0.1, configured as sip-app's HttpService configures it.
@@ -70,7 +71,7 @@ class DownloadHandlerTest {
     @BeforeAll
     static void start() throws Exception {
         root = Files.createDirectories(Path.of("target", "download-handler-test")).toAbsolutePath();
-        deleteTree(root);
+        FileUtils.cleanDirectory(root.toFile());
         storage = new DirectoryStorage(root.resolve("storage"));
         links = new SignedLink(LinkKeys.open(root.resolve("keys")), URI.create("http://127.0.0.1"), Clock.systemUTC());
         byte[] big = new byte[100_000];
@@ -485,18 +486,5 @@ class DownloadHandlerTest {
 
     static String sha256(byte[] data) {
         return DownloadAttacks.sha256(data);
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                if (!p.equals(dir)) {
-                    Files.delete(p);
-                }
-            }
-        }
     }
 }

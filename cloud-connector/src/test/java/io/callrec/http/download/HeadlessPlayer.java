@@ -3,6 +3,7 @@ package io.callrec.http.download;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +14,11 @@ import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.logging.Level;
+import org.apache.commons.io.FileUtils;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
@@ -30,18 +33,25 @@ public final class HeadlessPlayer implements AutoCloseable {
     private static final long WAIT_NANOS = Duration.ofSeconds(15).toNanos();
 
     private final ChromeDriver driver;
+    /** The browser's TMPDIR: Chromium leaves its profile's singleton socket directory there when it is quit. */
+    private final Path tmp;
 
-    private HeadlessPlayer(ChromeDriver driver) {
+    private HeadlessPlayer(ChromeDriver driver, Path tmp) {
         this.driver = driver;
+        this.tmp = tmp;
     }
 
     /** What {@link #playInSyncFor5Seconds} measured. */
     public record SyncFigures(double advancedSeconds, double maxSkewSeconds, String corrections) {
     }
 
-    public static HeadlessPlayer start() {
+    public static HeadlessPlayer start() throws IOException {
+        Path tmp = Files.createTempDirectory("callrec-chromium");
         // Debian's driver and browser, named explicitly so that Selenium Manager never tries to download one.
-        System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+                .withEnvironment(Map.of("TMPDIR", tmp.toString()))
+                .build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
@@ -50,9 +60,15 @@ public final class HeadlessPlayer implements AutoCloseable {
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriver driver = new ChromeDriver(options);
+        ChromeDriver driver;
+        try {
+            driver = new ChromeDriver(service, options);
+        } catch (RuntimeException e) {
+            FileUtils.deleteQuietly(tmp.toFile());
+            throw e;
+        }
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(15));
-        return new HeadlessPlayer(driver);
+        return new HeadlessPlayer(driver, tmp);
     }
 
     /** The driver itself, for what this class does not wrap. */
@@ -172,6 +188,10 @@ public final class HeadlessPlayer implements AutoCloseable {
 
     @Override
     public void close() {
-        driver.quit();
+        try {
+            driver.quit();
+        } finally {
+            FileUtils.deleteQuietly(tmp.toFile());
+        }
     }
 }

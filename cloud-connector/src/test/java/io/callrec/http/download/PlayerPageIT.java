@@ -36,6 +36,7 @@ import java.util.function.Supplier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.commons.io.FileUtils;
 
 /**
  * The player in real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}), over the real
@@ -63,7 +64,7 @@ class PlayerPageIT {
     @BeforeAll
     static void start() throws Exception {
         dir = Files.createDirectories(Path.of("target", "player-it")).toAbsolutePath();
-        DownloadHandlerTest.deleteTree(dir);
+        FileUtils.cleanDirectory(dir.toFile());
         storage = new DirectoryStorage(dir.resolve("storage"));
         makeBothRecording("r-both");
         makeAudioOnlyPeerRecording("r-peer");

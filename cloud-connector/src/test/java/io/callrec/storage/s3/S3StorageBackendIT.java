@@ -29,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.commons.io.FileUtils;
 
 /** The S3 backend against a real S3 server (S3Proxy) on 127.0.0.1. */
 class S3StorageBackendIT {
@@ -38,7 +39,7 @@ class S3StorageBackendIT {
 
     @BeforeAll
     static void startS3Proxy() throws Exception {
-        TestFiles.deleteTree(WORK);
+        FileUtils.deleteDirectory(WORK.toFile());
         s3proxy = S3ProxyProcess.start(WORK);
         s3proxy.createBucket("recordings");
         backend = s3proxy.backend("recordings");

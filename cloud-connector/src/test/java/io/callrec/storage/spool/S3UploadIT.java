@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.commons.io.FileUtils;
 
 /** The upload pipeline against a real S3 server that crashes, and an uploader that is restarted. */
 class S3UploadIT {
@@ -40,7 +41,7 @@ class S3UploadIT {
 
     @BeforeEach
     void start() throws Exception {
-        TestFiles.deleteTree(work);
+        FileUtils.deleteDirectory(work.toFile());
         s3proxy = S3ProxyProcess.start(work.resolve("s3"));
         s3proxy.createBucket("recordings");
         backend = s3proxy.backend("recordings");

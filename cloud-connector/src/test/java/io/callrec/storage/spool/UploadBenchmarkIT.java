@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.commons.io.FileUtils;
 
 /**
  * Spool to stored for a recording of about 100 MB (the size of a 10-minute audio+video call at ~1.3 Mbit/s):
@@ -27,7 +28,7 @@ class UploadBenchmarkIT {
 
     @Test
     void localStorage() throws Exception {
-        TestFiles.deleteTree(work);
+        FileUtils.deleteDirectory(work.toFile());
         Path data = work.resolve("local");
         double best = Double.MAX_VALUE;
         try (StorageBackend backend = new LocalStorageBackend(data, 0, Clock.systemUTC())) {
@@ -41,7 +42,7 @@ class UploadBenchmarkIT {
 
     @Test
     void s3Proxy() throws Exception {
-        TestFiles.deleteTree(work);
+        FileUtils.deleteDirectory(work.toFile());
         double best = Double.MAX_VALUE;
         try (S3ProxyProcess s3proxy = S3ProxyProcess.start(work.resolve("s3"))) {
             s3proxy.createBucket("recordings");
