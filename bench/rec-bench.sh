@@ -19,6 +19,9 @@ AUDIO_SYSTEMS=${AUDIO_SYSTEMS-callrec:norec callrec:rec peer:rec}
 AV_SYSTEMS=${AV_SYSTEMS-callrec:norec callrec:rec}
 WARMUP_REC_S=${WARMUP_REC_S:-20}     # seconds of media per recorded warm-up call (callrec recording runs; <= 30)
 CHECK_CALLS=${CHECK_CALLS:-3}        # recorded calls whose three files are checked with ffprobe/ffmpeg
+# The steady window: from 12 s to 27 s after the caller starts (calls up from 2 s to 29 s). Until 2026-11-26 it was
+# relay-bench's 4-20 s, which took in callrec's JIT settling on the run's load (bench/README.md, "Window").
+REC_WARM_S=${REC_WARM_S:-12} REC_WINDOW_S=${REC_WINDOW_S:-15}
 # relay-bench.sh's ports + 1000, relay and caller ranges moved clear of relay-bench.sh's capture filters
 CR_SIP=${CR_SIP:-16060} CR_HTTP=${CR_HTTP:-19088} CR_RTP=${CR_RTP:-56000-58999}
 KAM_PORT=${KAM_PORT:-16070} NG_PORT=${NG_PORT:-13223} CLI_PORT=${CLI_PORT:-13224} RTPE_RTP=${RTPE_RTP:-60000-62999}
@@ -130,11 +133,11 @@ sys.exit(0 if h["limits"]["recordings"]["active"] == 0 and s["pendingUploads"] =
   groups+=(sipp_uac=$uac sipp_uas=$UAS_PID)
   python3 "$TOOLS/sample.py" "$d/sample_full.json" $FULL_S "${groups[@]}" 2> "$d/sample_full.err" &
   local full=$!; track $full
-  sleep $WARM_S
+  sleep $REC_WARM_S
   # disk writes of the system under test over the same window as the CPU (/proc/PID/io)
   local io0 io1 tw0 tw1
   io0=$(awk '/^(write_bytes|wchar):/ { printf "%s ", $2 }' /proc/$SUT_PID/io); tw0=$(date +%s.%N)
-  python3 "$TOOLS/sample.py" "$d/sample.json" $WINDOW_S "${groups[@]}" "$counter" "$threads" 2> "$d/sample.err"
+  python3 "$TOOLS/sample.py" "$d/sample.json" $REC_WINDOW_S "${groups[@]}" "$counter" "$threads" 2> "$d/sample.err"
   io1=$(awk '/^(write_bytes|wchar):/ { printf "%s ", $2 }' /proc/$SUT_PID/io); tw1=$(date +%s.%N)
   python3 -c 'import json, sys; a, b = sys.argv[1].split(), sys.argv[2].split()
 print(json.dumps({"wchar": int(b[0]) - int(a[0]), "write_bytes": int(b[1]) - int(a[1]), "window_s": float(sys.argv[4]) - float(sys.argv[3])}))' \
