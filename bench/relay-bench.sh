@@ -75,7 +75,29 @@ cleanup() {
   for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
   PIDS=()
 }
-trap cleanup EXIT
+# The ports the bench binds by number (the callers' media, and rec-bench's video sender) are kept out of the kernel's
+# ephemeral allocation while it runs: once, a socket opened without a port by a process of the run took one of them
+# between the free-port check and SIPp's bind, and that run made 0 calls (2026-11-26). System-wide, so restored on exit;
+# skipped (with a note) where the bench may not write it.
+RESERVED_PORTS_FILE=/proc/sys/net/ipv4/ip_local_reserved_ports
+RESERVED_PORTS_BEFORE=""
+reserve_ports() {  # reserve_ports LO-HI...
+  local add
+  add=$(IFS=,; echo "$*")
+  if [ -w "$RESERVED_PORTS_FILE" ]; then
+    RESERVED_PORTS_BEFORE=$(cat "$RESERVED_PORTS_FILE")
+    echo "${RESERVED_PORTS_BEFORE:+$RESERVED_PORTS_BEFORE,}$add" > "$RESERVED_PORTS_FILE" \
+      || { echo "note: could not reserve $add from ephemeral ports"; RESERVED_PORTS_BEFORE=""; return 0; }
+    RESERVED_PORTS_SET=1
+  else
+    echo "note: $RESERVED_PORTS_FILE is not writable: ports $add may be taken by ephemeral sockets meanwhile"
+  fi
+}
+restore_ports() {
+  [ "${RESERVED_PORTS_SET:-0}" = 1 ] && echo "$RESERVED_PORTS_BEFORE" > "$RESERVED_PORTS_FILE"
+  RESERVED_PORTS_SET=0
+}
+trap 'cleanup; restore_ports' EXIT
 trap 'echo "interrupted"; exit 130' INT TERM
 track() { PIDS+=("$1"); }
 untrack() { local p keep=(); for p in "${PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done; PIDS=("${keep[@]}"); }
@@ -96,6 +118,7 @@ loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 need() { command -v "$1" >/dev/null || { echo "missing $1: run 'bash bench/install-peer.sh' (or apt-get install $2)"; exit 1; }; }
 need sipp sip-tester; need tcpdump tcpdump; [ "$LOAD" = stream ] && need ffmpeg ffmpeg; need python3 python3; need ss iproute2; need curl curl
+reserve_ports "$UAC_MP-$((UAC_MP + 9999))" ${VID_MP:+"$VID_MP-$((VID_MP + 999))"}
 if [[ " $SYSTEMS $SETUP_SYSTEMS " == *" peer "* ]]; then need kamailio kamailio; need rtpengine rtpengine-daemon; fi
 if [[ " $SYSTEMS $SETUP_SYSTEMS " == *" callrec "* ]]; then
   need java openjdk-17-jre-headless
