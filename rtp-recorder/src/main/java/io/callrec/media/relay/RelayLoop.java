@@ -11,6 +11,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -41,6 +42,13 @@ final class RelayLoop {
     /** Loop thread only: counts selects, so the packet path can tell a socket that stays ready round after round. */
     private int round;
     private volatile boolean running = true;
+    /** Open streams on this loop by kind ({@link #kindOf}); what {@link RtpRelay} balances new streams by. */
+    private final AtomicIntegerArray streams = new AtomicIntegerArray(KINDS);
+
+    static final int KIND_AUDIO = 0;
+    static final int KIND_VIDEO = 1;
+    static final int KIND_OTHER = 2;
+    static final int KINDS = 3;
 
     RelayLoop(String threadName, TimeSource time) throws IOException {
         this.selector = Selector.open();
@@ -64,6 +72,34 @@ final class RelayLoop {
 
     boolean inLoopThread() {
         return Thread.currentThread() == thread;
+    }
+
+    /** The kind a stream of SDP media type {@code mediaType} counts as. */
+    static int kindOf(String mediaType) {
+        if ("audio".equalsIgnoreCase(mediaType)) {
+            return KIND_AUDIO;
+        }
+        return "video".equalsIgnoreCase(mediaType) ? KIND_VIDEO : KIND_OTHER;
+    }
+
+    int streams(int kind) {
+        return streams.get(kind);
+    }
+
+    int streams() {
+        int total = 0;
+        for (int kind = 0; kind < KINDS; kind++) {
+            total += streams.get(kind);
+        }
+        return total;
+    }
+
+    void streamOpened(int kind) {
+        streams.incrementAndGet(kind);
+    }
+
+    void streamClosed(int kind) {
+        streams.decrementAndGet(kind);
     }
 
     /** Starts reading {@code sockets}; returns at once. */

@@ -285,6 +285,10 @@ public final class RelayStream {
         return List.of(partyA.rtpSocket, partyA.rtcpSocket, partyB.rtpSocket, partyB.rtcpSocket);
     }
 
+    RelayLoop loop() {
+        return loop;
+    }
+
     void startReading() {
         loop.register(sockets());
     }
@@ -319,6 +323,7 @@ public final class RelayStream {
         if (portsReleased.compareAndSet(false, true)) {
             ports.release(pairA.rtpPort());
             ports.release(pairB.rtpPort());
+            loop.streamClosed(RelayLoop.kindOf(mediaType));
         }
     }
 

@@ -154,9 +154,38 @@ public final class RtpRelay implements AutoCloseable {
             ports.release(facingA.rtpPort());
             throw e;
         }
-        RelayLoop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
-        return new RelayStream(session, index, mediaType, facingA, facingB, config.bindAddress(), loop, ports, time,
-                config.learningWindow().toNanos());
+        int kind = RelayLoop.kindOf(mediaType);
+        RelayLoop loop;
+        synchronized (loops) {
+            loop = leastLoaded(kind);
+            loop.streamOpened(kind);
+        }
+        try {
+            return new RelayStream(session, index, mediaType, facingA, facingB, config.bindAddress(), loop, ports,
+                    time, config.learningWindow().toNanos());
+        } catch (RuntimeException | Error e) {
+            loop.streamClosed(kind);
+            throw e;
+        }
+    }
+
+    /**
+     * The loop for a new stream of {@code kind}: the one with the fewest streams of that kind, then the fewest in all,
+     * then the next in turn. Plain round robin put every call's audio (m-line 0) on one thread and its video (m-line
+     * 1) on the other with two threads, so one thread did twice the other's work in a video call load. Caller holds
+     * the lock on {@link #loops}.
+     */
+    private RelayLoop leastLoaded(int kind) {
+        int start = Math.floorMod(nextLoop.getAndIncrement(), loops.length);
+        RelayLoop best = null;
+        for (int i = 0; i < loops.length; i++) {
+            RelayLoop candidate = loops[(start + i) % loops.length];
+            if (best == null || candidate.streams(kind) < best.streams(kind)
+                    || candidate.streams(kind) == best.streams(kind) && candidate.streams() < best.streams()) {
+                best = candidate;
+            }
+        }
+        return best;
     }
 
     void forget(RelaySession session) {

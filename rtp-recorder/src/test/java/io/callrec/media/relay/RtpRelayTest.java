@@ -340,6 +340,40 @@ class RtpRelayTest {
     }
 
     @Test
+    void audioAndVideoStreamsAreSpreadOverTheThreadsEachOnItsOwn() throws PortsExhaustedException {
+        session.close(); // the fixture's audio stream: start from empty loops
+        java.util.List<RelaySession> calls = new java.util.ArrayList<>();
+        java.util.Map<RelayLoop, int[]> perLoop = new java.util.HashMap<>();
+        for (int i = 0; i < 6; i++) {
+            RelaySession call = relay.openSession("av-" + i, IGNORE);
+            calls.add(call);
+            // each call's m-lines in SDP order, as the B2BUA opens them: audio first, then video
+            perLoop.computeIfAbsent(call.stream(0, "audio").loop(), l -> new int[2])[0]++;
+            perLoop.computeIfAbsent(call.stream(1, "video").loop(), l -> new int[2])[1]++;
+        }
+        assertEquals(2, perLoop.size());
+        for (int[] counts : perLoop.values()) {
+            assertArrayEquals(new int[] {3, 3}, counts, "3 audio and 3 video streams on each thread");
+        }
+        for (RelayLoop loop : perLoop.keySet()) {
+            assertEquals(3, loop.streams(RelayLoop.KIND_AUDIO));
+            assertEquals(3, loop.streams(RelayLoop.KIND_VIDEO));
+        }
+        // closing frees the count: a new video stream goes to the loop that has fewer video streams now
+        RelaySession closing = calls.get(0);
+        RelayLoop lighter = closing.existing(1).orElseThrow().loop();
+        closing.close();
+        assertEquals(2, lighter.streams(RelayLoop.KIND_VIDEO));
+        RelaySession next = relay.openSession("av-next", IGNORE);
+        assertEquals(lighter, next.stream(1, "video").loop());
+        next.close();
+        calls.forEach(RelaySession::close);
+        for (RelayLoop loop : perLoop.keySet()) {
+            assertEquals(0, loop.streams(), "every stream closed");
+        }
+    }
+
+    @Test
     void threadsAreNamedDaemons() {
         Set<String> names = Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().startsWith("rtp-relay-") && t.isDaemon())
