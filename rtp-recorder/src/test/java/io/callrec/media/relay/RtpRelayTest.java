@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -342,8 +346,8 @@ class RtpRelayTest {
     @Test
     void audioAndVideoStreamsAreSpreadOverTheThreadsEachOnItsOwn() throws PortsExhaustedException {
         session.close(); // the fixture's audio stream: start from empty loops
-        java.util.List<RelaySession> calls = new java.util.ArrayList<>();
-        java.util.Map<RelayLoop, int[]> perLoop = new java.util.HashMap<>();
+        List<RelaySession> calls = new ArrayList<>();
+        Map<RelayLoop, int[]> perLoop = new HashMap<>();
         for (int i = 0; i < 6; i++) {
             RelaySession call = relay.openSession("av-" + i, IGNORE);
             calls.add(call);
