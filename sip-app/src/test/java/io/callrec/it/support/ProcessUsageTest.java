@@ -25,4 +25,24 @@ class ProcessUsageTest {
         long after = ProcessUsage.cpuMillis(pid);
         assertTrue(after >= before + 190 && x >= 0, before + " -> " + after + " ms after 200 ms of spinning");
     }
+
+    @Test
+    void theHeapRangeOfThisJvmHoldsTheHeapsResidentPartWhichGrowsWhenTheHeapIsTouched() throws Exception {
+        long pid = ProcessHandle.current().pid();
+        long[] range = ProcessUsage.javaHeapRange(pid);
+        long reserved = range[1] - range[0];
+        assertTrue(reserved >= Runtime.getRuntime().maxMemory(), reserved + " bytes reserved for the heap");
+        long before = ProcessUsage.rssKibWithin(pid, range[0], range[1]);
+        // Strictly less than the whole: the JVM's code, stacks and metaspace lie outside the heap's range.
+        assertTrue(before > 0 && before < ProcessUsage.rssKib(pid), before + " KiB of the heap resident");
+        // 64 MiB that stay reachable, so the collector must keep them in the heap, resident once written.
+        byte[][] held = new byte[64][];
+        for (int i = 0; i < held.length; i++) {
+            held[i] = new byte[1 << 20];
+            java.util.Arrays.fill(held[i], (byte) i);
+        }
+        long after = ProcessUsage.rssKibWithin(pid, range[0], range[1]);
+        assertTrue(after >= before + (32 << 10) || after >= (64 << 10), before + " -> " + after + " KiB with 64 MiB held"
+                + " (" + held[63][0] + ")");
+    }
 }
