@@ -33,8 +33,9 @@ class ProcessUsageTest {
         long reserved = range[1] - range[0];
         assertTrue(reserved >= Runtime.getRuntime().maxMemory(), reserved + " bytes reserved for the heap");
         long before = ProcessUsage.rssKibWithin(pid, range[0], range[1]);
-        // Strictly less than the whole: the JVM's code, stacks and metaspace lie outside the heap's range.
-        assertTrue(before > 0 && before < ProcessUsage.rssKib(pid), before + " KiB of the heap resident");
+        // Well below the whole: the JVM's code (libjvm alone is tens of MiB), stacks and metaspace lie outside it.
+        long whole = ProcessUsage.rssKib(pid);
+        assertTrue(before > 0 && whole - before >= 16 << 10, before + " KiB of the heap resident, " + whole + " in all");
         // 64 MiB that stay reachable, so the collector must keep them in the heap, resident once written.
         byte[][] held = new byte[64][];
         for (int i = 0; i < held.length; i++) {
