@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -198,14 +199,12 @@ class FloodIT {
 
                 // Memory: bounded, and not climbing through the flood.
                 long peak = rss.stream().mapToLong(s -> s[1]).max().orElseThrow();
-                long early10 = rss.stream().filter(s -> s[0] < 10_000).mapToLong(s -> s[1]).max().orElseThrow();
-                long late10 = rss.stream().filter(s -> s[0] >= floodMillis - 10_000 && s[0] <= floodMillis)
-                        .mapToLong(s -> s[1]).max().orElseThrow();
+                long lateFrom = floodMillis - 10_000;
+                long early10 = maxOver(rss, 0, 9_999, s -> s[1]);
+                long late10 = maxOver(rss, lateFrom, floodMillis, s -> s[1]);
                 long heapPeak = rss.stream().mapToLong(s -> s[2]).max().orElseThrow();
-                long outsideEarly10 = rss.stream().filter(s -> s[0] < 10_000).mapToLong(s -> s[1] - s[2]).max()
-                        .orElseThrow();
-                long outsideLate10 = rss.stream().filter(s -> s[0] >= floodMillis - 10_000 && s[0] <= floodMillis)
-                        .mapToLong(s -> s[1] - s[2]).max().orElseThrow();
+                long outsideEarly10 = maxOver(rss, 0, 9_999, s -> s[1] - s[2]);
+                long outsideLate10 = maxOver(rss, lateFrom, floodMillis, s -> s[1] - s[2]);
                 figures.add(String.format(Locale.ROOT, "callrec RSS: %d MiB before the flood, peak %d MiB (first 10 s"
                         + " %d, last 10 s %d; %d samples), of it the Java heap at most %d MiB and outside it %d MiB in"
                         + " the first 10 s, %d in the last; CPU during the flood %.0f %% of one core", rssBefore >> 10,
@@ -239,6 +238,12 @@ class FloodIT {
                 Files.write(dir.resolve("figures.txt"), figures);
             }
         }
+    }
+
+    /** The largest {@code value} of the memory samples taken {@code fromMillis}..{@code toMillis} into the flood. */
+    private static long maxOver(List<long[]> samples, long fromMillis, long toMillis, ToLongFunction<long[]> value) {
+        return samples.stream().filter(s -> s[0] >= fromMillis && s[0] <= toMillis).mapToLong(value).max()
+                .orElseThrow();
     }
 
     private static long drops(Map<Integer, Long> byPort, PortRange ports) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class ProcessUsageTest {
@@ -40,7 +41,7 @@ class ProcessUsageTest {
         byte[][] held = new byte[64][];
         for (int i = 0; i < held.length; i++) {
             held[i] = new byte[1 << 20];
-            java.util.Arrays.fill(held[i], (byte) i);
+            Arrays.fill(held[i], (byte) i);
         }
         long after = ProcessUsage.rssKibWithin(pid, range[0], range[1]);
         assertTrue(after >= before + (32 << 10) || after >= (64 << 10), before + " -> " + after + " KiB with 64 MiB held"
