@@ -117,7 +117,7 @@ final class DtlsEndpoint implements DatagramTransport {
         if (closed) {
             return;
         }
-        party.crypto.publish(new LegKeys(result.keys().fromParty(), result.keys().toParty()));
+        party.publishKeys(new LegKeys(result.keys().fromParty(), result.keys().toParty()));
         counters.succeeded();
         LOG.info("call {}: DTLS-SRTP keys for {} side {} ({}, we are {}) after {} ms", stream.session().name(),
                 stream, party.side, result.keys().profile().dtlsName(), l.role(),

@@ -125,7 +125,9 @@ final class PacketForwarder {
             dtls(in, source, length, now);
             return;
         }
-        int kind = PacketClassifier.classify(buffer, in.rtcpPort, from.crypto.receivesSrtp());
+        // A plain leg never touches its crypto state: one flag on the endpoint already in hand says so.
+        boolean fromPlain = from.plainMedia;
+        int kind = PacketClassifier.classify(buffer, in.rtcpPort, !fromPlain && from.crypto.receivesSrtp());
         if (kind == PacketClassifier.MALFORMED) {
             from.counters.countMalformed();
             counters.increment(LoopCounters.MALFORMED);
@@ -138,52 +140,52 @@ final class PacketForwarder {
             return;
         }
         boolean rtcp = kind == PacketClassifier.RTCP;
-        if (from.crypto.awaitingKeys()) {
-            counters.increment(LoopCounters.SRTP_AWAITING_KEYS);
-            return;
-        }
-        if (from.crypto.receivesSrtp()) {
-            // Before anything counts the packet as received: only authentic packets are media.
-            buffer.limit(length).position(0);
-            int outcome = from.crypto.unprotect(buffer, rtcp);
-            counters.increment(outcome);
-            if (outcome != LoopCounters.SRTP_DECRYPTED) {
+        if (!fromPlain) {
+            if (from.crypto.awaitingKeys()) {
+                counters.increment(LoopCounters.SRTP_AWAITING_KEYS);
                 return;
             }
-            length = buffer.limit();
-            if (!rtcp && !RtpHeader.isValid(buffer)) {
-                from.counters.countMalformed(); // authentic, but its padding count does not fit
-                counters.increment(LoopCounters.MALFORMED);
-                return;
+            if (from.crypto.receivesSrtp()) {
+                // Before anything counts the packet as received: only authentic packets are media.
+                buffer.limit(length).position(0);
+                int outcome = from.crypto.unprotect(buffer, rtcp);
+                counters.increment(outcome);
+                if (outcome != LoopCounters.SRTP_DECRYPTED) {
+                    return;
+                }
+                length = buffer.limit();
+                if (!rtcp && !RtpHeader.isValid(buffer)) {
+                    from.counters.countMalformed(); // authentic, but its padding count does not fit
+                    counters.increment(LoopCounters.MALFORMED);
+                    return;
+                }
             }
         }
+        // The session's inactivity check reads these counters' last-seen times: no per-packet write to the session.
         if (rtcp) {
             from.counters.onRtcp(now);
         } else {
             from.counters.onRtp(buffer, length, now);
         }
-        RelayStream stream = in.stream;
-        RelaySession session = stream.session();
-        session.touch(now);
 
         // EGRESS: byte for byte to the other party, out of the socket that party talks to. A party that receives
         // SRTP gets it after the tap, since protecting rewrites the buffer in place.
-        PartyEndpoint to = stream.party(from.side.other());
-        boolean protect = to.crypto.sendsSrtp();
+        PartyEndpoint to = from.other;
+        boolean protect = !to.plainMedia && to.crypto.sendsSrtp();
         if (!protect) {
             forward(to, rtcp, length, false);
         }
 
         // POST: the recorder's tap sees what was accepted, forwarded or not.
-        RecordingTap tap = session.tap();
+        RecordingTap tap = in.session.tap();
         if (tap != null) {
             tapView.limit(length).position(0);
             try {
-                tap.onPacket(stream, from.side, rtcp, tapView, now);
+                tap.onPacket(in.stream, from.side, rtcp, tapView, now);
             } catch (RuntimeException e) {
                 counters.increment(LoopCounters.TAP_ERRORS);
                 if (tapLog.permit()) {
-                    LOG.warn("recording tap of {} failed ({} more suppressed)", stream, tapLog.takeSuppressed(), e);
+                    LOG.warn("recording tap of {} failed ({} more suppressed)", in.stream, tapLog.takeSuppressed(), e);
                 }
             }
         }
@@ -234,7 +236,7 @@ final class PacketForwarder {
             counters.increment(LoopCounters.NO_DESTINATION);
             return;
         }
-        if (to.crypto.awaitingKeys()) {
+        if (!to.plainMedia && to.crypto.awaitingKeys()) {
             counters.increment(LoopCounters.SRTP_AWAITING_KEYS);
             return;
         }

@@ -11,6 +11,17 @@ final class PartyEndpoint {
     final StreamCounters counters;
     /** SRTP on this leg: keys from signalling, contexts of the stream's relay thread. */
     final LegCrypto crypto = new LegCrypto();
+    /**
+     * Whether the keys last published are {@link LegKeys#PLAIN}: the packet path reads this flag instead of asking
+     * {@link #crypto}, so a plain leg (most calls) does not touch the crypto state at all. Written with the keys
+     * under {@link #crypto}'s lock ({@link #publishKeys}), so the two never disagree once a publication is done.
+     */
+    volatile boolean plainMedia = true;
+    /**
+     * The endpoint facing the other party of the same stream: where this party's packets go. Set once by the
+     * stream's constructor, before its sockets are handed to a relay thread (a queued task, which publishes it).
+     */
+    PartyEndpoint other;
     /** DTLS-SRTP on this leg, null without; replaced under this object's lock by {@link RelayStream#setDtls}. */
     volatile DtlsEndpoint dtls;
     /** Null until the party's SDP is known; replaced as a whole by {@link RelayStream#setRemote}. */
@@ -23,5 +34,13 @@ final class PartyEndpoint {
                 new InetSocketAddress(bindAddress, ports.rtpPort()));
         this.rtcpSocket = new RelaySocket(stream, this, true, ports.rtcp(),
                 new InetSocketAddress(bindAddress, ports.rtcpPort()));
+    }
+
+    /** Signalling or the DTLS handshake: the leg's keys from the next packet on. */
+    void publishKeys(LegKeys keys) {
+        synchronized (crypto) {
+            crypto.publish(keys);
+            plainMedia = LegKeys.PLAIN.equals(keys);
+        }
     }
 }

@@ -43,8 +43,9 @@ public final class RelaySession implements AutoCloseable {
     private volatile RecordingTap tap;
     private volatile long timeoutNanos;
     /**
-     * Written per packet by relay threads with a release store ({@link #touch}): a volatile store would add a full
-     * fence (a locked instruction on x86) to every packet, and the sweeper only needs to see the value whole, soon.
+     * When the session was made or a party named a new address ({@link #touch}). Packets are not written here: the
+     * relay threads already store each party's last-seen time in its {@link StreamCounters}, and a second store per
+     * packet into a line the sweeper reads would cost every packet for the sake of a check made once a period.
      */
     private volatile long lastActivityNanos;
     // Sweeper thread only.
@@ -147,7 +148,20 @@ public final class RelaySession implements AutoCloseable {
 
     /** The time of the last packet accepted on any stream, or of the session's creation or last new remote address. */
     public Instant lastActivity() {
-        return time.toInstant(lastActivityNanos);
+        return time.toInstant(lastActivityNanos());
+    }
+
+    private long lastActivityNanos() {
+        long last = lastActivityNanos;
+        for (RelayStream stream : streams()) {
+            for (Side side : Side.values()) {
+                long seen = stream.counters(side).lastSeenNanos();
+                if (seen != StreamCounters.NEVER && seen - last > 0) {
+                    last = seen;
+                }
+            }
+        }
+        return last;
     }
 
     public boolean isClosed() {
@@ -225,7 +239,7 @@ public final class RelaySession implements AutoCloseable {
         if (timeout == 0 || closed) {
             return;
         }
-        long last = lastActivityNanos;
+        long last = lastActivityNanos();
         long idle = nowNanos - last;
         if (idle < timeout || (inactiveReported && inactiveReportedFor == last)) {
             return;

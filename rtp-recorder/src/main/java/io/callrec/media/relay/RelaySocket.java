@@ -6,6 +6,8 @@ import java.nio.channels.DatagramChannel;
 /** One bound relay socket; the attachment of its selection key, so the packet path finds everything from it. */
 final class RelaySocket {
     final RelayStream stream;
+    /** The stream's session, held here so the packet path reads its tap without going through the stream. */
+    final RelaySession session;
     final PartyEndpoint party;
     final boolean rtcpPort;
     final DatagramChannel channel;
@@ -16,6 +18,7 @@ final class RelaySocket {
     RelaySocket(RelayStream stream, PartyEndpoint party, boolean rtcpPort, DatagramChannel channel,
                 InetSocketAddress local) {
         this.stream = stream;
+        this.session = stream == null ? null : stream.session(); // null: a loop test's bare socket
         this.party = party;
         this.rtcpPort = rtcpPort;
         this.channel = channel;

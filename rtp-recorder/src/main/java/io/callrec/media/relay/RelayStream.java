@@ -46,6 +46,8 @@ public final class RelayStream {
         this.pairB = pairB;
         this.partyA = new PartyEndpoint(this, Side.A, pairA, bindAddress, time);
         this.partyB = new PartyEndpoint(this, Side.B, pairB, bindAddress, time);
+        partyA.other = partyB;
+        partyB.other = partyA;
         // Before a party's SDP has been processed its media may already arrive (a late-offer caller sends right after
         // its ACK, a callee right after its 183/200): the first source within the learning window is latched rather
         // than dropped, so no media is lost to the race between signalling and media threads.
@@ -130,7 +132,7 @@ public final class RelayStream {
      */
     public void setKeys(Side side, LegKeys keys) {
         Objects.requireNonNull(side, "side");
-        party(side).crypto.publish(keys);
+        party(side).publishKeys(keys);
     }
 
     /**
@@ -165,7 +167,7 @@ public final class RelayStream {
                 }
                 current.shutdown();
             }
-            party.crypto.publish(LegKeys.AWAITING);
+            party.publishKeys(LegKeys.AWAITING);
             DtlsEndpoint next = new DtlsEndpoint(this, party, leg, session.relay().dtlsCounters(),
                     io.callrec.media.dtls.DtlsHandshake.DEFAULT_TIMEOUT);
             party.dtls = next;

@@ -1,17 +1,19 @@
 package io.callrec.media.relay;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * What arrived from one party on one stream: packet and byte counts, RFC 3550 loss and interarrival jitter, drops.
  *
  * <p>Written only by the relay thread that owns the stream (the {@code on*}/{@code count*} methods), readable from
- * any thread. Published values live in an {@link AtomicLongArray} written with release stores: a single writer needs
+ * any thread. Published values live in a {@code long[]} written with release stores through a {@link VarHandle}
+ * (not an {@code AtomicLongArray}: one object less for the packet path to reach): a single writer needs
  * no read-modify-write atomics, and readers see each value whole. Values read one after another may belong to
  * slightly different moments; {@link #snapshot()} is good enough for statistics, not for accounting identities.
  */
@@ -40,7 +42,9 @@ public final class StreamCounters {
     private static final int SEQ_MOD = 1 << 16;
 
     private final TimeSource time;
-    private final AtomicLongArray published = new AtomicLongArray(SLOTS);
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
+
+    private final long[] published = new long[SLOTS];
     private volatile int clockRate;
 
     // Writer state, touched only by the owning relay thread (RFC 3550 A.1 and A.8 variables).
@@ -61,8 +65,8 @@ public final class StreamCounters {
 
     StreamCounters(TimeSource time) {
         this.time = Objects.requireNonNull(time, "time");
-        published.set(LAST_SEEN_NANOS, NEVER);
-        published.set(JITTER_MS_BITS, NO_JITTER);
+        SLOT.set(published, LAST_SEEN_NANOS, NEVER);
+        SLOT.set(published, JITTER_MS_BITS, NO_JITTER);
     }
 
     // ---- writer side (relay thread) -------------------------------------------------------------------------
@@ -76,7 +80,7 @@ public final class StreamCounters {
     void onRtp(int seq, int rtpTimestamp, int packetSsrc, int length, long nanos) {
         add(RTP_PACKETS, 1);
         add(RTP_BYTES, length);
-        published.setRelease(LAST_SEEN_NANOS, nanos);
+        SLOT.setRelease(published, LAST_SEEN_NANOS, nanos);
         boolean newSource = !sequenceStarted || packetSsrc != ssrc;
         if (newSource) {
             if (sequenceStarted) {
@@ -86,15 +90,15 @@ public final class StreamCounters {
             jitterPrimed = false;
         }
         if (updateSequence(seq, newSource)) {
-            published.setRelease(EXPECTED, carriedExpected + expectedNow());
-            published.setRelease(LOST, Math.max(0, carriedExpected + expectedNow() - carriedReceived - received));
+            SLOT.setRelease(published, EXPECTED, carriedExpected + expectedNow());
+            SLOT.setRelease(published, LOST, Math.max(0, carriedExpected + expectedNow() - carriedReceived - received));
         }
         updateJitter(rtpTimestamp, nanos);
     }
 
     void onRtcp(long nanos) {
         add(RTCP_PACKETS, 1);
-        published.setRelease(LAST_SEEN_NANOS, nanos);
+        SLOT.setRelease(published, LAST_SEEN_NANOS, nanos);
     }
 
     void countStranger() {
@@ -167,7 +171,7 @@ public final class StreamCounters {
             jitterRate = rate;
             jitterPrimed = false;
             jitter = 0;
-            published.setRelease(JITTER_MS_BITS, rate == 0 ? NO_JITTER : Double.doubleToRawLongBits(0.0));
+            SLOT.setRelease(published, JITTER_MS_BITS, rate == 0 ? NO_JITTER : Double.doubleToRawLongBits(0.0));
         }
         if (rate == 0) {
             return;
@@ -176,7 +180,7 @@ public final class StreamCounters {
             double arrivalUnits = (nanos - previousArrivalNanos) * (rate / 1e9);
             double d = arrivalUnits - (rtpTimestamp - previousTimestamp); // int difference handles wrap-around
             jitter += (Math.abs(d) - jitter) / 16.0;
-            published.setRelease(JITTER_MS_BITS, Double.doubleToRawLongBits(jitter * 1000.0 / rate));
+            SLOT.setRelease(published, JITTER_MS_BITS, Double.doubleToRawLongBits(jitter * 1000.0 / rate));
         }
         jitterPrimed = true;
         previousArrivalNanos = nanos;
@@ -184,36 +188,36 @@ public final class StreamCounters {
     }
 
     private void add(int slot, long delta) {
-        published.setRelease(slot, published.getPlain(slot) + delta);
+        SLOT.setRelease(published, slot, published[slot] + delta);
     }
 
     // ---- reader side (any thread) ---------------------------------------------------------------------------
 
     public long rtpPackets() {
-        return published.getAcquire(RTP_PACKETS);
+        return (long) SLOT.getAcquire(published, RTP_PACKETS);
     }
 
     public long rtpBytes() {
-        return published.getAcquire(RTP_BYTES);
+        return (long) SLOT.getAcquire(published, RTP_BYTES);
     }
 
     public long rtcpPackets() {
-        return published.getAcquire(RTCP_PACKETS);
+        return (long) SLOT.getAcquire(published, RTCP_PACKETS);
     }
 
     /** RTP packets expected from the extended highest sequence number (over all SSRCs seen one after another). */
     public long expected() {
-        return published.getAcquire(EXPECTED);
+        return (long) SLOT.getAcquire(published, EXPECTED);
     }
 
     /** RFC 3550 cumulative loss: expected − received, never below 0 (duplicates could make it negative). */
     public long lost() {
-        return published.getAcquire(LOST);
+        return (long) SLOT.getAcquire(published, LOST);
     }
 
     /** RFC 3550 interarrival jitter in milliseconds; empty while the clock rate is unknown. */
     public OptionalDouble jitterMs() {
-        double value = Double.longBitsToDouble(published.getAcquire(JITTER_MS_BITS));
+        double value = Double.longBitsToDouble((long) SLOT.getAcquire(published, JITTER_MS_BITS));
         return Double.isNaN(value) ? OptionalDouble.empty() : OptionalDouble.of(value);
     }
 
@@ -224,7 +228,7 @@ public final class StreamCounters {
 
     /** {@link System#nanoTime()}-based time of the last accepted packet (RTP or RTCP), or {@link Long#MIN_VALUE}. */
     public long lastSeenNanos() {
-        return published.getAcquire(LAST_SEEN_NANOS);
+        return (long) SLOT.getAcquire(published, LAST_SEEN_NANOS);
     }
 
     public Optional<Instant> lastSeen() {
@@ -233,16 +237,16 @@ public final class StreamCounters {
     }
 
     public long droppedStranger() {
-        return published.getAcquire(DROPPED_STRANGER);
+        return (long) SLOT.getAcquire(published, DROPPED_STRANGER);
     }
 
     public long droppedMalformed() {
-        return published.getAcquire(DROPPED_MALFORMED);
+        return (long) SLOT.getAcquire(published, DROPPED_MALFORMED);
     }
 
     /** Datagrams above the largest size relayed. */
     public long droppedOversized() {
-        return published.getAcquire(DROPPED_OVERSIZED);
+        return (long) SLOT.getAcquire(published, DROPPED_OVERSIZED);
     }
 
     /**
@@ -251,7 +255,7 @@ public final class StreamCounters {
      * counting.
      */
     public long ssrcChanges() {
-        return published.getAcquire(SSRC_CHANGES);
+        return (long) SLOT.getAcquire(published, SSRC_CHANGES);
     }
 
     public Snapshot snapshot() {

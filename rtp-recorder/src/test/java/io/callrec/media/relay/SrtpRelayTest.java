@@ -290,6 +290,29 @@ class SrtpRelayTest {
         assertEquals(0, relay.totals().srtp().authFailed());
     }
 
+    /**
+     * The packet path skips a leg's crypto state while its keys are plain (a flag on the endpoint): turning SRTP on
+     * and off again by re-INVITE must be followed from the very next packet, in both directions of the flag.
+     */
+    @Test
+    void aLegThatTurnsSrtpOnAndOffIsFollowedFromTheNextPacket() throws IOException {
+        byte[] first = RtpPackets.rtp(1, 160, 0xa, 160);
+        TestParty.send(a.rtp, first, stream.localRtp(Side.A));
+        assertArrayEquals(first, TestParty.receive(b.rtp));
+
+        SrtpKeyMaterial toB = key(SrtpProfile.AES_CM_128_HMAC_SHA1_80);
+        stream.setKeys(Side.B, new LegKeys(null, toB));
+        byte[] second = RtpPackets.rtp(2, 320, 0xa, 160);
+        TestParty.send(a.rtp, second, stream.localRtp(Side.A));
+        assertArrayEquals(second, unprotect(SrtpContext.receiver(toB, 0xa), TestParty.receive(b.rtp)));
+
+        stream.setKeys(Side.B, LegKeys.PLAIN);
+        byte[] third = RtpPackets.rtp(3, 480, 0xa, 160);
+        TestParty.send(a.rtp, third, stream.localRtp(Side.A));
+        assertArrayEquals(third, TestParty.receive(b.rtp), "plain again");
+        assertEquals(1, relay.totals().srtp().encrypted());
+    }
+
     @Test
     void plainLegsStayByteForByte() throws IOException {
         byte[] packet = RtpPackets.rtp(1, 160, 0xa, 160);
