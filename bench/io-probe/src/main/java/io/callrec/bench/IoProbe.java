@@ -53,7 +53,8 @@ import java.util.function.Consumer;
  */
 public final class IoProbe {
     /** Below the kernel's ephemeral range (32768-60999), so no socket of another process takes one by chance. */
-    private static final int BASE_PORT = 12000;
+    /** The relay's first port; another base lets two probes run side by side (paired runs of two relay builds). */
+    private static final int BASE_PORT = Integer.getInteger("probe.basePort", 12000);
     private static final int PACKET_BYTES = 172;
     private static final long TICK_NANOS = 20_000_000L;
     /**
@@ -114,6 +115,7 @@ public final class IoProbe {
             case "nio" -> new NioRelay(lo, k, calleeAddresses, null, false);
             case "nio-v4" -> new NioRelay(lo, k, calleeAddresses, null, true);
             case "nio-connected" -> new NioRelay(lo, k, calleeAddresses, callerAddresses, false);
+            case "nio-rtcp" -> new NioRelay(lo, k, calleeAddresses, null, true, true);
             case "netty-epoll", "netty-uring" -> new NettyChannelRelay(lo, k, calleeAddresses, mode.endsWith("uring"));
             case "uring" -> new UringRelay(lo, k, calleeAddresses);
             case "callrec" -> new CallrecRelay(lo, k, callerAddresses, calleeAddresses);
@@ -198,6 +200,12 @@ public final class IoProbe {
 
         NioRelay(InetAddress lo, int k, InetSocketAddress[] callees, InetSocketAddress[] connectTo, boolean likeCallrec)
                 throws Exception {
+            this(lo, k, callees, connectTo, likeCallrec, false);
+        }
+
+        /** {@code rtcpSockets}: two more idle sockets per stream, registered, as a relay without rtcp-mux has. */
+        NioRelay(InetAddress lo, int k, InetSocketAddress[] callees, InetSocketAddress[] connectTo, boolean likeCallrec,
+                 boolean rtcpSockets) throws Exception {
             super(lo);
             this.outs = new DatagramChannel[k];
             for (int i = 0; i < k; i++) {
@@ -209,6 +217,10 @@ public final class IoProbe {
                 }
                 in.register(selector, SelectionKey.OP_READ, i);
                 outs[i].register(selector, SelectionKey.OP_READ, -1 - i);
+                if (rtcpSockets) {
+                    relaySocket(new InetSocketAddress(lo, 0), likeCallrec).register(selector, SelectionKey.OP_READ, -1 - i);
+                    relaySocket(new InetSocketAddress(lo, 0), likeCallrec).register(selector, SelectionKey.OP_READ, -1 - i);
+                }
             }
             ByteBuffer buffer = ByteBuffer.allocateDirect(9000);
             boolean connected = connectTo != null;
