@@ -52,8 +52,10 @@ import java.util.function.Consumer;
  * <p>Usage: {@code IoProbe MODE STREAMS SECONDS}.
  */
 public final class IoProbe {
-    /** Below the kernel's ephemeral range (32768-60999), so no socket of another process takes one by chance. */
-    /** The relay's first port; another base lets two probes run side by side (paired runs of two relay builds). */
+    /**
+     * The relay's first port: below the kernel's ephemeral range (32768-60999), so no socket of another process takes
+     * one by chance; another base lets two probes run side by side (paired runs of two relay builds).
+     */
     private static final int BASE_PORT = Integer.getInteger("probe.basePort", 12000);
     private static final int PACKET_BYTES = 172;
     private static final long TICK_NANOS = 20_000_000L;
@@ -67,7 +69,7 @@ public final class IoProbe {
     }
 
     /** A relay under test: forwards from {@code relayIn(i)} to {@code callee(i)}; runs on one thread. */
-    interface Relay extends AutoCloseable {
+    public interface Relay extends AutoCloseable {
         InetSocketAddress relayIn(int stream);
 
         long threadId();
@@ -97,8 +99,30 @@ public final class IoProbe {
             System.exit(2);
         }
         String mode = args[0];
-        int k = Integer.parseInt(args[1]);
-        int seconds = Integer.parseInt(args[2]);
+        run(mode, Integer.parseInt(args[1]), Integer.parseInt(args[2]), (lo, k, callerAddresses, calleeAddresses) ->
+                switch (mode) {
+                    case "nio" -> new NioRelay(lo, k, calleeAddresses, null, false);
+                    case "nio-v4" -> new NioRelay(lo, k, calleeAddresses, null, true);
+                    case "nio-connected" -> new NioRelay(lo, k, calleeAddresses, callerAddresses, false);
+                    case "nio-rtcp" -> new NioRelay(lo, k, calleeAddresses, null, true, true);
+                    case "netty-epoll", "netty-uring" ->
+                            new NettyChannelRelay(lo, k, calleeAddresses, mode.endsWith("uring"));
+                    case "uring" -> new UringRelay(lo, k, calleeAddresses);
+                    case "callrec" -> new CallrecRelay(lo, k, callerAddresses, calleeAddresses);
+                    default -> throw new IllegalArgumentException("unknown mode " + mode);
+                });
+    }
+
+    /** Opens the relay under test for {@code k} streams between the callers' and the callees' sockets. */
+    public interface RelayFactory {
+        Relay open(InetAddress lo, int k, InetSocketAddress[] callers, InetSocketAddress[] callees) throws Exception;
+    }
+
+    /**
+     * Runs the probe's load through the relay {@code factory} opens and prints its CPU per packet; exits the JVM.
+     * Public for relays built outside this module (bench/io-probe/ffm), which then send the very same load.
+     */
+    public static void run(String mode, int k, int seconds, RelayFactory factory) throws Exception {
         InetAddress lo = InetAddress.getByName("127.0.0.1");
         DatagramChannel[] callers = new DatagramChannel[k];
         DatagramChannel[] callees = new DatagramChannel[k];
@@ -111,16 +135,7 @@ public final class IoProbe {
             callerAddresses[i] = (InetSocketAddress) callers[i].getLocalAddress();
             calleeAddresses[i] = (InetSocketAddress) callees[i].getLocalAddress();
         }
-        try (Relay relay = switch (mode) {
-            case "nio" -> new NioRelay(lo, k, calleeAddresses, null, false);
-            case "nio-v4" -> new NioRelay(lo, k, calleeAddresses, null, true);
-            case "nio-connected" -> new NioRelay(lo, k, calleeAddresses, callerAddresses, false);
-            case "nio-rtcp" -> new NioRelay(lo, k, calleeAddresses, null, true, true);
-            case "netty-epoll", "netty-uring" -> new NettyChannelRelay(lo, k, calleeAddresses, mode.endsWith("uring"));
-            case "uring" -> new UringRelay(lo, k, calleeAddresses);
-            case "callrec" -> new CallrecRelay(lo, k, callerAddresses, calleeAddresses);
-            default -> throw new IllegalArgumentException("unknown mode " + mode);
-        }) {
+        try (Relay relay = factory.open(lo, k, callerAddresses, calleeAddresses)) {
             drive(mode, relay, callers, callees, seconds);
         }
         System.exit(0); // Netty's event loop threads are not daemons
@@ -178,11 +193,13 @@ public final class IoProbe {
         return channel;
     }
 
-    private static InetSocketAddress in(InetAddress lo, int stream) {
+    /** Where the probe sends stream {@code stream}'s packets: the relay's receiving port for it. */
+    public static InetSocketAddress in(InetAddress lo, int stream) {
         return new InetSocketAddress(lo, BASE_PORT + 2 * stream);
     }
 
-    private static InetSocketAddress out(InetAddress lo, int stream) {
+    /** The relay's sending port for stream {@code stream}. */
+    public static InetSocketAddress out(InetAddress lo, int stream) {
         return new InetSocketAddress(lo, BASE_PORT + 2 * stream + 1);
     }
 

@@ -41,9 +41,9 @@ public final class StreamCounters {
     static final int MAX_MISORDER = 100;
     private static final int SEQ_MOD = 1 << 16;
 
-    private final TimeSource time;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
+    private final TimeSource time;
     private final long[] published = new long[SLOTS];
     private volatile int clockRate;
 
