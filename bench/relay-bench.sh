@@ -47,6 +47,7 @@ case $LOAD in
   stream) LONG_SCEN=uac_stream_long.xml; WARMUP_MEDIA_SCEN=${WARMUP_MEDIA_SCEN:-uac_warm_stream.xml} ;;
   *) echo "LOAD must be pcap or stream"; exit 2 ;;
 esac
+PROFILE_S=${PROFILE_S:-0}         # > 0: perf-sample the relay this long after the CPU window (needs perf, root)
 TRACE_UAS=${TRACE_UAS:-1}         # strace the setup-rate callee for signals (diagnoses a callee that dies)
 
 # Ports: away from the defaults (5060/5070/5080/5090, 2223, 20000-39999) that other developers' servers
@@ -118,6 +119,7 @@ loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 need() { command -v "$1" >/dev/null || { echo "missing $1: run 'bash bench/install-peer.sh' (or apt-get install $2)"; exit 1; }; }
 need sipp sip-tester; need tcpdump tcpdump; [ "$LOAD" = stream ] && need ffmpeg ffmpeg; need python3 python3; need ss iproute2; need curl curl
+[ "$PROFILE_S" != 0 ] && need perf linux-perf
 reserve_ports "$UAC_MP-$((UAC_MP + 9999))" ${VID_MP:+"$VID_MP-$((VID_MP + 999))"}
 if [[ " $SYSTEMS $SETUP_SYSTEMS " == *" peer "* ]]; then need kamailio kamailio; need rtpengine rtpengine-daemon; fi
 if [[ " $SYSTEMS $SETUP_SYSTEMS " == *" callrec "* ]]; then
@@ -342,6 +344,11 @@ run_relay() {  # run_relay N SYSTEM VARIANT
   local full=$!; track $full
   sleep $WARM_S
   python3 "$TOOLS/sample.py" "$d/sample.json" $WINDOW_S "${groups[@]}" "$counter" "$threads" 2> "$d/sample.err"
+  if [ "$PROFILE_S" != 0 ]; then
+    # where the relay's CPU goes, sampled after the CPU window (sampling costs a little); delays the latency capture
+    python3 "$TOOLS/kernel_shares.py" "$d/kernel_shares.json" "$PROFILE_S" "$SUT_PID" > "$d/kernel_shares.txt" 2>&1 \
+      || log "WARNING: kernel_shares.py failed: $(tail -1 "$d/kernel_shares.txt")"
+  fi
   if [ "$n" = "$LAT_N" ] && [ "$variant" != plain ]; then
     # all four legs, whole packets, bounded by time and count; after the CPU window
     # (only packets between the relay and our two SIPp instances: other processes use ports in these ranges too)

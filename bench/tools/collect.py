@@ -190,6 +190,9 @@ def relay(d, m):
         r['relay_totals_end'] = tot
     except OSError:
         pass
+    ks = load_json(os.path.join(d, 'kernel_shares.json'))
+    if ks:
+        r['kernel_shares'] = ks
     try:
         r['jstat_gcutil'] = open(os.path.join(d, 'jstat.txt')).read().strip()
     except OSError:

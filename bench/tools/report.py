@@ -136,6 +136,31 @@ def report(rows):
                 p(f"| {n} | {fmt(c.get('cpu_us_per_pkt'), 2)} | {fmt(pe.get('cpu_us_per_pkt') if pe else None, 2)} | – | – | not measured |")
     p('')
 
+    # where the CPU goes (PROFILE_S > 0)
+    prof = [r for r in relay if r.get('kernel_shares')]
+    if prof:
+        p('## Where the relay\'s CPU goes (perf, PROFILE_S s after the window)\n')
+        p('Shares of the relay process\'s samples (`bench/tools/kernel_shares.py`): ICMP port unreachable made for '
+          'packets sent toward caller ports nobody bound, delivery to SIPp\'s raw sockets, the bench\'s capture, '
+          'other kernel work, user space. The first three are work the load and the bench put inside each relay\'s '
+          'sendto; "rest" is µs/pkt × (1 − their sum). The ratio of the rests is a diagnostic, not the target\'s '
+          'figure (that is the table above).\n')
+        p('| N | system | samples | ICMP % | raw sockets % | capture % | other kernel % | user % | induced µs/pkt | rest µs/pkt | rest callrec / rtpengine |')
+        p('|---|---|---|---|---|---|---|---|---|---|---|')
+        for r in prof:
+            ks, us = r['kernel_shares'], r.get('cpu_us_per_pkt')
+            sh = ks['shares']
+            rest = us * (1 - ks['induced']) if us else None
+            ratio = '–'
+            if r['system'] == 'callrec' and rest:
+                pe = next((x for x in prof if x['N'] == r['N'] and x['system'] == 'peer'), None)
+                if pe and pe.get('cpu_us_per_pkt'):
+                    ratio = f"{rest / (pe['cpu_us_per_pkt'] * (1 - pe['kernel_shares']['induced'])):.2f}"
+            p(f"| {r['N']} | {name(r)} | {ks['samples']} | {100 * sh['icmp']:.1f} | {100 * sh['raw']:.1f} | "
+              f"{100 * sh['capture']:.1f} | {100 * sh['kernel']:.1f} | {100 * sh['user']:.1f} | "
+              f"{fmt(us * ks['induced'] if us else None, 2)} | {fmt(rest, 2)} | {ratio} |")
+        p('')
+
     # latency
     lat_rows = [r for r in relay if r.get('latency')]
     if lat_rows:
