@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
 
 /**
  * Load driver (not a test): the real {@link Recorder} records N audio-only G.711 A-law calls in mode both, fed
@@ -66,7 +67,7 @@ public final class RecorderLoadMain {
         if (!Files.isDirectory(data.getParent())) {
             data = Path.of("target/recorder-load").toAbsolutePath();
         }
-        deleteTree(data);
+        FileUtils.deleteDirectory(data.toFile());
         RecorderConfig base = RecorderConfig.under(data);
         int workers = args.length > 3 ? Integer.parseInt(args[3]) : base.workers();
         RecorderConfig config = new RecorderConfig(base.workDirectory(), base.spoolDirectory(), workers,
@@ -508,16 +509,5 @@ public final class RecorderLoadMain {
             }
         }
         return total;
-    }
-
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

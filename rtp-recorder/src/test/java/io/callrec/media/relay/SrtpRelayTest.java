@@ -216,6 +216,30 @@ class SrtpRelayTest {
     }
 
     @Test
+    void equalKeysAfterAPlainSpellKeepTheContexts() throws IOException {
+        // hold on plain RTP/AVP, then resume with the same a=crypto: as for a re-INVITE that keeps
+        // the key (above), the context goes on, so its ROC and replay window outlive the plain spell
+        SrtpKeyMaterial fromA = key(SrtpProfile.AES_CM_128_HMAC_SHA1_80);
+        stream.setKeys(Side.A, new LegKeys(fromA, null));
+        SrtpContext aSends = SrtpContext.sender(fromA, 0xa);
+        byte[] beforeWrap = protect(aSends, RtpPackets.rtp(65535, 0, 0xa, 160));
+        TestParty.send(a.rtp, beforeWrap, stream.localRtp(Side.A));
+        TestParty.receive(b.rtp);
+
+        stream.setKeys(Side.A, LegKeys.PLAIN);
+        byte[] plain = RtpPackets.rtp(9, 160, 0xc, 160);
+        TestParty.send(a.rtp, plain, stream.localRtp(Side.A));
+        assertArrayEquals(plain, TestParty.receive(b.rtp), "plain in between");
+
+        stream.setKeys(Side.A, new LegKeys(SrtpKeyMaterial.of(fromA.profile(), fromA.keyThenSalt()), null));
+        byte[] afterWrap = RtpPackets.rtp(0, 160, 0xa, 160); // ROC 1: only a kept context decrypts it
+        TestParty.send(a.rtp, protect(aSends, afterWrap), stream.localRtp(Side.A));
+        assertArrayEquals(afterWrap, TestParty.receive(b.rtp), "the context kept its ROC through the plain spell");
+        TestParty.send(a.rtp, beforeWrap, stream.localRtp(Side.A));
+        Await.until("replay refused by the kept window", 2000, () -> relay.totals().srtp().replayed() == 1);
+    }
+
+    @Test
     void aLegTakesAtMostEightSsrcsPerDirection() throws IOException {
         SrtpKeyMaterial toB = key(SrtpProfile.AES_CM_128_HMAC_SHA1_80);
         stream.setKeys(Side.B, new LegKeys(null, toB));
