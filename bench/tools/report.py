@@ -215,7 +215,8 @@ def report(rows):
             extra = f' (end to end; the relay itself lost {rl:.3f} %: the rest was dropped at the SIPp callee)'
         p(f"| {TARGET_N_CONCURRENT} concurrent calls, 0 failed, < {TARGET_LOSS_PCT} % loss | {c500['calls_ok']} ok / "
           f"{c500['calls_failed']} failed; loss {fmt(loss, 3)} % round trip, {fmt(rl, 3)} % in the relay, "
-          f"{fmt(c500.get('uas_socket_drops'))} packets dropped at the callee's socket | {verdict(ok)}{extra} |")
+          f"{fmt(c500.get('uas_socket_drops'))} packets dropped at the callee's socket | "
+          f"{(verdict(ok) + extra) if loss is not None or not calls_ok else 'loss not measured (LOSS_CAPTURE=0)'} |")
     else:
         p(f'| {TARGET_N_CONCURRENT} concurrent calls, 0 failed, < {TARGET_LOSS_PCT} % loss | – | not run |')
     l200 = next((r for r in relay if r['N'] == TARGET_LAT_N and r['system'] == 'callrec' and r.get('latency')), None)
