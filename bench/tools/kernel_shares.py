@@ -54,7 +54,7 @@ def samples(data):
             comm, frames, kernel = None, [], False
             continue
         if comm is None:
-            comm = line.split()[0]
+            comm = ' '.join(line.split()[:-1])  # "C2 CompilerThre 1234": the name may hold spaces
             continue
         parts = line.split()
         sym = parts[1] if len(parts) > 1 else '?'
