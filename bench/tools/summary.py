@@ -148,7 +148,7 @@ def main():
           f"{len(c500)} passes; loss round trip {med([r.get('loss_round_trip_pct') for r in c500], 3)} %, in the relay "
           f"{med([r.get('relay_loss_pct') for r in c500], 3)} %; end to end < {TARGET_LOSS_PCT} % in {sum(ok_pass)} of {len(c500)} passes, "
           f"relay alone in {sum(relay_ok)} of {len(c500)} | "
-          f"{verdict(all(ok_pass)) if any(r.get('loss_round_trip_pct') is not None for r in c500) else 'loss not measured (LOSS_CAPTURE=0)'} |")
+          f"{verdict(all(ok_pass)) if any(r.get('loss_round_trip_pct') is not None or r['calls_failed'] for r in c500) else 'loss not measured (LOSS_CAPTURE=0)'} |")
     l200 = [r['latency']['all']['p99_us'] for r in lat if r['system'] == 'callrec' and r['N'] == TARGET_LAT_N]
     if l200:
         p(f"| p99 added latency < {TARGET_P99_US} µs at {TARGET_LAT_N} calls | p99 {med(l200)} µs | {verdict(median(l200) < TARGET_P99_US)} |")
